@@ -1,0 +1,1 @@
+"""Canevas assistant: settings, composition root, search services and CLI."""

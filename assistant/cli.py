@@ -1,0 +1,231 @@
+"""The ``canevas`` command line: a thin layer over the services of the container."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from assistant.container import Container
+from assistant.retrieval import SearchFilters
+from assistant.settings import Settings
+from knowledge.base import IngestReport, Overrides
+from knowledge.errors import CanevasError
+
+F = TypeVar("F", bound=Callable[..., Any])
+_STATUS_FR = {"added": "ajoutés", "updated": "mis à jour", "unchanged": "inchangés",
+              "failed": "en échec"}
+
+
+def _container(ctx: click.Context) -> Container:
+    container: Container = ctx.obj
+    return container
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Show CanevasError messages plainly (no traceback) and exit with status 1."""
+    try:
+        yield
+    except CanevasError as exc:
+        click.echo(f"Erreur : {exc}", err=True)
+        sys.exit(1)
+
+
+def _progress_printer() -> Callable[[str, int, int], None]:
+    started = time.monotonic()
+
+    def show(name: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty() and done not in (0, total):
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "█" * filled + "·" * (width - filled)
+        elapsed = time.monotonic() - started
+        line = f"\r[{bar}] {done}/{total} fichiers, {elapsed:.0f} s  {name[:40]:<40}"
+        click.echo(line, err=True, nl=done == total)
+
+    return show
+
+
+def _print_report(report: IngestReport, elapsed: float) -> None:
+    counts = report.counts
+    summary = ", ".join(f"{n} {_STATUS_FR[k]}" for k, n in counts.items())
+    chunks = sum(o.chunks for o in report.outcomes if o.status in ("added", "updated"))
+    click.echo(f"Résumé : {summary} ({chunks} passages indexés en {elapsed:.1f} s).")
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            click.echo(f"  ✗ {Path(outcome.path).name} : {outcome.message}")
+        elif outcome.message:
+            click.echo(f"  = {Path(outcome.path).name} : {outcome.message}")
+
+
+@click.group()
+@click.option("--data-dir", type=click.Path(path_type=Path), default=None,
+              help="Dossier des données (par défaut : CANEVAS_DATA_DIR ou ~/.local/share/canevas).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None) -> None:
+    """Canevas : la base documentaire de votre association, interrogée et sourcée."""
+    settings = Settings(data_dir=data_dir) if data_dir else Settings()
+    ctx.obj = Container(settings)
+    ctx.call_on_close(ctx.obj.close)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--org", default=None, help="Organisation (sinon déduite du texte).")
+@click.option("--type", "doc_type", default=None, help="Type de document (sinon déduit).")
+@click.option("--year", type=int, default=None, help="Année (sinon déduite).")
+@click.option("--title", default=None, help="Titre (sinon déduit).")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], org: str | None,
+           doc_type: str | None, year: int | None, title: str | None) -> None:
+    """Ajouter ou mettre à jour des fichiers ou des dossiers dans la base."""
+    with _user_errors():
+        started = time.monotonic()
+        report = _container(ctx).knowledge_base.ingest(
+            list(paths), Overrides(org, doc_type, year, title), progress=_progress_printer()
+        )
+        _print_report(report, time.monotonic() - started)
+        if report.counts["failed"]:
+            sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.pass_context
+def documents(ctx: click.Context, as_json: bool) -> None:
+    """Lister les documents de la base."""
+    with _user_errors():
+        records = _container(ctx).knowledge_base.documents()
+        if as_json:
+            click.echo(json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=2))
+            return
+        if not records:
+            click.echo("La base est vide : ajoutez des documents avec `canevas ingest`.")
+            return
+        for r in records:
+            state = "" if r.status == "ready" else "  (interrompu : relancez l'ajout)"
+            click.echo(
+                f"{r.doc_id}  {r.source}  — {r.title} | {r.organisation or '?'} | "
+                f"{r.doc_type} | {r.year or '?'} | {r.chunk_count} passages{state}"
+            )
+        click.echo(f"{len(records)} document(s).")
+
+
+@cli.command()
+@click.argument("name_or_id")
+@click.pass_context
+def remove(ctx: click.Context, name_or_id: str) -> None:
+    """Retirer un document de la base (tous les index)."""
+    with _user_errors():
+        record = _container(ctx).knowledge_base.remove(name_or_id)
+        click.echo(f"Document retiré : {record.source} ({record.chunk_count} passages).")
+
+
+@cli.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Réindexer toute la base avec le modèle configuré."""
+    with _user_errors():
+        started = time.monotonic()
+        report = _container(ctx).knowledge_base.reindex(progress=_progress_printer())
+        _print_report(report, time.monotonic() - started)
+
+
+def _filters(org: str | None, doc_type: str | None, year: int | None,
+             source: str | None) -> SearchFilters:
+    return SearchFilters(organisation=org, doc_type=doc_type, year=year, source=source)
+
+
+def filter_options(func: F) -> F:
+    for option in (
+        click.option("--source", default=None, help="Limiter à un fichier."),
+        click.option("--year", type=int, default=None, help="Limiter à une année."),
+        click.option("--type", "doc_type", default=None, help="Limiter à un type de document."),
+        click.option("--org", default=None, help="Limiter à une organisation."),
+    ):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("-k", "k", default=10, show_default=True, help="Nombre de passages.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.option("--batch", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Fichier JSONL de questions {id, question}.")
+@filter_options
+@click.pass_context
+def search(ctx: click.Context, question: str | None, k: int, as_json: bool, batch: Path | None,
+           org: str | None, doc_type: str | None, year: int | None, source: str | None) -> None:
+    """Chercher les passages qui répondent à une question."""
+    with _user_errors():
+        searcher = _container(ctx).searcher
+        filters = _filters(org, doc_type, year, source)
+        if batch is not None:
+            _search_batch(searcher.search, batch, k, filters)
+            return
+        if not question:
+            raise click.UsageError("Donnez une question, ou --batch FICHIER.jsonl.")
+        passages = searcher.search(question, k, filters)
+        if as_json:
+            click.echo(json.dumps([p.as_dict() for p in passages], ensure_ascii=False, indent=2))
+            return
+        if not passages:
+            click.echo("Aucun passage trouvé.")
+        for rank, p in enumerate(passages, start=1):
+            where = f"{p.source}" + (f", p. {p.page}" if p.page else "")
+            click.echo(f"\n[{rank}] {p.title} — {p.section or '(début)'}  ({where})")
+            click.echo(f"    {p.text[:400]}{'…' if len(p.text) > 400 else ''}")
+
+
+_BATCH_FIELDS = ("chunk_id", "text", "source", "title", "section", "page", "score")
+
+
+def _search_batch(search_fn: Callable[..., Any], batch: Path, k: int,
+                  filters: SearchFilters) -> None:
+    for number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            question = str(row["question"])
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise CanevasError(
+                f"Ligne {number} de {batch.name} invalide : il faut {{\"id\", \"question\"}}."
+            ) from exc
+        passages = search_fn(question, k, filters)
+        out = {"id": row.get("id"),
+               "passages": [{f: p.as_dict()[f] for f in _BATCH_FIELDS} for p in passages]}
+        click.echo(json.dumps(out, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--question", default="Comment se passe l'accueil d'un nouveau résident ?",
+              show_default=True)
+@click.pass_context
+def demo(ctx: click.Context, question: str) -> None:
+    """Construire la base de démonstration et y poser une question."""
+    from knowledge.demo import build_demo
+
+    with _user_errors():
+        container = _container(ctx)
+        folder = build_demo(container.settings.data_dir / "demo-documents")
+        report = container.knowledge_base.ingest([folder], progress=_progress_printer())
+        _print_report(report, 0.0)
+        ctx.invoke(search, question=question, k=3)
+
+
+def main() -> None:
+    cli(prog_name="canevas")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Composition root: builds every service from the settings, once, lazily."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from assistant.retrieval import HybridSearcher
+from assistant.settings import Settings
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import CanevasEmbeddings, make_embeddings
+
+
+class Container:
+    """What the CLI and the web app ask for; nothing else constructs services."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def embeddings(self) -> CanevasEmbeddings:
+        return make_embeddings(self.settings.embedding_model)
+
+    @cached_property
+    def knowledge_base(self) -> KnowledgeBase:
+        return KnowledgeBase(
+            self.settings.data_dir,
+            self.embeddings,
+            limits=self.settings.limits,
+            chroma_url=self.settings.chroma_url,
+            chunk_tokens=self.settings.chunk_tokens,
+        )
+
+    @cached_property
+    def searcher(self) -> HybridSearcher:
+        return HybridSearcher(self.knowledge_base)
+
+    def close(self) -> None:
+        if "knowledge_base" in self.__dict__:
+            self.knowledge_base.close()

@@ -1,0 +1,1 @@
+"""Canevas evaluation: datasets, metrics and benchmarks."""

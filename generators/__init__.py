@@ -1,0 +1,1 @@
+"""Canevas document generators (drafting, review, export)."""

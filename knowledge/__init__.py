@@ -1,0 +1,1 @@
+"""Canevas knowledge base: loading, cleaning, chunking and indexing documents."""

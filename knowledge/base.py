@@ -1,0 +1,431 @@
+"""The knowledge base service: ingest, list, remove, re-index, and the raw searches.
+
+Write protocol for one document (everything expensive happens before step 1):
+  1. the manifest row is marked ``pending`` (committed);
+  2. the document's old vectors are deleted from Chroma, the new ones upserted;
+  3. one SQLite transaction replaces its chunks and marks it ``ready``.
+A process killed anywhere leaves at most a pending row, whose vectors the next writer
+deletes (``recover``); the keyword index is rebuilt from the manifest whenever its
+generation differs. Re-running the same ingestion then finishes the job.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Limits
+from knowledge.chunking import Chunker
+from knowledge.document import Chunk
+from knowledge.embeddings import CanevasEmbeddings, EmbeddingCache
+from knowledge.errors import BaseLocked, DocumentNotFound, EmbeddingModelMismatch, IngestError
+from knowledge.keyword_index import KeywordIndex
+from knowledge.loaders import SUPPORTED_SUFFIXES, load_document
+from knowledge.manifest import PENDING, READY, REMOVING, DocumentRecord, Manifest, now
+from knowledge.metadata import infer_info
+from knowledge.vector_store import VectorStore, connect
+
+FAULT_ENV = "CANEVAS_FAULT"
+_CHROMA_BATCH = 128
+
+
+def checkpoint(name: str) -> None:
+    """Fault injection for crash tests: SIGKILL this process at the named point."""
+    if os.environ.get(FAULT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Metadata given at ingestion; wins over what is inferred."""
+
+    organisation: str | None = None
+    doc_type: str | None = None
+    year: int | None = None
+    title: str | None = None
+
+    def as_json(self) -> str:
+        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str
+    message: str = ""
+    doc_id: str | None = None
+    chunks: int = 0
+
+
+@dataclass
+class IngestReport:
+    """What happened to each file: added, updated, unchanged or failed (with the reason)."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        keys = ("added", "updated", "unchanged", "failed")
+        return {k: len(self.by_status(k)) for k in keys}
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(name: str, done: int, total: int) -> None:
+    return None
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files given directly, plus supported files found in folders (recursively, sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = (
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.parts[-1:])
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _chroma_metadata(chunk: Chunk, record: DocumentRecord) -> dict[str, str | int | float | bool]:
+    meta: dict[str, Any] = {
+        "doc_id": record.doc_id,
+        "source": record.source,
+        "doc_type": record.doc_type,
+        "organisation": record.organisation,
+        "year": record.year,
+        "page": chunk.page,
+    }
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+class KnowledgeBase:
+    """Files in, indexed passages out; the only code that writes to the stores."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        embeddings: CanevasEmbeddings,
+        limits: Limits | None = None,
+        chroma_url: str | None = None,
+        chunk_tokens: int = 200,
+    ) -> None:
+        self.data_dir = data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.embeddings = embeddings
+        self.limits = limits or Limits()
+        self.chunk_tokens = chunk_tokens
+        self.manifest = Manifest(data_dir / "manifest.sqlite")
+        self._chroma_path = data_dir / "chroma"
+        self._chroma_url = chroma_url
+        self._vectors: VectorStore | None = None
+        self._keyword: KeywordIndex | None = None
+        self._cache: EmbeddingCache | None = None
+
+    @property
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:
+            self._vectors = VectorStore(connect(self._chroma_path, self._chroma_url))
+        return self._vectors
+
+    @property
+    def cache(self) -> EmbeddingCache:
+        if self._cache is None:
+            self._cache = EmbeddingCache(self.data_dir / "cache" / "embeddings.sqlite")
+        return self._cache
+
+    def close(self) -> None:
+        self.manifest.close()
+        if self._cache is not None:
+            self._cache.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Exclusive writer lock; on entry, finish whatever a crashed writer left."""
+        lock_path = self.data_dir / ".write.lock"
+        with lock_path.open("w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise BaseLocked(
+                    "Une autre opération (ajout, suppression ou réindexation) est en cours sur "
+                    "cette base : attendez qu'elle se termine, puis réessayez."
+                ) from exc
+            try:
+                self.recover()
+                yield
+            finally:
+                self.refresh_keyword_index()
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def recover(self) -> list[str]:
+        """Clean what an interrupted writer left: vectors of pending rows, unfinished removals."""
+        repaired: list[str] = []
+        for record in self.manifest.documents(status=None):
+            if record.status == READY:
+                continue
+            self.vectors.delete_document(record.doc_id)
+            if record.status == REMOVING:
+                self._delete_original(record)
+                self.manifest.delete_document(record.doc_id)
+            else:
+                self.manifest.clear_chunks(record.doc_id)
+            repaired.append(record.source)
+        known = {r.doc_id for r in self.manifest.documents(status=READY)}
+        for stray in self.vectors.doc_ids() - known:
+            self.vectors.delete_document(stray)
+            repaired.append(stray)
+        return repaired
+
+    def check_model(self) -> None:
+        """Refuse to mix vectors of two embedding models in one index."""
+        index_model = self.manifest.get_meta("embedding_model")
+        if index_model and index_model != self.embeddings.model_id and self.manifest.documents():
+            raise EmbeddingModelMismatch(index_model, self.embeddings.model_id)
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        overrides: Overrides | None = None,
+        progress: Progress = _no_progress,
+    ) -> IngestReport:
+        """Ingest files and folders; one bad file never stops the others."""
+        self.check_model()
+        overrides = overrides or Overrides()
+        files = expand_paths(paths)
+        report = IngestReport()
+        with self.writing():
+            for done, path in enumerate(files):
+                progress(path.name, done, len(files))
+                report.outcomes.append(self._ingest_one(path, overrides))
+            progress("", len(files), len(files))
+        return report
+
+    def _ingest_one(self, path: Path, overrides: Overrides) -> FileOutcome:
+        try:
+            path = path.resolve()
+            if not path.exists():
+                raise IngestError("Fichier introuvable.")
+            if not path.is_file():
+                raise IngestError("Ce n'est pas un fichier.")
+            doc_id = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
+            content_hash = _file_hash(path)
+            previous = self.manifest.document(doc_id)
+            if (
+                previous is not None
+                and previous.status == READY
+                and previous.content_hash == content_hash
+                and previous.embedding_model == self.embeddings.model_id
+                and previous.overrides == overrides.as_json()
+            ):
+                return FileOutcome(str(path), "unchanged", "", doc_id, previous.chunk_count)
+            twins = [d for d in self.manifest.by_hash(content_hash) if d.doc_id != doc_id]
+            if twins:
+                return FileOutcome(
+                    str(path), "unchanged", f"contenu identique à « {twins[0].source} »",
+                    twins[0].doc_id, twins[0].chunk_count,
+                )
+            record, chunks = self._prepare(path, doc_id, content_hash, overrides, previous)
+            self._write(record, chunks, source_file=path)
+            status = "updated" if previous is not None and previous.status == READY else "added"
+            return FileOutcome(str(path), status, "", doc_id, len(chunks))
+        except IngestError as exc:
+            return FileOutcome(str(path), "failed", str(exc))
+        except OSError as exc:
+            return FileOutcome(str(path), "failed", f"Lecture impossible : {exc.strerror}.")
+
+    def _prepare(
+        self,
+        path: Path,
+        doc_id: str,
+        content_hash: str,
+        overrides: Overrides,
+        previous: DocumentRecord | None,
+    ) -> tuple[DocumentRecord, list[Chunk]]:
+        """Parse, chunk and embed; nothing is written here, so a failure changes nothing."""
+        parsed = load_document(path, self.limits)
+        info = infer_info(parsed, path, overrides.organisation, overrides.doc_type, overrides.year)
+        title = overrides.title or info.title
+        chunker = Chunker(
+            self.embeddings.count_tokens, min(self.chunk_tokens, self.embeddings.max_tokens)
+        )
+        chunks = chunker.split(doc_id, title, parsed.blocks)
+        if not chunks:
+            raise IngestError("Aucun texte exploitable dans ce document.")
+        stamp = now()
+        record = DocumentRecord(
+            doc_id=doc_id, path=str(path), source=path.name, title=title,
+            organisation=info.organisation, doc_type=info.doc_type, year=info.year,
+            content_hash=content_hash, size=path.stat().st_size, pages=parsed.pages,
+            chunk_count=len(chunks), embedding_model=self.embeddings.model_id, status=PENDING,
+            original=None, overrides=overrides.as_json(),
+            created_at=previous.created_at if previous else stamp, updated_at=stamp,
+        )
+        self.cache.embed(self.embeddings, [c.embed_text for c in chunks])
+        return record, chunks
+
+    def _write(self, record: DocumentRecord, chunks: list[Chunk], source_file: Path) -> None:
+        previous = self.manifest.document(record.doc_id)
+        pending = replace(record, status=PENDING, original=previous.original if previous else None)
+        self.manifest.mark(pending)
+        checkpoint("after_pending")
+        self.vectors.set_model_id(record.embedding_model)
+        self.vectors.delete_document(record.doc_id)
+        checkpoint("after_vector_delete")
+        vectors = self.cache.embed(self.embeddings, [c.embed_text for c in chunks])
+        for start in range(0, len(chunks), _CHROMA_BATCH):
+            batch = chunks[start : start + _CHROMA_BATCH]
+            self.vectors.add(
+                [c.chunk_id for c in batch],
+                vectors[start : start + _CHROMA_BATCH],
+                [_chroma_metadata(c, record) for c in batch],
+            )
+            checkpoint("during_vector_add")
+        original = self._keep_original(record, source_file)
+        checkpoint("before_commit")
+        self.manifest.commit_chunks(replace(record, original=original), chunks)
+        checkpoint("after_commit")
+
+    def _keep_original(self, record: DocumentRecord, source_file: Path) -> str:
+        """A copy of the file, so the base can be re-indexed even if the original moves."""
+        folder = self.data_dir / "originals" / record.doc_id
+        target = folder / record.source
+        if source_file.resolve() != target.resolve():
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{record.source}.tmp"
+            shutil.copyfile(source_file, tmp)
+            tmp.replace(target)
+        return str(target.relative_to(self.data_dir))
+
+    def _delete_original(self, record: DocumentRecord) -> None:
+        shutil.rmtree(self.data_dir / "originals" / record.doc_id, ignore_errors=True)
+
+    def documents(self) -> list[DocumentRecord]:
+        return self.manifest.documents(status=None)
+
+    def resolve(self, name_or_id: str) -> DocumentRecord:
+        """The one document a user means by a file name, a path or an id."""
+        matches = self.manifest.find(name_or_id)
+        if not matches:
+            raise DocumentNotFound(
+                f"Aucun document ne correspond à « {name_or_id} » "
+                "(voir la liste avec `canevas documents`)."
+            )
+        if len(matches) > 1:
+            ids = ", ".join(f"{m.doc_id} ({m.path})" for m in matches)
+            raise DocumentNotFound(
+                f"Plusieurs documents portent ce nom : {ids}. Indiquez l'identifiant."
+            )
+        return matches[0]
+
+    def remove(self, name_or_id: str) -> DocumentRecord:
+        """Delete a document from the manifest, Chroma, the keyword index and the copies."""
+        with self.writing():
+            record = self.resolve(name_or_id)
+            self.manifest.set_status(record.doc_id, REMOVING)
+            checkpoint("remove_after_mark")
+            self.vectors.delete_document(record.doc_id)
+            self._delete_original(record)
+            self.manifest.delete_document(record.doc_id)
+        return record
+
+    def reindex(self, progress: Progress = _no_progress) -> IngestReport:
+        """Rebuild every index from the kept originals with the configured model."""
+        report = IngestReport()
+        with self.writing():
+            records = self.manifest.documents(status=None)
+            self.vectors.reset()
+            self.manifest.set_meta("embedding_model", self.embeddings.model_id)
+            for done, record in enumerate(records):
+                progress(record.source, done, len(records))
+                original = self.data_dir / (record.original or "")
+                if not record.original or not original.exists():
+                    report.outcomes.append(FileOutcome(
+                        record.path, "failed",
+                        "Copie du fichier introuvable : ajoutez-le à nouveau avec `canevas ingest`.",
+                    ))
+                    continue
+                try:
+                    overrides = Overrides(**json.loads(record.overrides or "{}"))
+                    fresh, chunks = self._prepare(
+                        original, record.doc_id, record.content_hash, overrides, record
+                    )
+                    fresh = replace(fresh, path=record.path, source=record.source)
+                    self._write(fresh, chunks, source_file=original)
+                    report.outcomes.append(
+                        FileOutcome(record.path, "updated", "", record.doc_id, len(chunks))
+                    )
+                except IngestError as exc:
+                    report.outcomes.append(FileOutcome(record.path, "failed", str(exc)))
+            progress("", len(records), len(records))
+        return report
+
+    def keyword_index(self) -> KeywordIndex:
+        """The keyword index, rebuilt from the manifest if it is missing or stale."""
+        generation = self.manifest.generation
+        if self._keyword is not None and self._keyword.generation == generation:
+            return self._keyword
+        directory = self.data_dir / "keyword"
+        loaded = KeywordIndex.load(directory)
+        if loaded is None or loaded.generation != generation:
+            chunks = self.manifest.ready_chunks()
+            loaded = KeywordIndex.build(
+                [c.chunk_id for c in chunks],
+                [f"{c.title}\n{c.section}\n{c.text}" for c in chunks],
+                generation,
+            )
+            try:
+                loaded.save(directory)
+            except OSError:
+                pass
+        self._keyword = loaded
+        return loaded
+
+    def refresh_keyword_index(self) -> None:
+        self.keyword_index()
+
+    def consistency_problems(self) -> list[str]:
+        """Disagreements between manifest, Chroma and keyword index (empty when consistent)."""
+        problems: list[str] = []
+        manifest_ids = set(self.manifest.chunk_ids())
+        chroma_ids = set(self.vectors.ids())
+        if manifest_ids != chroma_ids:
+            problems.append(
+                f"Chroma: {len(chroma_ids - manifest_ids)} en trop, "
+                f"{len(manifest_ids - chroma_ids)} manquants"
+            )
+        stored = KeywordIndex.load(self.data_dir / "keyword")
+        if stored is not None and stored.generation == self.manifest.generation:
+            keyword_ids = set(stored.ids)
+            if keyword_ids != manifest_ids:
+                problems.append("index lexical différent du manifeste")
+        unfinished = [r.source for r in self.manifest.documents(status=None) if r.status != READY]
+        if unfinished:
+            problems.append(f"documents inachevés : {', '.join(unfinished)}")
+        return problems

@@ -1,0 +1,133 @@
+"""Structure-aware chunking sized in the embedding model's tokens.
+
+Chunks follow sections: a heading closes the current chunk unless it is still small
+(slides and short sections are merged rather than indexed as one-line passages).
+Every chunk carries its document title and section path into what is embedded and
+what is keyword-indexed, so a passage that never names its subject can still be found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from knowledge.document import Block, Chunk
+from knowledge.structure import SectionTracker
+
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Ý«\"(0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split French prose into sentences (good enough for packing and selection)."""
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def context_header(title: str, section: str) -> str:
+    """The line prepended to a passage for embedding and keyword indexing."""
+    return f"{title} — {section}" if section and section != title else title
+
+
+@dataclass
+class _Draft:
+    section: str
+    parts: list[str] = field(default_factory=list)
+    tokens: int = 0
+    page: int | None = None
+    page_end: int | None = None
+
+    def add(self, text: str, tokens: int, page: int | None) -> None:
+        self.parts.append(text)
+        self.tokens += tokens
+        if page is not None:
+            self.page = self.page if self.page is not None else page
+            self.page_end = page
+
+
+class Chunker:
+    """Pack blocks into chunks of at most ``max_tokens`` tokens, header included."""
+
+    def __init__(self, count_tokens: Callable[[str], int], max_tokens: int) -> None:
+        self._count = count_tokens
+        self.max_tokens = max_tokens
+        self.min_tokens = max_tokens // 3
+
+    def split(self, doc_id: str, title: str, blocks: Iterable[Block]) -> list[Chunk]:
+        tracker = SectionTracker()
+        drafts: list[_Draft] = []
+        current = _Draft(section="")
+
+        def flush() -> None:
+            nonlocal current
+            if current.parts:
+                drafts.append(current)
+            current = _Draft(section=tracker.path)
+
+        for block in blocks:
+            if block.kind == "heading":
+                if current.tokens >= self.min_tokens:
+                    flush()
+                tracker.update(block)
+                if not current.parts:
+                    current.section = tracker.path
+                else:
+                    current.add(block.text, self._count(block.text), block.page)
+                continue
+            text = f"• {block.text}" if block.kind == "list_item" else block.text
+            budget = self._budget(title, current.section or tracker.path)
+            tokens = self._count(text)
+            if tokens > budget:
+                flush()
+                for piece in self._pieces(text, budget):
+                    current.add(piece, self._count(piece), block.page)
+                    flush()
+            elif current.tokens + tokens > budget:
+                flush()
+                current.add(text, tokens, block.page)
+            else:
+                current.add(text, tokens, block.page)
+        flush()
+        return [self._chunk(doc_id, title, i, d) for i, d in enumerate(drafts)]
+
+    def _budget(self, title: str, section: str) -> int:
+        header = self._count(context_header(title, section))
+        return max(32, self.max_tokens - header - 4)
+
+    def _pieces(self, text: str, budget: int) -> list[str]:
+        """Split an oversized block by sentences, then by words for run-on text."""
+        pieces: list[str] = []
+        current: list[str] = []
+        used = 0
+        units: list[str] = []
+        for sentence in split_sentences(text):
+            if self._count(sentence) <= budget:
+                units.append(sentence)
+            else:
+                words = sentence.split()
+                step = max(8, len(words) * budget // (self._count(sentence) + 1))
+                units.extend(" ".join(words[i : i + step]) for i in range(0, len(words), step))
+        for unit in units:
+            tokens = self._count(unit)
+            if current and used + tokens > budget:
+                pieces.append(" ".join(current))
+                current, used = [], 0
+            current.append(unit)
+            used += tokens
+        if current:
+            pieces.append(" ".join(current))
+        return pieces
+
+    @staticmethod
+    def _chunk(doc_id: str, title: str, ordinal: int, draft: _Draft) -> Chunk:
+        body = "\n".join(draft.parts)
+        header = context_header(title, draft.section)
+        return Chunk(
+            chunk_id=f"{doc_id}-{ordinal:05d}",
+            doc_id=doc_id,
+            ordinal=ordinal,
+            text=body,
+            section=draft.section,
+            page=draft.page,
+            page_end=draft.page_end,
+            embed_text=f"{header}\n{body}",
+        )

@@ -1,0 +1,168 @@
+"""Repair what PDF text extraction does to French prose.
+
+PDF extraction gives visual lines, not paragraphs: words are hyphenated across line
+ends, sentences are broken mid-way, headers and page numbers repeat on every page,
+bullets come out as odd glyphs. Everything downstream (chunking, keyword search,
+sentence selection) works on the paragraphs this module rebuilds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from knowledge.document import Block
+from knowledge.structure import HeadingDetector
+
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
+_ZERO_WIDTH = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "‛": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
+_LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl"})
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+_BULLET_GLYPHS = "•●○◦▪▫■□►▶▸➢➤➔→✓✔✗❖◆◇·\ufffd*"
+_BULLET = re.compile(rf"^\s*(?:[{re.escape(_BULLET_GLYPHS)}]\s*)+|^\s*[-–—]\s+|^\s*[zqØ]\s+(?=\w)")
+_FOOTNOTE = re.compile(r"(?<=[a-zà-ÿ]{3})\d{1,2}(?=[\s,.;:)]|$)")
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:/|sur)\s*\d{1,4})?\s*$", re.I)
+_SENTENCE_END = re.compile(r"[.!?…:;»\"]\s*$")
+_STARTS_NEW = re.compile(r"^[A-ZÀ-ÖØ-Ý0-9«\"(]")
+_WORD = re.compile(r"[a-zà-öø-ÿœæ]+(?:-[a-zà-öø-ÿœæ]+)*", re.I)
+_HYPHEN_END = re.compile(r"([A-Za-zÀ-ÖØ-öø-ÿœæ]+)-$")
+_NEXT_WORD = re.compile(r"^([A-Za-zÀ-ÖØ-öø-ÿœæ]+)(-?)")
+_KEEP_HYPHEN_SUFFIXES = frozenset(
+    "du de des la le les sur en et sous lès saint sainte aux t il elle ils elles on ce ci là "
+    "même mêmes ça dessus dessous être dire faire vous nous moi toi lui y".split()
+)
+
+
+def normalize_chars(text: str) -> str:
+    """Unify spaces, apostrophes, ligatures and invisible characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = _ZERO_WIDTH.sub("", text.translate(_QUOTES).translate(_LIGATURES))
+    text = _SPACES.sub(" ", text)
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
+
+
+def strip_bullet(line: str) -> tuple[str, bool]:
+    """Remove leading bullet glyphs; tell whether the line started a list item."""
+    line = _PRIVATE_USE.sub("•", line)
+    stripped = _BULLET.sub("", line, count=1)
+    return stripped.strip(), stripped != line
+
+
+def remove_footnote_digits(text: str) -> str:
+    """Drop footnote calls glued to words ("logement2 " -> "logement ")."""
+    return _FOOTNOTE.sub("", text)
+
+
+def strip_running_lines(pages: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Remove headers, footers and page numbers that repeat at the top or bottom of pages."""
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+    def edges(lines: Sequence[str]) -> list[int]:
+        idx = [i for i, line in enumerate(lines) if line.strip()]
+        return sorted(set(idx[:3] + idx[-3:]))
+
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({key(lines[i]) for i in edges(lines)})
+    threshold = max(3, len(pages) // 2)
+    running = {k for k, n in counts.items() if n >= threshold and len(pages) >= 3}
+    cleaned: list[list[str]] = []
+    for lines in pages:
+        drop = {i for i in edges(lines) if key(lines[i]) in running}
+        drop |= {i for i in edges(lines)[:1] + edges(lines)[-1:] if _PAGE_NUMBER.match(lines[i])}
+        cleaned.append([line for i, line in enumerate(lines) if i not in drop])
+    return cleaned
+
+
+class ParagraphBuilder:
+    """Rebuild paragraphs, list items and headings from extracted visual lines."""
+
+    def __init__(self, full_text: str) -> None:
+        self._vocabulary = Counter(w.lower() for w in _WORD.findall(full_text))
+        self._headings = HeadingDetector()
+
+    def join_hyphenated(self, left: str, right: str) -> str:
+        """Join two line fragments, undoing end-of-line hyphenation but not real compounds."""
+        m, n = _HYPHEN_END.search(left), _NEXT_WORD.match(right)
+        if not m or not n:
+            return f"{left} {right}"
+        head, tail = m.group(1), n.group(1)
+        joined = (head + tail).lower()
+        compound = f"{head}-{tail}".lower()
+        keep = (
+            tail[0].isupper()
+            or n.group(2) == "-"
+            or self._vocabulary[compound] > self._vocabulary[joined]
+            or (tail.lower() in _KEEP_HYPHEN_SUFFIXES and not self._vocabulary[joined])
+        )
+        return f"{left}{right}" if keep else f"{left[:-1]}{right}"
+
+    def build(self, lines: Iterable[tuple[str, int | None]]) -> list[Block]:
+        """Turn (line, page) pairs into blocks in reading order."""
+        items = [(normalize_chars(text).rstrip(), page) for text, page in lines]
+        blocks: list[Block] = []
+        current: list[str] = []
+        kind: str = "paragraph"
+        page_of_current: int | None = None
+
+        def flush() -> None:
+            nonlocal current
+            if current:
+                text = remove_footnote_digits(" ".join(" ".join(current).split()))
+                if text:
+                    blocks.append(Block(text=text, kind=kind, page=page_of_current))  # type: ignore[arg-type]
+            current = []
+
+        previous_line = ""
+        for i, (raw, page) in enumerate(items):
+            if not raw.strip():
+                continue
+            line, is_item = strip_bullet(raw)
+            if not line:
+                continue
+            following = next((t for t, _ in items[i + 1 :] if t.strip()), "")
+            level = None if is_item else self._headings.level(line, previous_line, following)
+            if level is not None:
+                flush()
+                blocks.append(
+                    Block(text=self._headings.title(line), kind="heading", level=level, page=page)
+                )
+                previous_line = ""
+                continue
+            if is_item or not current or self._breaks(current[-1], line):
+                flush()
+                kind = "list_item" if is_item else "paragraph"
+                page_of_current = page
+                current = [line]
+            else:
+                current[-1] = self.join_hyphenated(current[-1], line)
+            previous_line = line
+        flush()
+        return blocks
+
+    @staticmethod
+    def _breaks(previous: str, line: str) -> bool:
+        return bool(_SENTENCE_END.search(previous) and _STARTS_NEW.match(line))
+
+
+def clean_pages(pages: Sequence[str]) -> list[Block]:
+    """Clean the text of each PDF page and rebuild its blocks, keeping page numbers."""
+    page_lines = strip_running_lines([p.splitlines() for p in pages])
+    full = "\n".join("\n".join(lines) for lines in page_lines)
+    builder = ParagraphBuilder(normalize_chars(full))
+    return builder.build(
+        (line, number) for number, lines in enumerate(page_lines, start=1) for line in lines
+    )
+
+
+def clean_plain_text(text: str) -> list[Block]:
+    """Clean text that was extracted from a PDF elsewhere (or typed) and has no pages."""
+    text = normalize_chars(text)
+    pages = text.split("\f")
+    if len(pages) > 1:
+        return clean_pages(pages)
+    return ParagraphBuilder(text).build((line, None) for line in text.splitlines())

@@ -1,0 +1,56 @@
+"""The shapes that flow through ingestion: blocks, parsed documents, chunks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One structural unit of a document, in reading order."""
+
+    text: str
+    kind: BlockKind = "paragraph"
+    level: int = 0
+    page: int | None = None
+
+
+@dataclass
+class ParsedDocument:
+    """What a loader returns: the blocks plus whatever metadata the file itself holds."""
+
+    blocks: list[Block]
+    title: str | None = None
+    pages: int | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """Descriptive metadata of a document, inferred or given at ingestion."""
+
+    title: str
+    organisation: str | None
+    doc_type: str
+    year: int | None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage ready to be indexed: its text, where it sits, and what to embed."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    text: str
+    section: str
+    page: int | None
+    page_end: int | None
+    embed_text: str

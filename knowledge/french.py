@@ -1,0 +1,41 @@
+"""French text analysis for keyword search: tokens, stop words, stemming, accent folding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
+_ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.I)
+
+STOP_WORDS = frozenset(
+    """a à ai aie ait as au aux avec c ça ce ceci cela celle celles celui ces cet cette ceux
+    chaque chez comme comment d dans de des du donc dont elle elles en encore est et été être
+    eu fait faire font il ils j je l la le les leur leurs lui m ma mais me même mes moi mon
+    n ne ni nos notre nous on ont or ou où par pas peu peut plus pour pourquoi qu quand que
+    quel quelle quelles quels qui quoi s sa sans se ses si son sont sur t ta te tes toi ton
+    tous tout toute toutes très tu un une vos votre vous y c'est quoi combien qui quels
+    était étaient sera seront avait avaient aussi ainsi alors afin entre vers ceux cet""".split()
+)
+
+
+def fold_accents(text: str) -> str:
+    """Remove diacritics, so "évaluation" and "evaluation" meet."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("french")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case, drop elisions and stop words, stem, then fold accents."""
+    text = _ELISION.sub(" ", text.replace("’", "'").lower())
+    words = [w for w in _TOKEN.findall(text) if w not in STOP_WORDS]
+    stems = _stemmer().stemWords(words)
+    return [fold_accents(s) for s in stems if s]

@@ -1,0 +1,92 @@
+"""French BM25 keyword index (bm25s), persisted beside Chroma with the same chunk ids.
+
+The index is derived from the manifest: it records the manifest generation it was
+built from, and is rebuilt whenever the two disagree, so it can never serve chunks
+that the manifest no longer holds.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from knowledge.french import tokenize
+
+_STATE = "canevas.json"
+
+
+class KeywordIndex:
+    """BM25 over chunk texts, searchable with an optional allow-list of chunk ids."""
+
+    def __init__(self, ids: list[str], model: bm25s.BM25 | None, generation: int) -> None:
+        self.ids = ids
+        self.generation = generation
+        self._model = model
+        self._position = {cid: i for i, cid in enumerate(ids)}
+
+    @classmethod
+    def build(cls, ids: Sequence[str], texts: Sequence[str], generation: int) -> KeywordIndex:
+        if not ids:
+            return cls([], None, generation)
+        model = bm25s.BM25(k1=1.2, b=0.75)
+        model.index([tokenize(t) or ["_"] for t in texts], show_progress=False)
+        return cls(list(ids), model, generation)
+
+    def save(self, directory: Path) -> None:
+        """Write to a temporary folder, then swap it in: a crash never leaves half an index."""
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._model is not None:
+            self._model.save(str(tmp), show_progress=False)
+        (tmp / _STATE).write_text(
+            json.dumps({"generation": self.generation, "ids": self.ids}), encoding="utf-8"
+        )
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if directory.exists():
+            directory.rename(old)
+        tmp.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path) -> KeywordIndex | None:
+        state_file = directory / _STATE
+        if not state_file.exists():
+            return None
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        ids = list(state["ids"])
+        model = bm25s.BM25.load(str(directory), show_progress=False) if ids else None
+        return cls(ids, model, int(state["generation"]))
+
+    def search(
+        self, query: str, k: int, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top ``k`` (chunk id, BM25 score) pairs, restricted to ``allowed`` ids if given."""
+        if self._model is None or k <= 0:
+            return []
+        vocab = self._model.vocab_dict
+        tokens = [t for t in tokenize(query) if t in vocab]
+        if not tokens:
+            return []
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=np.float32)
+            positions = [self._position[c] for c in allowed if c in self._position]
+            if not positions:
+                return []
+            mask[positions] = 1.0
+        k = min(k, len(self.ids))
+        docs, scores = self._model.retrieve(
+            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=1
+        )
+        return [
+            (self.ids[int(d)], float(s))
+            for d, s in zip(docs[0], scores[0], strict=True)
+            if float(s) > 0
+        ]

@@ -1,0 +1,55 @@
+"""ODT loader (odfpy): headings with their outline level, paragraphs, lists, table rows."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from odf import teletype
+from odf.namespaces import TABLENS, TEXTNS
+from odf.opendocument import load
+
+from assistant.settings import Limits
+from knowledge.cleanup import normalize_chars
+from knowledge.document import Block, ParsedDocument
+from knowledge.loaders.safety import check_xml, check_zip
+
+
+def _text(node: Any) -> str:
+    return normalize_chars(" ".join(teletype.extractText(node).split()))
+
+
+def _walk(node: Any, blocks: list[Block], in_list: bool = False) -> None:
+    for child in node.childNodes:
+        qname = getattr(child, "qname", None)
+        if qname == (TEXTNS, "h"):
+            level = int(child.getAttribute("outlinelevel") or 1)
+            if text := _text(child):
+                blocks.append(Block(text=text, kind="heading", level=level))
+        elif qname == (TEXTNS, "p"):
+            if text := _text(child):
+                blocks.append(Block(text=text, kind="list_item" if in_list else "paragraph"))
+        elif qname == (TEXTNS, "list"):
+            _walk(child, blocks, in_list=True)
+        elif qname == (TABLENS, "table-row"):
+            cells = [_text(c) for c in child.childNodes
+                     if getattr(c, "qname", None) == (TABLENS, "table-cell")]
+            if any(cells):
+                blocks.append(Block(text=" | ".join(c for c in cells if c), kind="table_row"))
+        elif getattr(child, "childNodes", None):
+            _walk(child, blocks, in_list)
+
+
+def load_odt(path: Path, limits: Limits) -> ParsedDocument:
+    """Check the archive first, then walk the document body in order."""
+    check_zip(path, limits)
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                check_xml(archive.read(name))
+    document = load(str(path))
+    blocks: list[Block] = []
+    _walk(document.text, blocks)
+    title = next((b.text for b in blocks if b.kind == "heading"), None)
+    return ParsedDocument(blocks=blocks, title=title)

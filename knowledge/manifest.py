@@ -1,0 +1,262 @@
+"""The manifest: one SQLite file that is the source of truth for what the base holds.
+
+Chroma and the keyword index are derived from it. A document is written in three
+steps (mark pending, write vectors, commit chunks and mark ready), so a crash at
+any point leaves a pending row that the next writer cleans up.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from knowledge.document import Chunk
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    path TEXT UNIQUE NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    organisation TEXT,
+    doc_type TEXT NOT NULL DEFAULT 'autre',
+    year INTEGER,
+    content_hash TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER,
+    chunk_count INTEGER NOT NULL DEFAULT 0,
+    embedding_model TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    original TEXT,
+    overrides TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    section TEXT NOT NULL DEFAULT '',
+    page INTEGER,
+    page_end INTEGER,
+    embed_text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+"""
+
+READY = "ready"
+PENDING = "pending"
+REMOVING = "removing"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One row of the manifest."""
+
+    doc_id: str
+    path: str
+    source: str
+    title: str
+    organisation: str | None
+    doc_type: str
+    year: int | None
+    content_hash: str
+    size: int
+    pages: int | None
+    chunk_count: int
+    embedding_model: str
+    status: str
+    original: str | None
+    overrides: str
+    created_at: str
+    updated_at: str
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["overrides"] = json.loads(self.overrides or "{}")
+        return data
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as stored, joined with the metadata of its document."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    text: str
+    section: str
+    page: int | None
+    page_end: int | None
+    embed_text: str
+    source: str
+    title: str
+    organisation: str | None
+    doc_type: str
+    year: int | None
+
+
+class Manifest:
+    """Typed access to the manifest database."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str, db: sqlite3.Connection | None = None) -> None:
+        (db or self._db).execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    def bump_generation(self, db: sqlite3.Connection) -> None:
+        self.set_meta("generation", str(self.generation + 1), db)
+
+    def documents(self, status: str | None = READY) -> list[DocumentRecord]:
+        query = "SELECT * FROM documents"
+        rows = (
+            self._db.execute(query + " WHERE status=? ORDER BY source", (status,))
+            if status
+            else self._db.execute(query + " ORDER BY source")
+        )
+        return [DocumentRecord(**dict(r)) for r in rows]
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        row = self._db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return DocumentRecord(**dict(row)) if row else None
+
+    def find(self, name_or_id: str) -> list[DocumentRecord]:
+        rows = self._db.execute(
+            "SELECT * FROM documents WHERE doc_id=? OR source=? OR path=?",
+            (name_or_id, name_or_id, name_or_id),
+        ).fetchall()
+        return [DocumentRecord(**dict(r)) for r in rows]
+
+    def by_hash(self, content_hash: str) -> list[DocumentRecord]:
+        rows = self._db.execute(
+            "SELECT * FROM documents WHERE content_hash=? AND status=?", (content_hash, READY)
+        ).fetchall()
+        return [DocumentRecord(**dict(r)) for r in rows]
+
+    def mark(self, record: DocumentRecord) -> None:
+        """Insert or replace a document row (used to mark pending or removing)."""
+        values = record.as_dict()
+        values["overrides"] = record.overrides
+        columns = ",".join(values)
+        marks = ",".join("?" * len(values))
+        updates = ",".join(f"{c}=excluded.{c}" for c in values if c != "doc_id")
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO documents({columns}) VALUES({marks}) "
+                f"ON CONFLICT(doc_id) DO UPDATE SET {updates}",
+                list(values.values()),
+            )
+
+    def set_status(self, doc_id: str, status: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE documents SET status=?, updated_at=? WHERE doc_id=?",
+                (status, now(), doc_id),
+            )
+
+    def commit_chunks(self, record: DocumentRecord, chunks: Iterable[Chunk]) -> None:
+        """Replace a document's chunks and mark it ready, atomically."""
+        rows = [
+            (c.chunk_id, c.doc_id, c.ordinal, c.text, c.section, c.page, c.page_end, c.embed_text)
+            for c in chunks
+        ]
+        with self.transaction() as db:
+            db.execute("DELETE FROM chunks WHERE doc_id=?", (record.doc_id,))
+            db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.execute(
+                "UPDATE documents SET status=?, chunk_count=?, title=?, organisation=?, "
+                "doc_type=?, year=?, content_hash=?, size=?, pages=?, embedding_model=?, "
+                "original=?, overrides=?, updated_at=? WHERE doc_id=?",
+                (READY, len(rows), record.title, record.organisation, record.doc_type,
+                 record.year, record.content_hash, record.size, record.pages,
+                 record.embedding_model, record.original, record.overrides, now(),
+                 record.doc_id),
+            )
+            self.set_meta("embedding_model", record.embedding_model, db)
+            self.bump_generation(db)
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self.bump_generation(db)
+
+    def clear_chunks(self, doc_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            db.execute("UPDATE documents SET chunk_count=0 WHERE doc_id=?", (doc_id,))
+            self.bump_generation(db)
+
+    def chunk_ids(self) -> list[str]:
+        rows = self._db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN documents d USING(doc_id) WHERE d.status=? "
+            "ORDER BY c.chunk_id",
+            (READY,),
+        )
+        return [r[0] for r in rows]
+
+    def ready_chunks(self) -> list[StoredChunk]:
+        return self._select_chunks("WHERE d.status=? ORDER BY c.chunk_id", (READY,))
+
+    def chunks_by_ids(self, ids: list[str]) -> dict[str, StoredChunk]:
+        found: dict[str, StoredChunk] = {}
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            for chunk in self._select_chunks(
+                f"WHERE d.status=? AND c.chunk_id IN ({marks})", (READY, *batch)
+            ):
+                found[chunk.chunk_id] = chunk
+        return found
+
+    def _select_chunks(self, where: str, args: tuple[object, ...]) -> list[StoredChunk]:
+        rows = self._db.execute(
+            "SELECT c.chunk_id, c.doc_id, c.ordinal, c.text, c.section, c.page, c.page_end, "
+            "c.embed_text, d.source, d.title, d.organisation, d.doc_type, d.year "
+            f"FROM chunks c JOIN documents d USING(doc_id) {where}",
+            args,
+        )
+        return [StoredChunk(**dict(r)) for r in rows]

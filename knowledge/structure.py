@@ -1,0 +1,84 @@
+"""Detect headings in plain text and keep track of the section path.
+
+Extracted PDF text has no styles: headings are recognised by their numbering
+("3.1. Les publics"), capitals ("NOS VALEURS"), slide numbering glued to the title
+("01Qui sommes nous") or by being a short title line between two sentences.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.document import Block
+
+_NUMBERED = re.compile(
+    r"^(?P<num>(?:\d{1,2}\.){1,3}\d{0,2}|\d{1,2}[)°]|[IVX]{1,4}[.)\-–]|[A-H][.)])\s+"
+    r"(?P<title>[A-ZÀ-ÖØ-Ý«\"].{1,100})$"
+)
+_GLUED = re.compile(r"^(?P<num>0\d)\s*(?P<title>[A-ZÀ-ÖØ-Ý].{1,80})$")
+_ENDS_SENTENCE = re.compile(r"[.,;:!]\s*$")
+_ENDS_WITH_LINK_WORD = re.compile(
+    r"\b(?:de|du|des|la|le|les|l'|d'|et|ou|à|au|aux|en|pour|par|sur|avec|dans|un|une|"
+    r"qui|que|dont|est|sont|a|ont|ce|cette|ses|son|sa|leur|leurs|notre|nos|plus|très)$",
+    re.I,
+)
+_UPPER_START = re.compile(r"^[A-ZÀ-ÖØ-Ý]")
+_LETTERS = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
+
+
+class HeadingDetector:
+    """Decide whether a line is a heading, and at which level."""
+
+    max_words = 12
+
+    def level(self, line: str, previous: str, following: str) -> int | None:
+        """Heading level of ``line`` given its neighbours, or None for body text."""
+        text = line.strip()
+        if not text or len(text) > 110 or len(text.split()) > self.max_words:
+            return None
+        if _ENDS_SENTENCE.search(text) and not text.endswith("?"):
+            return None
+        m = _NUMBERED.match(text)
+        if m and not _ENDS_WITH_LINK_WORD.search(text):
+            num = m.group("num")
+            return max(1, min(4, num.rstrip(".").count(".") + 1)) if "." in num else 1
+        if _GLUED.match(text):
+            return 1
+        letters = _LETTERS.findall(text)
+        if len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+            return 1
+        return self._short_title(text, previous, following)
+
+    @staticmethod
+    def _short_title(text: str, previous: str, following: str) -> int | None:
+        if len(text) > 70 or len(text.split()) > 9 or not _UPPER_START.match(text):
+            return None
+        if _ENDS_WITH_LINK_WORD.search(text) or text.endswith(("-", "(", "'")):
+            return None
+        previous_closed = not previous or bool(re.search(r"[.!?:»\"]\s*$", previous))
+        following_opens = bool(following) and bool(re.match(r"^[A-ZÀ-ÖØ-Ý«\"•\-–]", following))
+        return 3 if previous_closed and following_opens else None
+
+    @staticmethod
+    def title(line: str) -> str:
+        """The heading text as shown in section paths (glued slide numbers separated)."""
+        text = " ".join(line.split())
+        m = _GLUED.match(text)
+        return f"{m.group('num')} {m.group('title')}" if m else text
+
+
+class SectionTracker:
+    """Maintain the path of headings above the current block."""
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, str]] = []
+
+    def update(self, block: Block) -> None:
+        if block.kind != "heading":
+            return
+        self._stack = [(lvl, t) for lvl, t in self._stack if lvl < block.level]
+        self._stack.append((block.level, block.text))
+
+    @property
+    def path(self) -> str:
+        return " > ".join(t for _, t in self._stack)

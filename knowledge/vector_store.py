@@ -1,0 +1,140 @@
+"""Chroma vector store: on-disk ``PersistentClient`` or a ``chroma run`` server.
+
+Vectors are computed by Canevas and passed explicitly; the collection is given an
+embedding function of ours that refuses to run, so Chroma never falls back to its
+default model (which would try to download weights).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings as ChromaSettings
+
+from knowledge.errors import CanevasError
+
+COLLECTION = "canevas-chunks"
+logging.getLogger("chromadb").setLevel(logging.ERROR)
+
+
+class ExplicitVectorsOnly(EmbeddingFunction[Documents]):
+    """Chroma embedding function that makes sure vectors always come from Canevas."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        raise CanevasError("Canevas fournit lui-même les vecteurs à Chroma.")
+
+    @staticmethod
+    def name() -> str:
+        return "canevas-explicit"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ExplicitVectorsOnly:
+        return ExplicitVectorsOnly()
+
+
+def connect(path: Path, url: str | None) -> ClientAPI:
+    """A client for the on-disk store, or for the server at ``url`` when one is set."""
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url)
+        if not parsed.hostname:
+            raise CanevasError(f"Adresse du serveur Chroma invalide : « {url} ».")
+        port = parsed.port or (443 if parsed.scheme == "https" else 8000)
+        try:
+            client = chromadb.HttpClient(
+                host=parsed.hostname, port=port, ssl=parsed.scheme == "https", settings=settings
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise CanevasError(
+                f"Le serveur Chroma ({url}) ne répond pas : vérifiez qu'il est démarré."
+            ) from exc
+        return client
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class VectorStore:
+    """The chunk collection, with cosine distance and the model id in its metadata."""
+
+    def __init__(self, client: ClientAPI, name: str = COLLECTION) -> None:
+        self._client = client
+        self._name = name
+        self._collection = client.get_or_create_collection(
+            name, metadata={"hnsw:space": "cosine"}, embedding_function=ExplicitVectorsOnly()
+        )
+
+    @property
+    def model_id(self) -> str | None:
+        value = (self._collection.metadata or {}).get("embedding_model")
+        return str(value) if value else None
+
+    def set_model_id(self, model_id: str) -> None:
+        if self.model_id != model_id:
+            self._collection.modify(metadata={"embedding_model": model_id})
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def add(
+        self,
+        ids: Sequence[str],
+        vectors: Sequence[Sequence[float]],
+        metadatas: Sequence[dict[str, str | int | float | bool]],
+    ) -> None:
+        self._collection.upsert(
+            ids=list(ids), embeddings=[list(v) for v in vectors], metadatas=list(metadatas)
+        )
+
+    def delete_document(self, doc_id: str) -> None:
+        self._collection.delete(where={"doc_id": doc_id})
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        if ids:
+            self._collection.delete(ids=list(ids))
+
+    def ids(self, doc_id: str | None = None) -> list[str]:
+        where: Any = {"doc_id": doc_id} if doc_id else None
+        return sorted(self._collection.get(where=where, include=[])["ids"])
+
+    def doc_ids(self) -> set[str]:
+        metadatas = self._collection.get(include=["metadatas"])["metadatas"] or []
+        return {str(m["doc_id"]) for m in metadatas if m and "doc_id" in m}
+
+    def query(
+        self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top ``k`` (chunk id, cosine similarity) pairs."""
+        total = self.count()
+        if total == 0 or k <= 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[list(vector)],
+            n_results=min(k, total),
+            where=where or None,
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = (result["distances"] or [[]])[0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+
+    def reset(self) -> None:
+        """Drop and recreate the collection (used by a full re-index)."""
+        self._client.delete_collection(self._name)
+        self._collection = self._client.get_or_create_collection(
+            self._name, metadata={"hnsw:space": "cosine"},
+            embedding_function=ExplicitVectorsOnly(),
+        )
