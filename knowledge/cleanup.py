@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from knowledge.document import Block
+from knowledge.document import Block, BlockKind
 from knowledge.structure import HeadingDetector
 
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
@@ -23,7 +23,7 @@ _LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi",
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _BULLET_GLYPHS = "•●○◦▪▫■□►▶▸➢➤➔→✓✔✗❖◆◇·\ufffd*"
 _BULLET = re.compile(rf"^\s*(?:[{re.escape(_BULLET_GLYPHS)}]\s*)+|^\s*[-–—]\s+|^\s*[zqØ]\s+(?=\w)")
-_FOOTNOTE = re.compile(r"(?<=[a-zà-ÿ]{3})\d{1,2}(?=[\s,.;:)]|$)")
+_FOOTNOTE = re.compile(r"(?<=[A-Za-zÀ-ÿ]{3})\d{1,2}(?=[\s,.;:)]|$)")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:/|sur)\s*\d{1,4})?\s*$", re.I)
 _SENTENCE_END = re.compile(r"[.!?…:;»\"]\s*$")
 _STARTS_NEW = re.compile(r"^[A-ZÀ-ÖØ-Ý0-9«\"(]")
@@ -41,6 +41,7 @@ def normalize_chars(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _ZERO_WIDTH.sub("", text.translate(_QUOTES).translate(_LIGATURES))
     text = _SPACES.sub(" ", text)
+    text = re.sub(r"(?m)^(\s*)\ufffd", r"\1• ", text).replace("\ufffd", "")
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
 
 
@@ -106,7 +107,7 @@ class ParagraphBuilder:
         items = [(normalize_chars(text).rstrip(), page) for text, page in lines]
         blocks: list[Block] = []
         current: list[str] = []
-        kind: str = "paragraph"
+        kind: BlockKind = "paragraph"
         page_of_current: int | None = None
 
         def flush() -> None:
@@ -114,7 +115,7 @@ class ParagraphBuilder:
             if current:
                 text = remove_footnote_digits(" ".join(" ".join(current).split()))
                 if text:
-                    blocks.append(Block(text=text, kind=kind, page=page_of_current))  # type: ignore[arg-type]
+                    blocks.append(Block(text=text, kind=kind, page=page_of_current))
             current = []
 
         previous_line = ""
@@ -133,7 +134,7 @@ class ParagraphBuilder:
                 )
                 previous_line = ""
                 continue
-            if is_item or not current or self._breaks(current[-1], line):
+            if is_item or not current or self._breaks(current[-1], line, kind):
                 flush()
                 kind = "list_item" if is_item else "paragraph"
                 page_of_current = page
@@ -145,8 +146,10 @@ class ParagraphBuilder:
         return blocks
 
     @staticmethod
-    def _breaks(previous: str, line: str) -> bool:
-        return bool(_SENTENCE_END.search(previous) and _STARTS_NEW.match(line))
+    def _breaks(previous: str, line: str, kind: str) -> bool:
+        """A new paragraph starts after a finished sentence, or after a list item's line."""
+        starts_new = bool(_STARTS_NEW.match(line))
+        return starts_new and (kind == "list_item" or bool(_SENTENCE_END.search(previous)))
 
 
 def clean_pages(pages: Sequence[str]) -> list[Block]:
@@ -161,8 +164,8 @@ def clean_pages(pages: Sequence[str]) -> list[Block]:
 
 def clean_plain_text(text: str) -> list[Block]:
     """Clean text that was extracted from a PDF elsewhere (or typed) and has no pages."""
-    text = normalize_chars(text)
     pages = text.split("\f")
     if len(pages) > 1:
         return clean_pages(pages)
+    text = normalize_chars(text)
     return ParagraphBuilder(text).build((line, None) for line in text.splitlines())

@@ -22,6 +22,9 @@ DOC_TYPES: dict[str, tuple[str, ...]] = {
     "présentation": ("séance publique", "diaporama"),
 }
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_INTRODUCED = re.compile(
+    r"\b[Aa]ssociation\s+((?:[A-ZÀ-Ý][\wÀ-ÿ'-]+)(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+){0,2})"
+)
 _NAME = re.compile(r"\b([A-Z][A-Za-zÀ-ÿ]{2,}|[A-ZÀ-Ý]{3,})\b")
 _NOT_ORGS = frozenset(
     """CAF CCAS CHRS FSL ASLL AVDL PDALHPD DALO GLA SIAO IML MOI PLAI FJT FTM RS PF RA CILPI
@@ -72,12 +75,20 @@ def infer_year(title: str, text: str) -> int | None:
 
 
 def infer_organisation(text: str) -> str | None:
-    """The most frequent capitalised name that is not a sector acronym or a common word."""
+    """The most frequent capitalised name that is not a sector acronym or a common word.
+
+    A name the text introduces as "l'association X" counts double: that is how
+    documents name their own organisation.
+    """
     names = Counter(m for m in _NAME.findall(text) if m not in _NOT_ORGS)
+    for m in _INTRODUCED.finditer(text[:20000]):
+        name = m.group(1).strip()
+        if name.split()[0] not in _NOT_ORGS:
+            names[name] += 2 * max(1, text.count(name))
     if not names:
         return None
     name, count = names.most_common(1)[0]
-    return name if count >= 5 else None
+    return name if count >= 4 else None
 
 
 def infer_title(parsed: ParsedDocument, path: Path) -> str:

@@ -1,0 +1,168 @@
+"""Ingest, update, remove and re-index with the real model and Chroma on disk."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.retrieval import HybridSearcher, SearchFilters
+from knowledge.base import KnowledgeBase, Overrides
+from knowledge.embeddings import E5Embeddings, SentenceTransformerEmbeddings, minilm_folder
+from knowledge.errors import DocumentNotFound, EmbeddingModelMismatch
+from knowledge.keyword_index import KeywordIndex
+
+
+def copy_demo(demo_dir: Path, target: Path) -> Path:
+    shutil.copytree(demo_dir, target)
+    return target
+
+
+def test_ingest_folder_indexes_everything_consistently(
+    kb: KnowledgeBase, demo_dir: Path, tmp_path: Path
+) -> None:
+    folder = copy_demo(demo_dir, tmp_path / "docs")
+    report = kb.ingest([folder])
+    assert report.counts == {"added": 4, "updated": 0, "unchanged": 0, "failed": 0}
+    records = {r.source: r for r in kb.documents()}
+    assert set(records) == {"projet-associatif.md", "projet-de-service-asll.docx",
+                            "procedure-accueil.pdf", "livret-accueil.odt"}
+    assert records["projet-de-service-asll.docx"].doc_type == "projet de service"
+    assert records["projet-associatif.md"].organisation == "Toit Commun"
+    assert records["projet-associatif.md"].year == 2024
+    assert records["procedure-accueil.pdf"].pages == 1
+    total = sum(r.chunk_count for r in records.values())
+    assert kb.vectors.count() == total == len(kb.manifest.chunk_ids())
+    assert kb.consistency_problems() == []
+    assert all(r.embedding_model == kb.embeddings.model_id for r in records.values())
+    for record in records.values():
+        assert (kb.data_dir / (record.original or "missing")).exists()
+
+
+def test_chunks_carry_title_and_section_and_respect_token_limit(
+    kb: KnowledgeBase, demo_dir: Path
+) -> None:
+    kb.ingest([demo_dir / "projet-de-service-asll.docx"])
+    chunks = kb.manifest.ready_chunks()
+    assert any(c.section.endswith("2. Les étapes de l'accompagnement > 2.1 Orientation")
+               and "\n2.2 Diagnostic partagé\n" in c.text for c in chunks)
+    for chunk in chunks:
+        assert chunk.embed_text.startswith("Projet de service ASLL - Toit Commun")
+        assert kb.embeddings.count_tokens(chunk.embed_text) <= kb.chunk_tokens + 8
+
+
+def test_reingest_unchanged_is_a_no_op(kb: KnowledgeBase, demo_dir: Path, tmp_path: Path) -> None:
+    folder = copy_demo(demo_dir, tmp_path / "docs")
+    kb.ingest([folder])
+    generation = kb.manifest.generation
+    ids = kb.vectors.ids()
+    report = kb.ingest([folder])
+    assert report.counts == {"added": 0, "updated": 0, "unchanged": 4, "failed": 0}
+    assert kb.manifest.generation == generation
+    assert kb.vectors.ids() == ids
+
+
+def test_changed_file_replaces_its_chunks(kb: KnowledgeBase, tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\nLa laverie ouvre à 8 heures.\n\n"
+                    + "".join(f"## Partie {i}\n\n{'Le bureau ferme tard. ' * 60}\n\n"
+                              for i in range(3)), encoding="utf-8")
+    kb.ingest([note])
+    old_ids = set(kb.vectors.ids())
+    note.write_text("# Note\n\nLa laverie ouvre désormais à 7 heures.\n", encoding="utf-8")
+    report = kb.ingest([note])
+    assert report.counts["updated"] == 1
+    texts = [c.text for c in kb.manifest.ready_chunks()]
+    assert texts == ["La laverie ouvre désormais à 7 heures."]
+    assert len(kb.vectors.ids()) == 1 and len(old_ids) > 3
+    assert kb.consistency_problems() == []
+    hits = HybridSearcher(kb).search("laverie heures", k=5)
+    assert [h.text for h in hits] == ["La laverie ouvre désormais à 7 heures."]
+
+
+def test_identical_content_under_another_name_is_not_indexed_twice(
+    kb: KnowledgeBase, demo_dir: Path, tmp_path: Path
+) -> None:
+    kb.ingest([demo_dir / "projet-associatif.md"])
+    twin = tmp_path / "copie.md"
+    shutil.copyfile(demo_dir / "projet-associatif.md", twin)
+    report = kb.ingest([twin])
+    assert report.counts["unchanged"] == 1
+    assert "projet-associatif.md" in report.outcomes[0].message
+    assert len(kb.documents()) == 1
+
+
+def test_remove_deletes_from_every_store(kb: KnowledgeBase, demo_dir: Path, tmp_path: Path) -> None:
+    folder = copy_demo(demo_dir, tmp_path / "docs")
+    kb.ingest([folder])
+    searcher = HybridSearcher(kb)
+    assert any(p.source == "livret-accueil.odt" for p in searcher.search("laverie", k=3))
+    record = kb.remove("livret-accueil.odt")
+    assert record.source == "livret-accueil.odt"
+    assert record.doc_id not in {r.doc_id for r in kb.documents()}
+    assert not [i for i in kb.vectors.ids() if i.startswith(record.doc_id)]
+    stored = KeywordIndex.load(kb.data_dir / "keyword")
+    assert stored is not None and not [i for i in stored.ids if i.startswith(record.doc_id)]
+    assert not (kb.data_dir / "originals" / record.doc_id).exists()
+    assert all(p.source != "livret-accueil.odt" for p in searcher.search("laverie", k=10))
+    assert kb.consistency_problems() == []
+    with pytest.raises(DocumentNotFound):
+        kb.remove("livret-accueil.odt")
+
+
+def test_bad_file_does_not_stop_a_folder(kb: KnowledgeBase, demo_dir: Path,
+                                         tmp_path: Path) -> None:
+    folder = copy_demo(demo_dir, tmp_path / "docs")
+    (folder / "vide.txt").write_bytes(b"")
+    (folder / "faux.pdf").write_text("pas un pdf", encoding="utf-8")
+    (folder / "image.png").write_bytes(b"\x89PNG")
+    report = kb.ingest([folder, tmp_path / "absent.md"])
+    assert report.counts["added"] == 4
+    failed = {Path(o.path).name: o.message for o in report.by_status("failed")}
+    assert set(failed) == {"vide.txt", "faux.pdf", "absent.md"}
+    assert "vide" in failed["vide.txt"] and "introuvable" in failed["absent.md"]
+    assert kb.consistency_problems() == []
+
+
+def test_overrides_win_over_inference(kb: KnowledgeBase, demo_dir: Path) -> None:
+    kb.ingest([demo_dir / "procedure-accueil.pdf"],
+              Overrides(organisation="Toit Commun", doc_type="procédure", year=2023))
+    record = kb.documents()[0]
+    assert (record.organisation, record.doc_type, record.year) == ("Toit Commun", "procédure", 2023)
+    hits = HybridSearcher(kb).search("dépôt de garantie", k=3,
+                                     filters=SearchFilters(organisation="toit commun", year=2023))
+    assert hits and hits[0].source == "procedure-accueil.pdf"
+    assert HybridSearcher(kb).search("dépôt", k=3, filters=SearchFilters(year=1999)) == []
+
+
+def test_other_embedding_model_is_refused_then_reindex_fixes_it(
+    tmp_path: Path, demo_dir: Path, e5: E5Embeddings
+) -> None:
+    data = tmp_path / "data"
+    first = KnowledgeBase(data, e5)
+    first.ingest([demo_dir / "livret-accueil.odt"])
+    first.close()
+    minilm = SentenceTransformerEmbeddings(minilm_folder())
+    second = KnowledgeBase(data, minilm)
+    with pytest.raises(EmbeddingModelMismatch) as caught:
+        HybridSearcher(second).search("laverie")
+    assert "canevas reindex" in str(caught.value)
+    with pytest.raises(EmbeddingModelMismatch):
+        second.ingest([demo_dir / "projet-associatif.md"])
+    report = second.reindex()
+    assert report.counts["updated"] == 1
+    assert second.documents()[0].embedding_model == minilm.model_id
+    assert second.vectors.model_id == minilm.model_id
+    assert HybridSearcher(second).search("laverie", k=1)[0].source == "livret-accueil.odt"
+    assert second.consistency_problems() == []
+    second.close()
+
+
+def test_keyword_index_rebuilds_when_missing(kb: KnowledgeBase, demo_dir: Path) -> None:
+    kb.ingest([demo_dir / "livret-accueil.odt"])
+    shutil.rmtree(kb.data_dir / "keyword")
+    fresh = KnowledgeBase(kb.data_dir, kb.embeddings)
+    hits = fresh.keyword_index().search("laverie", 3)
+    assert hits and hits[0][0].startswith(fresh.documents()[0].doc_id)
+    fresh.close()
