@@ -145,13 +145,26 @@ class KnowledgeBase:
         self._chroma_path = data_dir / "chroma"
         self._chroma_url = chroma_url
         self._vectors: VectorStore | None = None
+        self._vectors_generation = -1
+        self._writing = False
         self._keyword: KeywordIndex | None = None
         self._cache: EmbeddingCache | None = None
 
     @property
     def vectors(self) -> VectorStore:
+        """The Chroma store, reopened when another process changed the base since we looked.
+
+        An embedded Chroma client caches segments in memory: a long-running reader (the
+        web app) would not see what ``canevas ingest`` wrote from another process.
+        """
+        generation = self.manifest.generation
+        stale = generation != self._vectors_generation and not self._writing
+        if self._vectors is not None and stale:
+            self._vectors.close()
+            self._vectors = None
         if self._vectors is None:
             self._vectors = VectorStore(connect(self._chroma_path, self._chroma_url))
+            self._vectors_generation = generation
         return self._vectors
 
     @property
@@ -161,6 +174,9 @@ class KnowledgeBase:
         return self._cache
 
     def close(self) -> None:
+        if self._vectors is not None:
+            self._vectors.close()
+            self._vectors = None
         self.manifest.close()
         if self._cache is not None:
             self._cache.close()
@@ -178,9 +194,12 @@ class KnowledgeBase:
                     "cette base : attendez qu'elle se termine, puis réessayez."
                 ) from exc
             try:
+                self._writing = self.vectors is not None
                 self.recover()
                 yield
             finally:
+                self._writing = False
+                self._vectors_generation = self.manifest.generation
                 self.refresh_keyword_index()
                 fcntl.flock(handle, fcntl.LOCK_UN)
 

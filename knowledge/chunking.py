@@ -120,13 +120,16 @@ class Chunker:
     @staticmethod
     def _chunk(doc_id: str, title: str, ordinal: int, draft: _Draft) -> Chunk:
         body = "\n".join(draft.parts)
-        header = context_header(title, draft.section)
+        section = draft.section
+        if section == title or section.startswith(f"{title} > "):
+            section = section[len(title) + 3 :]
+        header = context_header(title, section)
         return Chunk(
             chunk_id=f"{doc_id}-{ordinal:05d}",
             doc_id=doc_id,
             ordinal=ordinal,
             text=body,
-            section=draft.section,
+            section=section,
             page=draft.page,
             page_end=draft.page_end,
             embed_text=f"{header}\n{body}",

@@ -131,6 +131,12 @@ class VectorStore:
         distances = (result["distances"] or [[]])[0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
 
+    def close(self) -> None:
+        """Release the client, so that a new one reads what other processes wrote."""
+        close = getattr(self._client, "close", None)
+        if callable(close):
+            close()
+
     def reset(self) -> None:
         """Drop and recreate the collection (used by a full re-index)."""
         self._client.delete_collection(self._name)

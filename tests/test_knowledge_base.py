@@ -45,7 +45,7 @@ def test_chunks_carry_title_and_section_and_respect_token_limit(
 ) -> None:
     kb.ingest([demo_dir / "projet-de-service-asll.docx"])
     chunks = kb.manifest.ready_chunks()
-    assert any(c.section.endswith("2. Les étapes de l'accompagnement > 2.1 Orientation")
+    assert any(c.section == "2. Les étapes de l'accompagnement > 2.1 Orientation"
                and "\n2.2 Diagnostic partagé\n" in c.text for c in chunks)
     for chunk in chunks:
         assert chunk.embed_text.startswith("Projet de service ASLL - Toit Commun")
