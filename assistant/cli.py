@@ -223,6 +223,43 @@ def demo(ctx: click.Context, question: str) -> None:
         ctx.invoke(search, question=question, k=3)
 
 
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Mesurer la qualité de la recherche sur un jeu de questions."""
+
+
+@eval_group.command(name="retrieval")
+@click.option("--set", "set_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Jeu de questions JSONL (id, question, evidence, kind).")
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Dossier à indexer dans une base temporaire avant l'évaluation.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.pass_context
+def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
+                   as_json: bool) -> None:
+    """Rappel des passages de preuve (@1/3/5/10), full@5, MRR, rappel en 4 000 caractères."""
+    import tempfile
+
+    from evals.retrieval import run_retrieval_eval
+
+    with _user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
+        container = _container(ctx)
+        if corpus is not None:
+            settings = container.settings.model_copy(update={"data_dir": Path(tmp)})
+            container = Container(settings)
+            files = sorted(p for p in corpus.iterdir() if p.suffix != ".md" or p.stem != "README")
+            report = container.knowledge_base.ingest(files, progress=_progress_printer())
+            if report.counts["failed"]:
+                _print_report(report, 0.0)
+        scores = run_retrieval_eval(container.searcher, set_path)
+        container.close()
+        if as_json:
+            click.echo(json.dumps(scores, ensure_ascii=False))
+            return
+        for key, value in scores.items():
+            click.echo(f"{key:>18} : {value}")
+
+
 def main() -> None:
     cli(prog_name="canevas")
 

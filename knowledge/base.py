@@ -18,7 +18,7 @@ import os
 import shutil
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -387,7 +387,7 @@ class KnowledgeBase:
                 if not record.original or not original.exists():
                     report.outcomes.append(FileOutcome(
                         record.path, "failed",
-                        "Copie du fichier introuvable : ajoutez-le à nouveau avec `canevas ingest`.",
+                        "Copie du fichier introuvable : ajoutez-le de nouveau (`canevas ingest`).",
                     ))
                     continue
                 try:
@@ -419,10 +419,8 @@ class KnowledgeBase:
                 [f"{c.title}\n{c.section}\n{c.text}" for c in chunks],
                 generation,
             )
-            try:
+            with suppress(OSError):
                 loaded.save(directory)
-            except OSError:
-                pass
         self._keyword = loaded
         return loaded
 

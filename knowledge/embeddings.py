@@ -69,13 +69,13 @@ class E5Embeddings(CanevasEmbeddings):
 class SentenceTransformerEmbeddings(CanevasEmbeddings):
     """Any sentence-transformers model folder on disk (never a hub name)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, name: str | None = None) -> None:
         if not (folder / "config.json").exists() and not (folder / "modules.json").exists():
             raise CanevasError(
                 f"Le dossier « {folder} » ne contient pas de modèle sentence-transformers."
             )
         self.folder = folder
-        self.model_id = f"sentence-transformers/{folder.name}"
+        self.model_id = f"sentence-transformers/{name or folder.name}"
         self._model: Any = None
         self._lock = threading.Lock()
         self.max_tokens = 256
@@ -101,7 +101,8 @@ class SentenceTransformerEmbeddings(CanevasEmbeddings):
         return np.asarray(vector, dtype=np.float32).tolist()
 
     def count_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
+        tokenizer = self.model.tokenizer
+        return len(tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
 
 def minilm_folder() -> Path:
@@ -116,7 +117,7 @@ def make_embeddings(name: str) -> CanevasEmbeddings:
     if name in ("e5-small", "multilingual-e5-small"):
         return E5Embeddings()
     if name in ("minilm", "all-MiniLM-L6-v2"):
-        return SentenceTransformerEmbeddings(minilm_folder())
+        return SentenceTransformerEmbeddings(minilm_folder(), "all-MiniLM-L6-v2")
     folder = Path(name).expanduser()
     if folder.is_dir():
         return SentenceTransformerEmbeddings(folder)

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
@@ -73,8 +74,12 @@ class VectorStore:
     def __init__(self, client: ClientAPI, name: str = COLLECTION) -> None:
         self._client = client
         self._name = name
-        self._collection = client.get_or_create_collection(
-            name, metadata={"hnsw:space": "cosine"}, embedding_function=ExplicitVectorsOnly()
+        self._collection = self._open()
+
+    def _open(self) -> Any:
+        embedding_function: Any = ExplicitVectorsOnly()
+        return self._client.get_or_create_collection(
+            self._name, metadata={"hnsw:space": "cosine"}, embedding_function=embedding_function
         )
 
     @property
@@ -96,7 +101,9 @@ class VectorStore:
         metadatas: Sequence[dict[str, str | int | float | bool]],
     ) -> None:
         self._collection.upsert(
-            ids=list(ids), embeddings=[list(v) for v in vectors], metadatas=list(metadatas)
+            ids=list(ids),
+            embeddings=np.asarray(vectors, dtype=np.float32),
+            metadatas=list(metadatas),
         )
 
     def delete_document(self, doc_id: str) -> None:
@@ -122,7 +129,7 @@ class VectorStore:
         if total == 0 or k <= 0:
             return []
         result = self._collection.query(
-            query_embeddings=[list(vector)],
+            query_embeddings=np.asarray([vector], dtype=np.float32),
             n_results=min(k, total),
             where=where or None,
             include=["distances"],
@@ -140,7 +147,4 @@ class VectorStore:
     def reset(self) -> None:
         """Drop and recreate the collection (used by a full re-index)."""
         self._client.delete_collection(self._name)
-        self._collection = self._client.get_or_create_collection(
-            self._name, metadata={"hnsw:space": "cosine"},
-            embedding_function=ExplicitVectorsOnly(),
-        )
+        self._collection = self._open()

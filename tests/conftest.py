@@ -12,10 +12,10 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from knowledge.base import KnowledgeBase  # noqa: E402
-from knowledge.demo import build_demo, write_pdf  # noqa: E402
-from knowledge.document import Block  # noqa: E402
-from knowledge.embeddings import E5Embeddings  # noqa: E402
+from knowledge.base import KnowledgeBase
+from knowledge.demo import build_demo, write_pdf
+from knowledge.document import Block
+from knowledge.embeddings import E5Embeddings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"

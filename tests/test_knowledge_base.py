@@ -143,7 +143,7 @@ def test_other_embedding_model_is_refused_then_reindex_fixes_it(
     first = KnowledgeBase(data, e5)
     first.ingest([demo_dir / "livret-accueil.odt"])
     first.close()
-    minilm = SentenceTransformerEmbeddings(minilm_folder())
+    minilm = SentenceTransformerEmbeddings(minilm_folder(), "all-MiniLM-L6-v2")
     second = KnowledgeBase(data, minilm)
     with pytest.raises(EmbeddingModelMismatch) as caught:
         HybridSearcher(second).search("laverie")

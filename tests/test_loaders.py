@@ -59,7 +59,7 @@ def test_odt_headings_and_lists(demo_dir: Path) -> None:
 
 
 def test_pdf_pages_kept_and_running_lines_removed(tmp_path: Path) -> None:
-    paragraphs = [f"Le comité de résidents numéro {i} se réunit chaque trimestre." for i in range(90)]
+    paragraphs = [f"Le comité de résidents n° {i} se réunit chaque trimestre." for i in range(90)]
     path = make_pdf(tmp_path / "rapport.pdf", paragraphs, "Rapport 2024")
     parsed = load_document(path, LIMITS)
     assert parsed.pages is not None and parsed.pages >= 3

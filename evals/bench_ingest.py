@@ -1,0 +1,53 @@
+"""Ingestion throughput against the embedding model's raw encode speed, same chunks.
+
+    python -m evals.bench_ingest ../shared/corpus [--model e5-small]
+
+The baseline is the model alone encoding the exact texts ingestion embedded; the
+ratio says how much parsing, clean-up, chunking and the two stores cost on top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import make_embeddings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--model", default="e5-small")
+    args = parser.parse_args()
+    files = sorted(p for p in args.corpus.iterdir() if p.suffix == ".txt")
+    embeddings = make_embeddings(args.model)
+    embeddings.embed_query("chargement du modèle")
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = KnowledgeBase(Path(tmp), embeddings)
+        started = time.perf_counter()
+        report = kb.ingest(files)
+        ingest_s = time.perf_counter() - started
+        texts = [c.embed_text for c in kb.manifest.ready_chunks()]
+        kb.close()
+    started = time.perf_counter()
+    embeddings.embed_documents(texts)
+    encode_s = time.perf_counter() - started
+    print(json.dumps({
+        "model": embeddings.model_id,
+        "files": len(files),
+        "failed": report.counts["failed"],
+        "chunks": len(texts),
+        "ingest_seconds": round(ingest_s, 1),
+        "ingest_chunks_per_s": round(len(texts) / ingest_s, 2),
+        "raw_encode_seconds": round(encode_s, 1),
+        "raw_encode_chunks_per_s": round(len(texts) / encode_s, 2),
+        "ingest_over_raw_encode_time": round(ingest_s / encode_s, 3),
+    }, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The ``canevas`` command surface, driven with click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import cli
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory, demo_dir: Path) -> Path:
+    data = tmp_path_factory.mktemp("cli") / "data"
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), "ingest", str(demo_dir)])
+    assert result.exit_code == 0, result.output
+    assert "4 ajoutés" in result.output
+    return data
+
+
+def run(data: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), *args])
+    return result.exit_code, result.output
+
+
+def test_documents_json(base: Path) -> None:
+    code, out = run(base, "documents", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {r["source"] for r in rows} >= {"livret-accueil.odt", "procedure-accueil.pdf"}
+    assert {"doc_id", "title", "organisation", "doc_type", "year", "chunk_count",
+            "content_hash", "embedding_model", "created_at"} <= set(rows[0])
+
+
+def test_documents_text(base: Path) -> None:
+    code, out = run(base, "documents")
+    assert code == 0 and "4 document(s)." in out
+
+
+def test_search_text_and_json(base: Path) -> None:
+    code, out = run(base, "search", "Qui valide une mesure ASLL ?", "-k", "2")
+    assert code == 0 and "[1]" in out and "projet-de-service-asll.docx" in out
+    code, out = run(base, "search", "dépôt de garantie", "--json", "-k", "3")
+    passages = json.loads(out)
+    assert passages[0]["source"] == "procedure-accueil.pdf"
+    assert passages[0]["page"] == 1
+
+
+def test_search_filters(base: Path) -> None:
+    _code, out = run(base, "search", "accueil", "--json", "--source", "livret-accueil.odt")
+    assert {p["source"] for p in json.loads(out)} == {"livret-accueil.odt"}
+    _code, out = run(base, "search", "accueil", "--json", "--type", "projet associatif")
+    assert {p["doc_type"] for p in json.loads(out)} == {"projet associatif"}
+
+
+def test_search_batch_format(base: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"id": "a", "question": "Combien de logements compte la résidence Les Tilleuls ?"}\n'
+        '\n{"id": 7, "question": "Qui préside l\'association ?"}\n', encoding="utf-8")
+    code, out = run(base, "search", "--batch", str(questions), "-k", "4")
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [row["id"] for row in lines] == ["a", 7]
+    for row in lines:
+        assert len(row["passages"]) == 4
+        for passage in row["passages"]:
+            assert set(passage) == {"chunk_id", "text", "source", "title", "section", "page",
+                                    "score"}
+        scores = [p["score"] for p in row["passages"]]
+        assert scores == sorted(scores, reverse=True)
+    assert "42 logements" in lines[0]["passages"][0]["text"]
+
+
+def test_search_batch_bad_line(base: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "bad.jsonl"
+    questions.write_text('{"id": 1}\n', encoding="utf-8")
+    code, out = run(base, "search", "--batch", str(questions))
+    assert code == 1 and "Ligne 1" in out
+
+
+def test_remove_unknown_is_a_clear_error(base: Path) -> None:
+    code, out = run(base, "remove", "inexistant.pdf")
+    assert code == 1 and "Aucun document ne correspond" in out and "Traceback" not in out
+
+
+def test_ingest_reports_failures_and_exit_code(tmp_path: Path, demo_dir: Path) -> None:
+    folder = tmp_path / "docs"
+    shutil.copytree(demo_dir, folder)
+    (folder / "chiffré.pdf").write_bytes(b"%PDF-1.4 pas vraiment")
+    data = tmp_path / "data"
+    code, out = run(data, "ingest", str(folder), "--org", "Toit Commun")
+    assert code == 1
+    assert "4 ajoutés" in out and "1 en échec" in out and "chiffré.pdf" in out
+    code, out = run(data, "remove", "livret-accueil.odt")
+    assert code == 0 and "Document retiré" in out
+    code, out = run(data, "reindex")
+    assert code == 0 and "3 mis à jour" in out
+
+
+def test_search_without_question(base: Path) -> None:
+    code, out = run(base, "search")
+    assert code == 2 and "question" in out

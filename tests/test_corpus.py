@@ -1,0 +1,53 @@
+"""The real association corpus: ingestion and the issue's acceptance search."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.retrieval import HybridSearcher
+from evals.retrieval import run_retrieval_eval
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import E5Embeddings
+from tests.conftest import DEV_SET, corpus_files
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def corpus_kb(
+    tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings
+) -> Iterator[KnowledgeBase]:
+    kb = KnowledgeBase(tmp_path_factory.mktemp("corpus") / "data", e5)
+    report = kb.ingest(corpus_files())
+    assert report.counts["added"] == 5 and report.counts["failed"] == 0
+    yield kb
+    kb.close()
+
+
+def test_corpus_metadata(corpus_kb: KnowledgeBase) -> None:
+    docs = {d.source: d for d in corpus_kb.documents()}
+    alpa = docs["000_76e66e8c2761b0d9.txt"]
+    assert (alpa.organisation, alpa.doc_type, alpa.year) == ("ALPA", "projet associatif", 2017)
+    alotra = docs["001_78458b5e8fd56282.txt"]
+    assert (alotra.organisation, alotra.doc_type, alotra.year) == (
+        "Alotra", "rapport d'activité", 2023)
+    assert docs["002_c788bd9f61e2670b.txt"].doc_type == "projet de service"
+    assert corpus_kb.consistency_problems() == []
+
+
+def test_aspl_question_finds_the_apremis_passage_first(corpus_kb: KnowledgeBase) -> None:
+    first = HybridSearcher(corpus_kb).search("C'est quoi l'ASPL ?", k=5)[0]
+    assert first.source == "002_c788bd9f61e2670b.txt"
+    assert "Accompagnement Social et Psychosocial lié au Logement" in first.text
+    assert first.section
+
+
+def test_dev_set_scores_do_not_regress(corpus_kb: KnowledgeBase, tmp_path: Path) -> None:
+    scores = run_retrieval_eval(HybridSearcher(corpus_kb), DEV_SET)
+    (tmp_path / "scores.json").write_text(json.dumps(scores), encoding="utf-8")
+    assert scores["span_recall@5"] >= 0.70
+    assert scores["mrr"] >= 0.60

@@ -1,0 +1,36 @@
+"""Our metric agrees with the shared score.py on the same results."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+
+import pytest
+
+from evals.metrics import score
+from tests.conftest import DEV_SET, SHARED
+
+
+def test_metric_agrees_with_shared_score_script() -> None:
+    script = SHARED / "evals" / "score.py"
+    if not script.exists():
+        pytest.skip("score.py partagé introuvable")
+    spec = importlib.util.spec_from_file_location("shared_score", script)
+    assert spec and spec.loader
+    shared = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shared)
+    rows = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(7)
+    evidence = [e for r in rows for e in r.get("evidence", [])]
+    results = {}
+    for row in rows:
+        pool = [{"text": t, "source": "x"} for t in rng.sample(evidence, 12)]
+        for e in row.get("evidence", [])[:1]:
+            partial = {"text": f"avant {e[: len(e) * 2 // 3]}", "source": "x"}
+            pool.insert(rng.randrange(0, 12), partial)
+        results[row["id"]] = pool
+    ours = score(rows, results)
+    theirs = shared.score(rows, results)
+    assert ours == theirs
+    assert 0 < ours["span_recall@5"] < 1
