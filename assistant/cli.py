@@ -223,6 +223,35 @@ def demo(ctx: click.Context, question: str) -> None:
         ctx.invoke(search, question=question, k=3)
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.pass_context
+def glossary(ctx: click.Context, as_json: bool) -> None:
+    """Lister les sigles définis dans la base, avec la source de chaque définition."""
+    from knowledge.glossary import seed_definitions
+
+    with _user_errors():
+        mined = _container(ctx).knowledge_base.manifest.definitions()
+        entries: list[dict[str, Any]] = [
+            {"sigle": d.acronym, "definition": d.expansion, "source": chunk.source,
+             "section": chunk.section, "page": chunk.page, "chunk_id": chunk.chunk_id}
+            for d, chunk in mined
+        ]
+        known = {e["sigle"] for e in entries}
+        entries += [
+            {"sigle": d.acronym, "definition": d.expansion, "source": "lexique intégré",
+             "section": "", "page": None, "chunk_id": None}
+            for d in seed_definitions() if d.acronym not in known
+        ]
+        entries.sort(key=lambda e: (str(e["sigle"]), str(e["source"])))
+        if as_json:
+            click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+            return
+        for e in entries:
+            where = str(e["source"]) + (f" — {e['section']}" if e["section"] else "")
+            click.echo(f"{e['sigle']:<10} {e['definition']}  [{where}]")
+
+
 @cli.group(name="eval")
 def eval_group() -> None:
     """Mesurer la qualité de la recherche sur un jeu de questions."""
@@ -245,9 +274,13 @@ def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
     with _user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
         container = _container(ctx)
         if corpus is not None:
-            settings = container.settings.model_copy(update={"data_dir": Path(tmp)})
+            settings = container.settings.model_copy(update={
+                "data_dir": Path(tmp),
+                "embedding_cache": container.settings.embedding_cache
+                or container.settings.data_dir / "cache" / "embeddings.sqlite",
+            })
             container = Container(settings)
-            files = sorted(p for p in corpus.iterdir() if p.suffix != ".md" or p.stem != "README")
+            files = sorted(p for p in corpus.iterdir() if not p.name.startswith("README"))
             report = container.knowledge_base.ingest(files, progress=_progress_printer())
             if report.counts["failed"]:
                 _print_report(report, 0.0)

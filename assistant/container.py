@@ -28,6 +28,7 @@ class Container:
             limits=self.settings.limits,
             chroma_url=self.settings.chroma_url,
             chunk_tokens=self.settings.chunk_tokens,
+            embedding_cache=self.settings.embedding_cache,
         )
 
     @cached_property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -11,6 +12,8 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from knowledge.base import KnowledgeBase
+from knowledge.french import fold_accents
+from knowledge.glossary import Glossary
 from knowledge.manifest import StoredChunk
 
 
@@ -56,11 +59,28 @@ class HybridSearcher:
     """Reciprocal rank fusion of dense and keyword candidates."""
 
     def __init__(
-        self, kb: KnowledgeBase, candidates: int = 50, rrf_k: int = 60
+        self,
+        kb: KnowledgeBase,
+        candidates: int = 50,
+        rrf_k: int = 60,
+        expand_keyword: bool = True,
+        expand_dense: bool = False,
+        scope_by_organisation: bool = True,
     ) -> None:
         self.kb = kb
         self.candidates = candidates
         self.rrf_k = rrf_k
+        self.expand_keyword = expand_keyword
+        self.expand_dense = expand_dense
+        self.scope_by_organisation = scope_by_organisation
+        self._glossary: tuple[int, Glossary] | None = None
+
+    def glossary(self) -> Glossary:
+        """The base's glossary, rebuilt when the base changes."""
+        generation = self.kb.manifest.generation
+        if self._glossary is None or self._glossary[0] != generation:
+            self._glossary = (generation, self.kb.glossary())
+        return self._glossary[1]
 
     def _allowed_docs(self, filters: SearchFilters) -> list[str] | None:
         if not filters.active:
@@ -74,6 +94,35 @@ class HybridSearcher:
             and _matches(d.source, filters.source)
         ]
 
+    def mentioned_documents(self, query: str) -> list[str]:
+        """Documents of the organisations a question names ("le taux d'impayés d'Alotra")."""
+        folded = f" {fold_accents(query.lower())} "
+        docs: list[str] = []
+        for record in self.kb.manifest.documents():
+            name = fold_accents((record.organisation or "").lower())
+            if name and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", folded):
+                docs.append(record.doc_id)
+        return docs
+
+    def _rankings(
+        self, query: str, docs: list[str] | None
+    ) -> list[list[tuple[str, float]]]:
+        """Dense and keyword candidate lists, restricted to ``docs`` when given."""
+        where = {"doc_id": {"$in": docs}} if docs is not None else None
+        expanded = self.glossary().expand_query(query)
+        dense_query = expanded if self.expand_dense else query
+        dense = self.kb.vectors.query(
+            self.kb.embeddings.embed_query(dense_query), self.candidates, where
+        )
+        keyword_index = self.kb.keyword_index()
+        allowed_chunks = None
+        if docs is not None:
+            wanted = set(docs)
+            allowed_chunks = {c for c in keyword_index.ids if c.rsplit("-", 1)[0] in wanted}
+        keyword_query = expanded if self.expand_keyword else query
+        keyword = keyword_index.search(keyword_query, self.candidates, allowed_chunks)
+        return [dense, keyword]
+
     def search(
         self, query: str, k: int = 10, filters: SearchFilters | None = None
     ) -> list[Passage]:
@@ -83,18 +132,15 @@ class HybridSearcher:
         allowed_docs = self._allowed_docs(filters)
         if allowed_docs is not None and not allowed_docs:
             return []
-        where = {"doc_id": {"$in": allowed_docs}} if allowed_docs is not None else None
-        dense = self.kb.vectors.query(
-            self.kb.embeddings.embed_query(query), self.candidates, where
-        )
-        keyword_index = self.kb.keyword_index()
-        allowed_chunks = None
-        if allowed_docs is not None:
-            docs = set(allowed_docs)
-            allowed_chunks = {cid for cid in keyword_index.ids if cid.rsplit("-", 1)[0] in docs}
-        keyword = keyword_index.search(query, self.candidates, allowed_chunks)
+        rankings = self._rankings(query, allowed_docs)
+        if self.scope_by_organisation:
+            mentioned = self.mentioned_documents(query)
+            if allowed_docs is not None:
+                mentioned = [d for d in mentioned if d in set(allowed_docs)]
+            if mentioned and mentioned != allowed_docs:
+                rankings += self._rankings(query, mentioned)
         fused: dict[str, float] = {}
-        for ranking in (dense, keyword):
+        for ranking in rankings:
             for rank, (cid, _) in enumerate(ranking):
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         ordered = sorted(fused, key=lambda c: fused[c], reverse=True)

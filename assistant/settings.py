@@ -37,4 +37,5 @@ class Settings(BaseSettings):
     embedding_model: str = "e5-small"
     chroma_url: str | None = None
     chunk_tokens: int = 200
+    embedding_cache: Path | None = None
     limits: Limits = Field(default_factory=Limits)

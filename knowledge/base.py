@@ -18,16 +18,17 @@ import os
 import shutil
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from assistant.settings import Limits
-from knowledge.chunking import Chunker
+from knowledge.chunking import Chunker, document_label
 from knowledge.document import Chunk
 from knowledge.embeddings import CanevasEmbeddings, EmbeddingCache
 from knowledge.errors import BaseLocked, DocumentNotFound, EmbeddingModelMismatch, IngestError
+from knowledge.glossary import Definition, Glossary, mine_definitions, seed_definitions
 from knowledge.keyword_index import KeywordIndex
 from knowledge.loaders import SUPPORTED_SUFFIXES, load_document
 from knowledge.manifest import PENDING, READY, REMOVING, DocumentRecord, Manifest, now
@@ -135,6 +136,7 @@ class KnowledgeBase:
         limits: Limits | None = None,
         chroma_url: str | None = None,
         chunk_tokens: int = 200,
+        embedding_cache: Path | None = None,
     ) -> None:
         self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -149,6 +151,7 @@ class KnowledgeBase:
         self._writing = False
         self._keyword: KeywordIndex | None = None
         self._cache: EmbeddingCache | None = None
+        self._cache_path = embedding_cache or data_dir / "cache" / "embeddings.sqlite"
 
     @property
     def vectors(self) -> VectorStore:
@@ -170,7 +173,7 @@ class KnowledgeBase:
     @property
     def cache(self) -> EmbeddingCache:
         if self._cache is None:
-            self._cache = EmbeddingCache(self.data_dir / "cache" / "embeddings.sqlite")
+            self._cache = EmbeddingCache(self._cache_path)
         return self._cache
 
     def close(self) -> None:
@@ -198,9 +201,9 @@ class KnowledgeBase:
                 self.recover()
                 yield
             finally:
+                self.refresh_keyword_index()
                 self._writing = False
                 self._vectors_generation = self.manifest.generation
-                self.refresh_keyword_index()
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def recover(self) -> list[str]:
@@ -294,7 +297,8 @@ class KnowledgeBase:
         chunker = Chunker(
             self.embeddings.count_tokens, min(self.chunk_tokens, self.embeddings.max_tokens)
         )
-        chunks = chunker.split(doc_id, title, parsed.blocks)
+        label = document_label(title, info.organisation, info.doc_type, info.year)
+        chunks = chunker.split(doc_id, label, parsed.blocks, title=title)
         if not chunks:
             raise IngestError("Aucun texte exploitable dans ce document.")
         stamp = now()
@@ -308,6 +312,16 @@ class KnowledgeBase:
         )
         self.cache.embed(self.embeddings, [c.embed_text for c in chunks])
         return record, chunks
+
+    @staticmethod
+    def _definitions(chunks: list[Chunk]) -> list[Definition]:
+        """Acronym definitions stated in the chunks, the first statement of each kept."""
+        seen: dict[str, Definition] = {}
+        for chunk in chunks:
+            for d in mine_definitions(chunk.text):
+                seen.setdefault(d.acronym, replace(d, doc_id=chunk.doc_id,
+                                                   chunk_id=chunk.chunk_id))
+        return list(seen.values())
 
     def _write(self, record: DocumentRecord, chunks: list[Chunk], source_file: Path) -> None:
         previous = self.manifest.document(record.doc_id)
@@ -328,7 +342,9 @@ class KnowledgeBase:
             checkpoint("during_vector_add")
         original = self._keep_original(record, source_file)
         checkpoint("before_commit")
-        self.manifest.commit_chunks(replace(record, original=original), chunks)
+        self.manifest.commit_chunks(
+            replace(record, original=original), chunks, self._definitions(chunks)
+        )
         checkpoint("after_commit")
 
     def _keep_original(self, record: DocumentRecord, source_file: Path) -> str:
@@ -379,6 +395,8 @@ class KnowledgeBase:
         report = IngestReport()
         with self.writing():
             records = self.manifest.documents(status=None)
+            self.manifest.set_all_status(PENDING)
+            checkpoint("reindex_after_mark")
             self.vectors.reset()
             self.manifest.set_meta("embedding_model", self.embeddings.model_id)
             for done, record in enumerate(records):
@@ -406,7 +424,11 @@ class KnowledgeBase:
         return report
 
     def keyword_index(self) -> KeywordIndex:
-        """The keyword index, rebuilt from the manifest if it is missing or stale."""
+        """The keyword index, rebuilt from the manifest if it is missing or stale.
+
+        Only a writer (holding the lock) saves a rebuilt index; a reader keeps its
+        rebuild in memory, so two processes never write the folder at once.
+        """
         generation = self.manifest.generation
         if self._keyword is not None and self._keyword.generation == generation:
             return self._keyword
@@ -416,15 +438,21 @@ class KnowledgeBase:
             chunks = self.manifest.ready_chunks()
             loaded = KeywordIndex.build(
                 [c.chunk_id for c in chunks],
-                [f"{c.title}\n{c.section}\n{c.text}" for c in chunks],
+                [c.embed_text for c in chunks],
                 generation,
             )
-            with suppress(OSError):
+            if self._writing:
                 loaded.save(directory)
         self._keyword = loaded
         return loaded
 
+    def glossary(self) -> Glossary:
+        """Acronyms mined from the base, then the built-in sector list."""
+        mined = [d for d, _ in self.manifest.definitions()]
+        return Glossary(mined + list(seed_definitions()))
+
     def refresh_keyword_index(self) -> None:
+        """Bring the saved keyword index up to date (called by writers, under the lock)."""
         self.keyword_index()
 
     def consistency_problems(self) -> list[str]:

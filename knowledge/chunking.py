@@ -2,6 +2,7 @@
 
 Chunks follow sections: a heading closes the current chunk unless it is still small
 (slides and short sections are merged rather than indexed as one-line passages).
+Headings stay in the passage text too, so a passage reads as it does in the document.
 Every chunk carries its document title and section path into what is embedded and
 what is keyword-indexed, so a passage that never names its subject can still be found.
 """
@@ -23,9 +24,21 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
-def context_header(title: str, section: str) -> str:
+def document_label(
+    title: str, organisation: str | None, doc_type: str, year: int | None
+) -> str:
+    """Who wrote the document and what it is: "ALPA · projet associatif 2017 · <title>".
+
+    Passages rarely name their organisation; questions usually do.
+    """
+    kind = f"{doc_type} {year}" if year and doc_type != "autre" else doc_type
+    parts = [organisation or "", "" if kind == "autre" else kind, title]
+    return " · ".join(p for p in parts if p)
+
+
+def context_header(label: str, section: str) -> str:
     """The line prepended to a passage for embedding and keyword indexing."""
-    return f"{title} — {section}" if section and section != title else title
+    return f"{label} — {section}" if section and section != label else label
 
 
 @dataclass
@@ -35,8 +48,10 @@ class _Draft:
     tokens: int = 0
     page: int | None = None
     page_end: int | None = None
+    has_body: bool = False
 
-    def add(self, text: str, tokens: int, page: int | None) -> None:
+    def add(self, text: str, tokens: int, page: int | None, body: bool = True) -> None:
+        self.has_body = self.has_body or body
         self.parts.append(text)
         self.tokens += tokens
         if page is not None:
@@ -52,7 +67,11 @@ class Chunker:
         self.max_tokens = max_tokens
         self.min_tokens = max_tokens // 3
 
-    def split(self, doc_id: str, title: str, blocks: Iterable[Block]) -> list[Chunk]:
+    def split(
+        self, doc_id: str, label: str, blocks: Iterable[Block], title: str | None = None
+    ) -> list[Chunk]:
+        """Chunks of ``blocks``; ``label`` heads each one, ``title`` is left out of sections."""
+        title = title or label
         tracker = SectionTracker()
         drafts: list[_Draft] = []
         current = _Draft(section="")
@@ -68,13 +87,12 @@ class Chunker:
                 if current.tokens >= self.min_tokens:
                     flush()
                 tracker.update(block)
-                if not current.parts:
+                if not current.has_body:
                     current.section = tracker.path
-                else:
-                    current.add(block.text, self._count(block.text), block.page)
+                current.add(block.text, self._count(block.text), block.page, body=False)
                 continue
             text = f"• {block.text}" if block.kind == "list_item" else block.text
-            budget = self._budget(title, current.section or tracker.path)
+            budget = self._budget(label, current.section or tracker.path)
             tokens = self._count(text)
             if tokens > budget:
                 flush()
@@ -87,10 +105,10 @@ class Chunker:
             else:
                 current.add(text, tokens, block.page)
         flush()
-        return [self._chunk(doc_id, title, i, d) for i, d in enumerate(drafts)]
+        return [self._chunk(doc_id, label, title, i, d) for i, d in enumerate(drafts)]
 
-    def _budget(self, title: str, section: str) -> int:
-        header = self._count(context_header(title, section))
+    def _budget(self, label: str, section: str) -> int:
+        header = self._count(context_header(label, section))
         return max(32, self.max_tokens - header - 4)
 
     def _pieces(self, text: str, budget: int) -> list[str]:
@@ -118,12 +136,12 @@ class Chunker:
         return pieces
 
     @staticmethod
-    def _chunk(doc_id: str, title: str, ordinal: int, draft: _Draft) -> Chunk:
+    def _chunk(doc_id: str, label: str, title: str, ordinal: int, draft: _Draft) -> Chunk:
         body = "\n".join(draft.parts)
         section = draft.section
         if section == title or section.startswith(f"{title} > "):
             section = section[len(title) + 3 :]
-        header = context_header(title, section)
+        header = context_header(label, section)
         return Chunk(
             chunk_id=f"{doc_id}-{ordinal:05d}",
             doc_id=doc_id,

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from knowledge.document import Chunk
+from knowledge.glossary import Definition
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,6 +50,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     embed_text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS definitions (
+    acronym TEXT NOT NULL,
+    expansion TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    chunk_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS definitions_by_doc ON definitions(doc_id);
 """
 
 READY = "ready"
@@ -190,6 +198,10 @@ class Manifest:
                 list(values.values()),
             )
 
+    def set_all_status(self, status: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET status=?, updated_at=?", (status, now()))
+
     def set_status(self, doc_id: str, status: str) -> None:
         with self.transaction() as db:
             db.execute(
@@ -197,15 +209,25 @@ class Manifest:
                 (status, now(), doc_id),
             )
 
-    def commit_chunks(self, record: DocumentRecord, chunks: Iterable[Chunk]) -> None:
-        """Replace a document's chunks and mark it ready, atomically."""
+    def commit_chunks(
+        self,
+        record: DocumentRecord,
+        chunks: Iterable[Chunk],
+        definitions: Iterable[Definition] = (),
+    ) -> None:
+        """Replace a document's chunks and definitions and mark it ready, atomically."""
         rows = [
             (c.chunk_id, c.doc_id, c.ordinal, c.text, c.section, c.page, c.page_end, c.embed_text)
             for c in chunks
         ]
         with self.transaction() as db:
+            db.execute("DELETE FROM definitions WHERE doc_id=?", (record.doc_id,))
             db.execute("DELETE FROM chunks WHERE doc_id=?", (record.doc_id,))
             db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany(
+                "INSERT INTO definitions VALUES (?, ?, ?, ?)",
+                [(d.acronym, d.expansion, record.doc_id, d.chunk_id) for d in definitions],
+            )
             db.execute(
                 "UPDATE documents SET status=?, chunk_count=?, title=?, organisation=?, "
                 "doc_type=?, year=?, content_hash=?, size=?, pages=?, embedding_model=?, "
@@ -220,15 +242,32 @@ class Manifest:
 
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as db:
+            db.execute("DELETE FROM definitions WHERE doc_id=?", (doc_id,))
             db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             self.bump_generation(db)
 
     def clear_chunks(self, doc_id: str) -> None:
         with self.transaction() as db:
+            db.execute("DELETE FROM definitions WHERE doc_id=?", (doc_id,))
             db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             db.execute("UPDATE documents SET chunk_count=0 WHERE doc_id=?", (doc_id,))
             self.bump_generation(db)
+
+    def definitions(self) -> list[tuple[Definition, StoredChunk]]:
+        """Mined definitions of ready documents, each with the chunk that states it."""
+        rows = self._db.execute(
+            "SELECT f.acronym, f.expansion, f.chunk_id FROM definitions f "
+            "JOIN documents d USING(doc_id) WHERE d.status=? ORDER BY f.acronym",
+            (READY,),
+        ).fetchall()
+        chunks = self.chunks_by_ids([r["chunk_id"] for r in rows])
+        return [
+            (Definition(r["acronym"], r["expansion"], chunks[r["chunk_id"]].doc_id, r["chunk_id"]),
+             chunks[r["chunk_id"]])
+            for r in rows
+            if r["chunk_id"] in chunks
+        ]
 
     def chunk_ids(self) -> list[str]:
         rows = self._db.execute(

@@ -39,6 +39,15 @@ def test_corpus_metadata(corpus_kb: KnowledgeBase) -> None:
     assert corpus_kb.consistency_problems() == []
 
 
+def test_corpus_glossary_is_mined_with_sources(corpus_kb: KnowledgeBase) -> None:
+    mined = {d.acronym: (d.expansion, chunk.source) for d, chunk in
+             corpus_kb.manifest.definitions()}
+    assert mined["ASTHA"] == ("Accompagnement Social et Technique pour un Habitat Adapté",
+                              "002_c788bd9f61e2670b.txt")
+    assert mined["ASPL"][0] == "Accompagnement Social et Psychosocial lié au Logement"
+    assert mined["PTFTM"][1] == "001_78458b5e8fd56282.txt"
+
+
 def test_aspl_question_finds_the_apremis_passage_first(corpus_kb: KnowledgeBase) -> None:
     first = HybridSearcher(corpus_kb).search("C'est quoi l'ASPL ?", k=5)[0]
     assert first.source == "002_c788bd9f61e2670b.txt"

@@ -33,7 +33,8 @@ def canevas(data: Path, *args: str, fault: str | None = None) -> subprocess.Comp
 def assert_consistent_after_recovery(data: Path, e5: E5Embeddings) -> KnowledgeBase:
     kb = KnowledgeBase(data, e5)
     HybridSearcher(kb).search("accueil", k=5)
-    kb.recover()
+    with kb.writing():
+        pass
     manifest_ids = set(kb.manifest.chunk_ids())
     assert set(kb.vectors.ids()) == manifest_ids
     index = kb.keyword_index()
@@ -136,3 +137,20 @@ def test_long_running_reader_sees_other_process_writes(
     assert canevas(data, "remove", "livret-accueil.odt").returncode == 0
     assert {p.source for p in searcher.search("laverie", k=10)} == {"projet-associatif.md"}
     reader.close()
+
+
+@pytest.mark.parametrize("point", ["reindex_after_mark", "during_vector_add"])
+def test_kill_during_reindex(point: str, tmp_path: Path, demo_dir: Path,
+                             e5: E5Embeddings) -> None:
+    data = tmp_path / "data"
+    assert canevas(data, "ingest", str(demo_dir)).returncode == 0
+    killed = canevas(data, "reindex", fault=point)
+    assert killed.returncode == -signal.SIGKILL
+    reader = KnowledgeBase(data, e5)
+    hits = HybridSearcher(reader).search("laverie", k=5)
+    assert set(reader.vectors.ids()) >= {h.chunk_id for h in hits}
+    reader.close()
+    assert_consistent_after_recovery(data, e5).close()
+    finished = canevas(data, "reindex")
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert_complete(data, e5, expected_docs=4)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import docx
@@ -14,7 +13,7 @@ from docx.text.paragraph import Paragraph
 from assistant.settings import Limits
 from knowledge.cleanup import normalize_chars, strip_bullet
 from knowledge.document import Block, ParsedDocument
-from knowledge.loaders.safety import check_xml, check_zip
+from knowledge.loaders.safety import check_office_archive
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)", re.I)
 
@@ -69,11 +68,7 @@ def _table_rows(table: Table) -> list[Block]:
 
 def load_docx(path: Path, limits: Limits) -> ParsedDocument:
     """Check the archive first (python-docx has no zip-bomb limit), then read it."""
-    check_zip(path, limits)
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name.endswith(".xml"):
-                check_xml(archive.read(name))
+    check_office_archive(path, limits)
     document = docx.Document(str(path))
     title = (document.core_properties.title or "").strip() or None
     blocks = _iter_blocks(document)

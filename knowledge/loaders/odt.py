@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from odf.opendocument import load
 from assistant.settings import Limits
 from knowledge.cleanup import normalize_chars
 from knowledge.document import Block, ParsedDocument
-from knowledge.loaders.safety import check_xml, check_zip
+from knowledge.loaders.safety import check_office_archive
 
 
 def _text(node: Any) -> str:
@@ -43,11 +42,7 @@ def _walk(node: Any, blocks: list[Block], in_list: bool = False) -> None:
 
 def load_odt(path: Path, limits: Limits) -> ParsedDocument:
     """Check the archive first, then walk the document body in order."""
-    check_zip(path, limits)
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name.endswith(".xml"):
-                check_xml(archive.read(name))
+    check_office_archive(path, limits)
     document = load(str(path))
     blocks: list[Block] = []
     _walk(document.text, blocks)

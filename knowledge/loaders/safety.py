@@ -74,6 +74,15 @@ def check_zip(path: Path, limits: Limits) -> None:
         )
 
 
+def check_office_archive(path: Path, limits: Limits) -> None:
+    """DOCX and ODT are zip archives of XML parts: check the archive, then every part."""
+    check_zip(path, limits)
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                check_xml(archive.read(name))
+
+
 def check_xml(data: bytes) -> None:
     """Refuse XML with a DOCTYPE: entity expansion and external entities are attack vectors."""
     if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
