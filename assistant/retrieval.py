@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.passages import Passage, assemble
 from knowledge.base import KnowledgeBase
 from knowledge.french import fold_accents
 from knowledge.glossary import Glossary
-from knowledge.manifest import StoredChunk
 
 
 @dataclass(frozen=True)
@@ -31,26 +30,6 @@ class SearchFilters:
         return any(v is not None for v in asdict(self).values())
 
 
-@dataclass(frozen=True)
-class Passage:
-    """A retrieved passage with everything needed to cite it."""
-
-    chunk_id: str
-    text: str
-    source: str
-    title: str
-    section: str
-    page: int | None
-    score: float
-    doc_id: str
-    organisation: str | None
-    doc_type: str
-    year: int | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def _matches(value: str | None, wanted: str | None) -> bool:
     return wanted is None or (value or "").casefold() == wanted.casefold()
 
@@ -62,10 +41,11 @@ class HybridSearcher:
         self,
         kb: KnowledgeBase,
         candidates: int = 50,
-        rrf_k: int = 60,
+        rrf_k: int = 20,
         expand_keyword: bool = True,
         expand_dense: bool = False,
         scope_by_organisation: bool = True,
+        merge_window: int = 20,
     ) -> None:
         self.kb = kb
         self.candidates = candidates
@@ -73,6 +53,7 @@ class HybridSearcher:
         self.expand_keyword = expand_keyword
         self.expand_dense = expand_dense
         self.scope_by_organisation = scope_by_organisation
+        self.merge_window = merge_window
         self._glossary: tuple[int, Glossary] | None = None
 
     def glossary(self) -> Glossary:
@@ -105,22 +86,12 @@ class HybridSearcher:
         return docs
 
     def _rankings(
-        self, query: str, docs: list[str] | None
+        self, vector: list[float], keyword_query: str, docs: list[str] | None
     ) -> list[list[tuple[str, float]]]:
         """Dense and keyword candidate lists, restricted to ``docs`` when given."""
         where = {"doc_id": {"$in": docs}} if docs is not None else None
-        expanded = self.glossary().expand_query(query)
-        dense_query = expanded if self.expand_dense else query
-        dense = self.kb.vectors.query(
-            self.kb.embeddings.embed_query(dense_query), self.candidates, where
-        )
-        keyword_index = self.kb.keyword_index()
-        allowed_chunks = None
-        if docs is not None:
-            wanted = set(docs)
-            allowed_chunks = {c for c in keyword_index.ids if c.rsplit("-", 1)[0] in wanted}
-        keyword_query = expanded if self.expand_keyword else query
-        keyword = keyword_index.search(keyword_query, self.candidates, allowed_chunks)
+        dense = self.kb.vectors.query(vector, self.candidates, where)
+        keyword = self.kb.keyword_index().search(keyword_query, self.candidates, docs)
         return [dense, keyword]
 
     def search(
@@ -132,28 +103,24 @@ class HybridSearcher:
         allowed_docs = self._allowed_docs(filters)
         if allowed_docs is not None and not allowed_docs:
             return []
-        rankings = self._rankings(query, allowed_docs)
+        expanded = self.glossary().expand_query(query)
+        vector = self.kb.embeddings.embed_query(expanded if self.expand_dense else query)
+        keyword_query = expanded if self.expand_keyword else query
+        rankings = self._rankings(vector, keyword_query, allowed_docs)
         if self.scope_by_organisation:
             mentioned = self.mentioned_documents(query)
             if allowed_docs is not None:
                 mentioned = [d for d in mentioned if d in set(allowed_docs)]
             if mentioned and mentioned != allowed_docs:
-                rankings += self._rankings(query, mentioned)
+                rankings += self._rankings(vector, keyword_query, mentioned)
         fused: dict[str, float] = {}
         for ranking in rankings:
             for rank, (cid, _) in enumerate(ranking):
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        chunks = self.kb.manifest.chunks_by_ids(ordered[: k * 2])
-        return [_passage(chunks[c], fused[c]) for c in ordered if c in chunks][:k]
-
-
-def _passage(chunk: StoredChunk, score: float) -> Passage:
-    return Passage(
-        chunk_id=chunk.chunk_id, text=chunk.text, source=chunk.source, title=chunk.title,
-        section=chunk.section, page=chunk.page, score=round(score, 6), doc_id=chunk.doc_id,
-        organisation=chunk.organisation, doc_type=chunk.doc_type, year=chunk.year,
-    )
+        chunks = self.kb.manifest.chunks_by_ids(ordered[: self.merge_window + k * 3])
+        ranked = [(chunks[c], fused[c]) for c in ordered if c in chunks]
+        return assemble(ranked, k, merge_window=self.merge_window)
 
 
 class CanevasRetriever(BaseRetriever):

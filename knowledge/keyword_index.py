@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import bm25s
@@ -27,7 +27,10 @@ class KeywordIndex:
         self.ids = ids
         self.generation = generation
         self._model = model
-        self._position = {cid: i for i, cid in enumerate(ids)}
+        by_doc: dict[str, list[int]] = {}
+        for i, cid in enumerate(ids):
+            by_doc.setdefault(cid.rsplit("-", 1)[0], []).append(i)
+        self._doc_positions = {d: np.asarray(p, dtype=np.int64) for d, p in by_doc.items()}
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], generation: int) -> KeywordIndex:
@@ -65,9 +68,9 @@ class KeywordIndex:
         return cls(ids, model, int(state["generation"]))
 
     def search(
-        self, query: str, k: int, allowed: set[str] | None = None
+        self, query: str, k: int, allowed_docs: Collection[str] | None = None
     ) -> list[tuple[str, float]]:
-        """Top ``k`` (chunk id, BM25 score) pairs, restricted to ``allowed`` ids if given."""
+        """Top ``k`` (chunk id, BM25 score) pairs, restricted to chunks of ``allowed_docs``."""
         if self._model is None or k <= 0:
             return []
         vocab = self._model.vocab_dict
@@ -75,12 +78,12 @@ class KeywordIndex:
         if not tokens:
             return []
         mask = None
-        if allowed is not None:
+        if allowed_docs is not None:
             mask = np.zeros(len(self.ids), dtype=np.float32)
-            positions = [self._position[c] for c in allowed if c in self._position]
+            positions = [self._doc_positions[d] for d in allowed_docs if d in self._doc_positions]
             if not positions:
                 return []
-            mask[positions] = 1.0
+            mask[np.concatenate(positions)] = 1.0
         k = min(k, len(self.ids))
         docs, scores = self._model.retrieve(
             [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=1

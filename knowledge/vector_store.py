@@ -22,6 +22,9 @@ from chromadb.config import Settings as ChromaSettings
 from knowledge.errors import CanevasError
 
 COLLECTION = "canevas-chunks"
+HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 256, "max_neighbors": 32}
+"""A wide search beam: the graph is built by several threads, and a narrow beam made
+results differ from one build to the next. Measured cost: see evals/bench_search.py."""
 logging.getLogger("chromadb").setLevel(logging.ERROR)
 
 
@@ -78,8 +81,9 @@ class VectorStore:
 
     def _open(self) -> Any:
         embedding_function: Any = ExplicitVectorsOnly()
+        configuration: Any = {"hnsw": HNSW}
         return self._client.get_or_create_collection(
-            self._name, metadata={"hnsw:space": "cosine"}, embedding_function=embedding_function
+            self._name, configuration=configuration, embedding_function=embedding_function
         )
 
     @property
