@@ -75,15 +75,15 @@ class HybridSearcher:
             and _matches(d.source, filters.source)
         ]
 
-    def mentioned_documents(self, query: str) -> list[str]:
-        """Documents of the organisations a question names ("le taux d'impayés d'Alotra")."""
+    def mentioned_documents(self, query: str) -> list[list[str]]:
+        """For each organisation the question names, the documents of that organisation."""
         folded = f" {fold_accents(query.lower())} "
-        docs: list[str] = []
+        by_organisation: dict[str, list[str]] = {}
         for record in self.kb.manifest.documents():
             name = fold_accents((record.organisation or "").lower())
             if name and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", folded):
-                docs.append(record.doc_id)
-        return docs
+                by_organisation.setdefault(name, []).append(record.doc_id)
+        return list(by_organisation.values())
 
     def _rankings(
         self, vector: list[float], keyword_query: str, docs: list[str] | None
@@ -108,11 +108,11 @@ class HybridSearcher:
         keyword_query = expanded if self.expand_keyword else query
         rankings = self._rankings(vector, keyword_query, allowed_docs)
         if self.scope_by_organisation:
-            mentioned = self.mentioned_documents(query)
-            if allowed_docs is not None:
-                mentioned = [d for d in mentioned if d in set(allowed_docs)]
-            if mentioned and mentioned != allowed_docs:
-                rankings += self._rankings(vector, keyword_query, mentioned)
+            for docs in self.mentioned_documents(query):
+                if allowed_docs is not None:
+                    docs = [d for d in docs if d in set(allowed_docs)]
+                if docs and docs != allowed_docs:
+                    rankings += self._rankings(vector, keyword_query, docs)
         fused: dict[str, float] = {}
         for ranking in rankings:
             for rank, (cid, _) in enumerate(ranking):

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from knowledge.document import Block, BlockKind
-from knowledge.structure import HeadingDetector
+from knowledge.structure import HeadingDetector, continues_heading
 
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 _ZERO_WIDTH = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -126,6 +126,12 @@ class ParagraphBuilder:
             if not line:
                 continue
             following = next((t for t, _ in items[i + 1 :] if t.strip()), "")
+            last = blocks[-1] if blocks and not current else None
+            if (not is_item and last is not None and last.kind == "heading"
+                    and continues_heading(last.text, line)):
+                blocks[-1] = Block(text=f"{last.text} {line}", kind="heading", level=last.level,
+                                   page=last.page)
+                continue
             level = None if is_item else self._headings.level(line, previous_line, following)
             if level is not None:
                 flush()

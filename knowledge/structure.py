@@ -3,6 +3,10 @@
 Extracted PDF text has no styles: headings are recognised by their numbering
 ("3.1. Les publics"), capitals ("NOS VALEURS"), slide numbering glued to the title
 ("01Qui sommes nous") or by being a short title line between two sentences.
+
+Numbered headings take the level of their numbering (1 to 4). Unnumbered ones sit
+below whatever numbered section they appear in: capitals at level 5, short title
+lines at level 6, so "OBJECTIF 2" inside "6.1." stays inside it.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from __future__ import annotations
 import re
 
 from knowledge.document import Block
+
+CAPITALS_LEVEL = 5
+SHORT_TITLE_LEVEL = 6
 
 _NUMBERED = re.compile(
     r"^(?P<num>(?:\d{1,2}\.){1,3}\d{0,2}|\d{1,2}[)°]|[IVX]{1,4}[.)\-–]|[A-H][.)])\s+"
@@ -44,20 +51,21 @@ class HeadingDetector:
             return max(1, min(4, num.rstrip(".").count(".") + 1)) if "." in num else 1
         if _GLUED.match(text):
             return 1
-        letters = _LETTERS.findall(text)
-        if len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
-            return 1
+        if is_capitals(text):
+            return CAPITALS_LEVEL
         return self._short_title(text, previous, following)
 
     @staticmethod
     def _short_title(text: str, previous: str, following: str) -> int | None:
         if len(text) > 70 or len(text.split()) > 9 or not _UPPER_START.match(text):
             return None
+        if " : " in text or text.endswith(")"):
+            return None
         if _ENDS_WITH_LINK_WORD.search(text) or text.endswith(("-", "(", "'")):
             return None
         previous_closed = not previous or bool(re.search(r"[.!?:»\"]\s*$", previous))
         following_opens = bool(following) and bool(re.match(r"^[A-ZÀ-ÖØ-Ý«\"•\-–]", following))
-        return 3 if previous_closed and following_opens else None
+        return SHORT_TITLE_LEVEL if previous_closed and following_opens else None
 
     @staticmethod
     def title(line: str) -> str:
@@ -65,6 +73,28 @@ class HeadingDetector:
         text = " ".join(line.split())
         m = _GLUED.match(text)
         return f"{m.group('num')} {m.group('title')}" if m else text
+
+
+def is_capitals(text: str) -> bool:
+    """Mostly upper-case letters, as in "NOS VALEURS" or "DE DÉVELOPPEMENT"."""
+    letters = _LETTERS.findall(text)
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def continues_heading(heading: str, line: str) -> bool:
+    """Whether ``line`` is the second line of a heading wrapped by the layout.
+
+    "6. LES PERSPECTIVES" + "DE DÉVELOPPEMENT", "6.1. Les orientations" + "stratégiques".
+    """
+    text = line.strip()
+    if not text or len(text) > 60 or _ENDS_SENTENCE.search(text) or len(heading) > 80:
+        return False
+    if is_capitals(heading) and is_capitals(text):
+        return bool(_CONTINUATION_WORD.match(text)) or bool(_ENDS_WITH_LINK_WORD.search(heading))
+    return text[0].islower() and len(text.split()) <= 4
+
+
+_CONTINUATION_WORD = re.compile(r"^(?:DE|DU|DES|D'|ET|OU|À|A|AU|AUX|EN|POUR|PAR|SUR|DANS)\b")
 
 
 class SectionTracker:
