@@ -55,6 +55,7 @@ class HybridSearcher:
         self.scope_by_organisation = scope_by_organisation
         self.merge_window = merge_window
         self._glossary: tuple[int, Glossary] | None = None
+        self._organisation_index: tuple[int, list[tuple[re.Pattern[str], list[str]]]] | None = None
 
     def glossary(self) -> Glossary:
         """The base's glossary, rebuilt when the base changes."""
@@ -68,7 +69,7 @@ class HybridSearcher:
             return None
         return [
             d.doc_id
-            for d in self.kb.manifest.documents()
+            for d in self.kb.ready_documents()
             if _matches(d.organisation, filters.organisation)
             and _matches(d.doc_type, filters.doc_type)
             and (filters.year is None or d.year == filters.year)
@@ -78,21 +79,23 @@ class HybridSearcher:
     def mentioned_documents(self, query: str) -> list[list[str]]:
         """For each organisation the question names, the documents of that organisation."""
         folded = f" {fold_accents(query.lower())} "
-        by_organisation: dict[str, list[str]] = {}
-        for record in self.kb.manifest.documents():
-            name = fold_accents((record.organisation or "").lower())
-            if name and re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", folded):
-                by_organisation.setdefault(name, []).append(record.doc_id)
-        return list(by_organisation.values())
+        return [docs for pattern, docs in self._organisations() if pattern.search(folded)]
 
-    def _rankings(
-        self, vector: list[float], keyword_query: str, docs: list[str] | None
-    ) -> list[list[tuple[str, float]]]:
-        """Dense and keyword candidate lists, restricted to ``docs`` when given."""
-        where = {"doc_id": {"$in": docs}} if docs is not None else None
-        dense = self.kb.vectors.query(vector, self.candidates, where)
-        keyword = self.kb.keyword_index().search(keyword_query, self.candidates, docs)
-        return [dense, keyword]
+    def _organisations(self) -> list[tuple[re.Pattern[str], list[str]]]:
+        generation = self.kb.manifest.generation
+        if self._organisation_index is None or self._organisation_index[0] != generation:
+            by_name: dict[str, list[str]] = {}
+            for record in self.kb.ready_documents():
+                name = fold_accents((record.organisation or "").lower())
+                if name:
+                    by_name.setdefault(name, []).append(record.doc_id)
+            patterns = [(re.compile(rf"(?<![\w]){re.escape(n)}(?![\w])"), docs)
+                        for n, docs in by_name.items()]
+            self._organisation_index = (generation, patterns)
+        return self._organisation_index[1]
+
+    def _keyword(self, query: str, docs: list[str] | None) -> list[tuple[str, float]]:
+        return self.kb.keyword_index().search(query, self.candidates, docs)
 
     def search(
         self, query: str, k: int = 10, filters: SearchFilters | None = None
@@ -106,13 +109,17 @@ class HybridSearcher:
         expanded = self.glossary().expand_query(query)
         vector = self.kb.embeddings.embed_query(expanded if self.expand_dense else query)
         keyword_query = expanded if self.expand_keyword else query
-        rankings = self._rankings(vector, keyword_query, allowed_docs)
+        where = {"doc_id": {"$in": allowed_docs}} if allowed_docs is not None else None
+        dense = self.kb.vectors.query(vector, self.candidates * 3, where)
+        rankings = [dense[: self.candidates], self._keyword(keyword_query, allowed_docs)]
         if self.scope_by_organisation:
             for docs in self.mentioned_documents(query):
                 if allowed_docs is not None:
                     docs = [d for d in docs if d in set(allowed_docs)]
                 if docs and docs != allowed_docs:
-                    rankings += self._rankings(vector, keyword_query, docs)
+                    wanted = set(docs)
+                    scoped = [hit for hit in dense if hit[0].rsplit("-", 1)[0] in wanted]
+                    rankings += [scoped[: self.candidates], self._keyword(keyword_query, docs)]
         fused: dict[str, float] = {}
         for ranking in rankings:
             for rank, (cid, _) in enumerate(ranking):

@@ -150,6 +150,7 @@ class KnowledgeBase:
         self._vectors_generation = -1
         self._writing = False
         self._keyword: KeywordIndex | None = None
+        self._ready: tuple[int, list[DocumentRecord]] | None = None
         self._cache: EmbeddingCache | None = None
         self._cache_path = embedding_cache or data_dir / "cache" / "embeddings.sqlite"
 
@@ -225,10 +226,17 @@ class KnowledgeBase:
             repaired.append(stray)
         return repaired
 
+    def ready_documents(self) -> list[DocumentRecord]:
+        """Ready documents, read once per manifest generation (searches ask every time)."""
+        generation = self.manifest.generation
+        if self._ready is None or self._ready[0] != generation:
+            self._ready = (generation, self.manifest.documents())
+        return self._ready[1]
+
     def check_model(self) -> None:
         """Refuse to mix vectors of two embedding models in one index."""
         index_model = self.manifest.get_meta("embedding_model")
-        if index_model and index_model != self.embeddings.model_id and self.manifest.documents():
+        if index_model and index_model != self.embeddings.model_id and self.ready_documents():
             raise EmbeddingModelMismatch(index_model, self.embeddings.model_id)
 
     def ingest(

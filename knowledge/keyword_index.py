@@ -86,7 +86,7 @@ class KeywordIndex:
             mask[np.concatenate(positions)] = 1.0
         k = min(k, len(self.ids))
         docs, scores = self._model.retrieve(
-            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=1
+            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=0
         )
         return [
             (self.ids[int(d)], float(s))

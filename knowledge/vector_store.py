@@ -78,6 +78,7 @@ class VectorStore:
         self._client = client
         self._name = name
         self._collection = self._open()
+        self._count: int | None = None
 
     def _open(self) -> Any:
         embedding_function: Any = ExplicitVectorsOnly()
@@ -96,14 +97,18 @@ class VectorStore:
             self._collection.modify(metadata={"embedding_model": model_id})
 
     def count(self) -> int:
-        return int(self._collection.count())
+        """Number of vectors; cached between writes (a reader reopens after others write)."""
+        if self._count is None:
+            self._count = int(self._collection.count())
+        return self._count
 
     def add(
         self,
         ids: Sequence[str],
-        vectors: Sequence[Sequence[float]],
+        vectors: Sequence[Sequence[float]] | np.ndarray,
         metadatas: Sequence[dict[str, str | int | float | bool]],
     ) -> None:
+        self._count = None
         self._collection.upsert(
             ids=list(ids),
             embeddings=np.asarray(vectors, dtype=np.float32),
@@ -111,11 +116,8 @@ class VectorStore:
         )
 
     def delete_document(self, doc_id: str) -> None:
+        self._count = None
         self._collection.delete(where={"doc_id": doc_id})
-
-    def delete_ids(self, ids: Sequence[str]) -> None:
-        if ids:
-            self._collection.delete(ids=list(ids))
 
     def ids(self, doc_id: str | None = None) -> list[str]:
         where: Any = {"doc_id": doc_id} if doc_id else None
@@ -152,3 +154,4 @@ class VectorStore:
         """Drop and recreate the collection (used by a full re-index)."""
         self._client.delete_collection(self._name)
         self._collection = self._open()
+        self._count = None

@@ -1,0 +1,53 @@
+"""Hybrid search through its Python API and as a LangChain retriever."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_core.documents import Document
+
+from assistant.retrieval import CanevasRetriever, HybridSearcher, SearchFilters
+from knowledge.base import KnowledgeBase, Overrides
+
+
+def test_langchain_retriever_returns_documents_with_citation_metadata(
+    kb: KnowledgeBase, demo_dir: Path
+) -> None:
+    kb.ingest([demo_dir])
+    retriever = CanevasRetriever(searcher=HybridSearcher(kb), k=3)
+    documents = retriever.invoke("Quel est le montant du dépôt de garantie ?")
+    assert len(documents) == 3 and all(isinstance(d, Document) for d in documents)
+    top = documents[0]
+    assert "dépôt de garantie" in top.page_content
+    assert top.metadata["source"] == "procedure-accueil.pdf"
+    assert {"chunk_id", "chunk_ids", "section", "page", "title", "score"} <= set(top.metadata)
+
+
+def test_filters_restrict_every_candidate_list(kb: KnowledgeBase, demo_dir: Path) -> None:
+    kb.ingest([demo_dir / "projet-associatif.md", demo_dir / "livret-accueil.odt"])
+    kb.ingest([demo_dir / "procedure-accueil.pdf"], Overrides(organisation="Autre Asso",
+                                                              year=2019))
+    searcher = HybridSearcher(kb)
+    assert {p.source for p in searcher.search(
+        "accueil", k=10, filters=SearchFilters(organisation="Autre Asso"))} == {
+        "procedure-accueil.pdf"}
+    assert {p.doc_type for p in searcher.search(
+        "accueil", k=10, filters=SearchFilters(doc_type="Livret d'accueil"))} == {
+        "livret d'accueil"}
+    assert searcher.search("accueil", filters=SearchFilters(source="absent.pdf")) == []
+
+
+def test_question_naming_an_organisation_prefers_its_documents(
+    kb: KnowledgeBase, demo_dir: Path, tmp_path: Path
+) -> None:
+    kb.ingest([demo_dir / "projet-associatif.md"])
+    other = tmp_path / "autre.md"
+    other.write_text("# Projet associatif de l'association Horizon Logis\n\n"
+                     + "L'association Horizon Logis gère 12 logements. " * 5
+                     + "\n\nHorizon Logis accompagne les jeunes.\n", encoding="utf-8")
+    kb.ingest([other])
+    searcher = HybridSearcher(kb)
+    assert searcher.mentioned_documents("Combien de logements gère Horizon Logis ?") == [
+        [d.doc_id for d in kb.documents() if d.source == "autre.md"]]
+    assert searcher.search("Combien de logements gère Horizon Logis ?", 1)[0].source == (
+        "autre.md")
