@@ -112,6 +112,11 @@ class HybridSearcher:
         where = {"doc_id": {"$in": allowed_docs}} if allowed_docs is not None else None
         dense = self.kb.vectors.query(vector, self.candidates * 3, where)
         rankings = [dense[: self.candidates], self._keyword(keyword_query, allowed_docs)]
+        defining = self.glossary().defining_chunks(query)
+        if allowed_docs is not None:
+            defining = [c for c in defining if c.rsplit("-", 1)[0] in set(allowed_docs)]
+        if defining:
+            rankings.append([(c, 1.0) for c in defining])
         if self.scope_by_organisation:
             for docs in self.mentioned_documents(query):
                 if allowed_docs is not None:

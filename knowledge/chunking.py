@@ -49,10 +49,24 @@ class _Draft:
     page: int | None = None
     page_end: int | None = None
     has_body: bool = False
+    _tokens: list[int] = field(default_factory=list)
+
+    def pop_intro(self) -> tuple[str, int, int | None] | None:
+        """Take back a last line that announces what follows ("… comme suit :").
+
+        It belongs with the list it introduces, in the next chunk.
+        """
+        if len(self.parts) < 2 or not self.parts[-1].rstrip().endswith(":"):
+            return None
+        text = self.parts.pop()
+        tokens = self._tokens.pop()
+        self.tokens -= tokens
+        return text, tokens, self.page_end
 
     def add(self, text: str, tokens: int, page: int | None, body: bool = True) -> None:
         self.has_body = self.has_body or body
         self.parts.append(text)
+        self._tokens.append(tokens)
         self.tokens += tokens
         if page is not None:
             self.page = self.page if self.page is not None else page
@@ -100,7 +114,10 @@ class Chunker:
                     current.add(piece, self._count(piece), block.page)
                     flush()
             elif current.tokens + tokens > budget:
+                intro = current.pop_intro()
                 flush()
+                if intro is not None:
+                    current.add(*intro)
                 current.add(text, tokens, block.page)
             else:
                 current.add(text, tokens, block.page)

@@ -139,7 +139,10 @@ class Glossary:
 
     def __init__(self, definitions: list[Definition]) -> None:
         self._by_acronym: dict[str, list[str]] = {}
+        self._defined_in: dict[str, list[str]] = {}
         for d in definitions:
+            if d.chunk_id:
+                self._defined_in.setdefault(d.acronym.upper(), []).append(d.chunk_id)
             expansions = self._by_acronym.setdefault(d.acronym.upper(), [])
             if d.expansion.lower() not in (e.lower() for e in expansions):
                 expansions.append(d.expansion)
@@ -149,6 +152,13 @@ class Glossary:
 
     def expansions(self, acronym: str) -> list[str]:
         return list(self._by_acronym.get(acronym.upper(), []))
+
+    def defining_chunks(self, query: str) -> list[str]:
+        """Passages of the base that define an acronym the query uses ("C'est quoi l'ASPL ?")."""
+        found: list[str] = []
+        for token in re.findall(rf"\b{_ACRONYM}\b", query):
+            found.extend(c for c in self._defined_in.get(token.upper(), []) if c not in found)
+        return found
 
     def expand_query(self, query: str) -> str:
         """The query plus the expansion of each acronym it uses and the acronym of each

@@ -65,3 +65,10 @@ def test_glossary_command_lists_sources(tmp_path: Path, kb: KnowledgeBase) -> No
     assert any(e["sigle"] == "FSL" and e["source"] == "lexique intégré" for e in entries)
     kb.remove("note.md")
     assert kb.manifest.definitions() == []
+
+
+def test_defining_chunks_follow_the_acronym() -> None:
+    glossary = Glossary([Definition("ASPL", "Accompagnement Social et Psychosocial lié au "
+                                    "Logement", "doc", "doc-00007")])
+    assert glossary.defining_chunks("C'est quoi l'ASPL ?") == ["doc-00007"]
+    assert glossary.defining_chunks("C'est quoi l'accompagnement ?") == []

@@ -168,3 +168,18 @@ def test_keyword_index_rebuilds_when_missing(kb: KnowledgeBase, demo_dir: Path) 
     hits = fresh.keyword_index().search("laverie", 3)
     assert hits and hits[0][0].startswith(fresh.documents()[0].doc_id)
     fresh.close()
+
+
+def test_a_line_announcing_a_list_stays_with_the_list(kb: KnowledgeBase, tmp_path: Path) -> None:
+    note = tmp_path / "ateliers.md"
+    filler = "Le projet a été préparé pendant dix-huit mois avec les équipes. " * 14
+    note.write_text(f"# Démarche\n\n{filler}\n\nLes ateliers étaient composés ainsi :\n\n"
+                    + "".join(f"- Atelier {i} : groupe numéro {i} de la démarche collective "
+                              f"{'et des partenaires ' * 6}\n" for i in range(1, 4)),
+                    encoding="utf-8")
+    kb.ingest([note])
+    chunks = kb.manifest.ready_chunks()
+    assert len(chunks) >= 2
+    holder = next(c for c in chunks if "composés ainsi :" in c.text)
+    assert "Atelier 1" in holder.text
+    assert not any(c.text.rstrip().endswith(":") for c in chunks)
