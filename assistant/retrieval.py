@@ -11,6 +11,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.passages import Passage, assemble
+from assistant.question_types import answer_filter
 from knowledge.base import KnowledgeBase
 from knowledge.french import fold_accents
 from knowledge.glossary import Glossary
@@ -131,6 +132,13 @@ class HybridSearcher:
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
         chunks = self.kb.manifest.chunks_by_ids(ordered[: self.merge_window + k * 3])
+        wants = answer_filter(query)
+        if wants is not None:
+            typed = [c for c in ordered[: self.merge_window]
+                     if c in chunks and wants(chunks[c].text)]
+            for rank, cid in enumerate(typed):
+                fused[cid] += 1.0 / (self.rrf_k + rank + 1)
+            ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
         ranked = [(chunks[c], fused[c]) for c in ordered if c in chunks]
         return assemble(ranked, k, merge_window=self.merge_window)
 

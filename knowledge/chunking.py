@@ -114,9 +114,11 @@ class Chunker:
                     current.add(piece, self._count(piece), block.page)
                     flush()
             elif current.tokens + tokens > budget:
-                intro = current.pop_intro()
+                intros: list[tuple[str, int, int | None]] = []
+                while (intro := current.pop_intro()) is not None:
+                    intros.insert(0, intro)
                 flush()
-                if intro is not None:
+                for intro in intros:
                     current.add(*intro)
                 current.add(text, tokens, block.page)
             else:

@@ -1,0 +1,24 @@
+"""Questions that ask for a date or a quantity favour passages that contain one."""
+
+from __future__ import annotations
+
+from assistant.question_types import answer_filter
+
+
+def test_date_questions() -> None:
+    wants = answer_filter("En quelle année l'association a-t-elle été créée ?")
+    assert wants is not None
+    assert wants("De cette initiative est née en 1989 l'association.")
+    assert not wants("L'association est née d'un collectif.")
+
+
+def test_quantity_questions() -> None:
+    wants = answer_filter("Combien de logements gère la résidence ?")
+    assert wants is not None and wants("Elle compte 42 logements.")
+    assert not wants("Elle compte de nombreux logements.")
+    assert answer_filter("Quel est le taux d'impayés ?") is not None
+
+
+def test_other_questions_are_left_alone() -> None:
+    assert answer_filter("C'est quoi l'ASTHA ?") is None
+    assert answer_filter("Qui finance les actions du service ?") is None
