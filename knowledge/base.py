@@ -97,8 +97,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             found = (
                 p for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.parts[-1:])
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             files.extend(found)
         else:
@@ -281,8 +281,10 @@ class KnowledgeBase:
                     str(path), "unchanged", f"contenu identique à « {twins[0].source} »",
                     twins[0].doc_id, twins[0].chunk_count,
                 )
-            record, chunks = self._prepare(path, doc_id, content_hash, overrides, previous)
-            self._write(record, chunks, source_file=path)
+            record, chunks, vectors = self._prepare(
+                path, doc_id, content_hash, overrides, previous
+            )
+            self._write(record, chunks, vectors, source_file=path)
             status = "updated" if previous is not None and previous.status == READY else "added"
             return FileOutcome(str(path), status, "", doc_id, len(chunks))
         except IngestError as exc:
@@ -297,7 +299,7 @@ class KnowledgeBase:
         content_hash: str,
         overrides: Overrides,
         previous: DocumentRecord | None,
-    ) -> tuple[DocumentRecord, list[Chunk]]:
+    ) -> tuple[DocumentRecord, list[Chunk], list[list[float]]]:
         """Parse, chunk and embed; nothing is written here, so a failure changes nothing."""
         parsed = load_document(path, self.limits)
         info = infer_info(parsed, path, overrides.organisation, overrides.doc_type, overrides.year)
@@ -318,8 +320,8 @@ class KnowledgeBase:
             original=None, overrides=overrides.as_json(),
             created_at=previous.created_at if previous else stamp, updated_at=stamp,
         )
-        self.cache.embed(self.embeddings, [c.embed_text for c in chunks])
-        return record, chunks
+        vectors = self.cache.embed(self.embeddings, [c.embed_text for c in chunks])
+        return record, chunks, vectors
 
     @staticmethod
     def _definitions(chunks: list[Chunk]) -> list[Definition]:
@@ -331,7 +333,13 @@ class KnowledgeBase:
                                                    chunk_id=chunk.chunk_id))
         return list(seen.values())
 
-    def _write(self, record: DocumentRecord, chunks: list[Chunk], source_file: Path) -> None:
+    def _write(
+        self,
+        record: DocumentRecord,
+        chunks: list[Chunk],
+        vectors: list[list[float]],
+        source_file: Path,
+    ) -> None:
         previous = self.manifest.document(record.doc_id)
         pending = replace(record, status=PENDING, original=previous.original if previous else None)
         self.manifest.mark(pending)
@@ -339,7 +347,6 @@ class KnowledgeBase:
         self.vectors.set_model_id(record.embedding_model)
         self.vectors.delete_document(record.doc_id)
         checkpoint("after_vector_delete")
-        vectors = self.cache.embed(self.embeddings, [c.embed_text for c in chunks])
         for start in range(0, len(chunks), _CHROMA_BATCH):
             batch = chunks[start : start + _CHROMA_BATCH]
             self.vectors.add(
@@ -418,11 +425,11 @@ class KnowledgeBase:
                     continue
                 try:
                     overrides = Overrides(**json.loads(record.overrides or "{}"))
-                    fresh, chunks = self._prepare(
+                    fresh, chunks, vectors = self._prepare(
                         original, record.doc_id, record.content_hash, overrides, record
                     )
                     fresh = replace(fresh, path=record.path, source=record.source)
-                    self._write(fresh, chunks, source_file=original)
+                    self._write(fresh, chunks, vectors, source_file=original)
                     report.outcomes.append(
                         FileOutcome(record.path, "updated", "", record.doc_id, len(chunks))
                     )

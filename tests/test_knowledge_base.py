@@ -183,3 +183,14 @@ def test_a_line_announcing_a_list_stays_with_the_list(kb: KnowledgeBase, tmp_pat
     holder = next(c for c in chunks if "composés ainsi :" in c.text)
     assert "Atelier 1" in holder.text
     assert not any(c.text.rstrip().endswith(":") for c in chunks)
+
+
+def test_folders_skip_hidden_files_and_folders(kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "notes.md").write_text("# Interne\n\nNe pas indexer.\n", encoding="utf-8")
+    (folder / ".brouillon.md").write_text("# Brouillon\n\nNe pas indexer.\n", encoding="utf-8")
+    (folder / "sous-dossier").mkdir()
+    (folder / "sous-dossier" / "note.md").write_text("# Note\n\nÀ indexer.\n", encoding="utf-8")
+    report = kb.ingest([folder])
+    assert [Path(o.path).name for o in report.outcomes] == ["note.md"]
