@@ -8,7 +8,7 @@ default model (which would try to download weights).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,6 +22,7 @@ from chromadb.config import Settings as ChromaSettings
 from knowledge.errors import CanevasError
 
 COLLECTION = "canevas-chunks"
+_PAGE = 5000
 HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 256, "max_neighbors": 32}
 """A wide search beam: the graph is built by several threads, and a narrow beam made
 results differ from one build to the next. Measured cost: see evals/bench_search.py."""
@@ -119,13 +120,27 @@ class VectorStore:
         self._count = None
         self._collection.delete(where={"doc_id": doc_id})
 
+    def _pages(self, where: Any, include: Any) -> Iterator[Any]:
+        """``get`` in pages: one call for a large collection exceeds SQLite's variable limit."""
+        offset = 0
+        while True:
+            page = self._collection.get(where=where, include=include, limit=_PAGE, offset=offset)
+            yield page
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
     def ids(self, doc_id: str | None = None) -> list[str]:
         where: Any = {"doc_id": doc_id} if doc_id else None
-        return sorted(self._collection.get(where=where, include=[])["ids"])
+        return sorted(i for page in self._pages(where, []) for i in page["ids"])
 
     def doc_ids(self) -> set[str]:
-        metadatas = self._collection.get(include=["metadatas"])["metadatas"] or []
-        return {str(m["doc_id"]) for m in metadatas if m and "doc_id" in m}
+        return {
+            str(m["doc_id"])
+            for page in self._pages(None, ["metadatas"])
+            for m in page["metadatas"] or []
+            if m and "doc_id" in m
+        }
 
     def query(
         self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
