@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 from assistant.passages import Passage, assemble
 from assistant.question_types import answer_filter
 from knowledge.base import KnowledgeBase
+from knowledge.document import doc_id_of
 from knowledge.french import fold_accents
 from knowledge.glossary import Glossary
 
@@ -113,18 +114,18 @@ class HybridSearcher:
         where = {"doc_id": {"$in": allowed_docs}} if allowed_docs is not None else None
         dense = self.kb.vectors.query(vector, self.candidates * 3, where)
         rankings = [dense[: self.candidates], self._keyword(keyword_query, allowed_docs)]
-        defining = self.glossary().defining_chunks(query)
-        if allowed_docs is not None:
-            defining = [c for c in defining if c.rsplit("-", 1)[0] in set(allowed_docs)]
+        allowed = set(allowed_docs) if allowed_docs is not None else None
+        defining = [c for c in self.glossary().defining_chunks(query)
+                    if allowed is None or doc_id_of(c) in allowed]
         if defining:
             rankings.append([(c, 1.0) for c in defining])
         if self.scope_by_organisation:
             for docs in self.mentioned_documents(query):
-                if allowed_docs is not None:
-                    docs = [d for d in docs if d in set(allowed_docs)]
+                if allowed is not None:
+                    docs = [d for d in docs if d in allowed]
                 if docs and docs != allowed_docs:
                     wanted = set(docs)
-                    scoped = [hit for hit in dense if hit[0].rsplit("-", 1)[0] in wanted]
+                    scoped = [hit for hit in dense if doc_id_of(hit[0]) in wanted]
                     rankings += [scoped[: self.candidates], self._keyword(keyword_query, docs)]
         fused: dict[str, float] = {}
         for ranking in rankings:

@@ -27,7 +27,7 @@ from assistant.retrieval import HybridSearcher
 from evals.retrieval import load_jsonl, percentile
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import split_sentences
-from knowledge.document import Chunk
+from knowledge.document import Chunk, chunk_id_for
 from knowledge.embeddings import E5Embeddings
 from knowledge.keyword_index import KeywordIndex
 from knowledge.manifest import PENDING, DocumentRecord, now
@@ -78,7 +78,7 @@ def build_base(size: int, folder: Path, sentences: list[str], vectors: np.ndarra
             chunks = []
             for i in range(count):
                 text = " ".join(rng.sample(sentences, rng.randint(3, 6)))
-                chunks.append(Chunk(f"{doc_id}-{i:05d}", doc_id, i, text, "Section",
+                chunks.append(Chunk(chunk_id_for(doc_id, i), doc_id, i, text, "Section",
                                     None, None, f"{record.title}\n{text}"))
             a = vectors[nrng.integers(0, len(vectors), count)]
             b = vectors[nrng.integers(0, len(vectors), count)]

@@ -160,16 +160,19 @@ class KnowledgeBase:
 
         An embedded Chroma client caches segments in memory: a long-running reader (the
         web app) would not see what ``canevas ingest`` wrote from another process.
+        While we write, our own changes move the generation, so no reopening then.
         """
-        generation = self.manifest.generation
-        stale = generation != self._vectors_generation and not self._writing
-        if self._vectors is not None and stale:
-            self._vectors.close()
-            self._vectors = None
+        if not self._writing:
+            self._reopen_if_stale()
         if self._vectors is None:
             self._vectors = VectorStore(connect(self._chroma_path, self._chroma_url))
-            self._vectors_generation = generation
+            self._vectors_generation = self.manifest.generation
         return self._vectors
+
+    def _reopen_if_stale(self) -> None:
+        if self._vectors is not None and self.manifest.generation != self._vectors_generation:
+            self._vectors.close()
+            self._vectors = None
 
     @property
     def cache(self) -> EmbeddingCache:
@@ -198,7 +201,8 @@ class KnowledgeBase:
                     "cette base : attendez qu'elle se termine, puis réessayez."
                 ) from exc
             try:
-                self._writing = self.vectors is not None
+                self._reopen_if_stale()
+                self._writing = True
                 self.recover()
                 yield
             finally:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from knowledge.document import Block, Chunk
+from knowledge.document import Block, Chunk, chunk_id_for
 from knowledge.structure import SectionTracker
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Ý«\"(0-9])")
@@ -162,7 +162,7 @@ class Chunker:
             section = section[len(title) + 3 :]
         header = context_header(label, section)
         return Chunk(
-            chunk_id=f"{doc_id}-{ordinal:05d}",
+            chunk_id=chunk_id_for(doc_id, ordinal),
             doc_id=doc_id,
             ordinal=ordinal,
             text=body,

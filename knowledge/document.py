@@ -42,6 +42,15 @@ class DocumentInfo:
     year: int | None
 
 
+def chunk_id_for(doc_id: str, ordinal: int) -> str:
+    """Chunk ids are "<doc_id>-<ordinal>", so a chunk's document is known without a lookup."""
+    return f"{doc_id}-{ordinal:05d}"
+
+
+def doc_id_of(chunk_id: str) -> str:
+    return chunk_id.rsplit("-", 1)[0]
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A passage ready to be indexed: its text, where it sits, and what to embed."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from knowledge.document import doc_id_of
 from knowledge.french import tokenize
 
 _STATE = "canevas.json"
@@ -29,7 +30,7 @@ class KeywordIndex:
         self._model = model
         by_doc: dict[str, list[int]] = {}
         for i, cid in enumerate(ids):
-            by_doc.setdefault(cid.rsplit("-", 1)[0], []).append(i)
+            by_doc.setdefault(doc_id_of(cid), []).append(i)
         self._doc_positions = {d: np.asarray(p, dtype=np.int64) for d, p in by_doc.items()}
 
     @classmethod
