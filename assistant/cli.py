@@ -218,8 +218,9 @@ def demo(ctx: click.Context, question: str) -> None:
     with _user_errors():
         container = _container(ctx)
         folder = build_demo(container.settings.data_dir / "demo-documents")
+        started = time.monotonic()
         report = container.knowledge_base.ingest([folder], progress=_progress_printer())
-        _print_report(report, 0.0)
+        _print_report(report, time.monotonic() - started)
         ctx.invoke(search, question=question, k=3)
 
 
@@ -281,9 +282,10 @@ def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
             })
             container = Container(settings)
             files = sorted(p for p in corpus.iterdir() if not p.name.startswith("README"))
+            started = time.monotonic()
             report = container.knowledge_base.ingest(files, progress=_progress_printer())
             if report.counts["failed"]:
-                _print_report(report, 0.0)
+                _print_report(report, time.monotonic() - started)
         scores = run_retrieval_eval(container.searcher, set_path)
         container.close()
         if as_json:
