@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from assistant.answers import Answer
 from assistant.container import Container
 from assistant.retrieval import SearchFilters
 from assistant.settings import Settings
@@ -189,8 +190,8 @@ def search(ctx: click.Context, question: str | None, k: int, as_json: bool, batc
 _BATCH_FIELDS = ("chunk_id", "text", "source", "title", "section", "page", "score")
 
 
-def _search_batch(search_fn: Callable[..., Any], batch: Path, k: int,
-                  filters: SearchFilters) -> None:
+def _read_batch(batch: Path) -> Iterator[tuple[dict[str, Any], str]]:
+    """Rows of a JSONL file of questions, checked one by one with a French message."""
     for number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -201,10 +202,95 @@ def _search_batch(search_fn: Callable[..., Any], batch: Path, k: int,
             raise CanevasError(
                 f"Ligne {number} de {batch.name} invalide : il faut {{\"id\", \"question\"}}."
             ) from exc
+        yield row, question
+
+
+def _search_batch(search_fn: Callable[..., Any], batch: Path, k: int,
+                  filters: SearchFilters) -> None:
+    for row, question in _read_batch(batch):
         passages = search_fn(question, k, filters)
         out = {"id": row.get("id"),
                "passages": [{f: p.as_dict()[f] for f in _BATCH_FIELDS} for p in passages]}
         click.echo(json.dumps(out, ensure_ascii=False))
+
+
+_CITATION_FIELDS = ("n", "chunk_id", "source", "section", "page", "text")
+
+
+def _print_answer(answer: Answer, streamed: bool) -> None:
+    if not streamed:
+        click.echo(answer.text)
+    else:
+        click.echo()
+    for sentence in answer.unsupported:
+        click.echo(f"  ⚠ Phrase sans source vérifiable : « {sentence} »")
+    if answer.citations:
+        click.echo("\nSources :")
+    for c in answer.citations:
+        where = c.source + (f", p. {c.page}" if c.page else "")
+        click.echo(f"  [{c.n}] {c.title} — {c.section or '(début)'} ({where})")
+    click.echo(f"\n(conversation {answer.conversation_id} — reprendre avec "
+               f"--conversation {answer.conversation_id})", err=True)
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.option("--conversation", "conversation_id", default=None,
+              help="Poursuivre une conversation (identifiant affiché après chaque réponse).")
+@click.option("--batch", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Fichier JSONL de questions {id, question} ; une ligne JSON par réponse.")
+@click.pass_context
+def ask(ctx: click.Context, question: str | None, as_json: bool, conversation_id: str | None,
+        batch: Path | None) -> None:
+    """Poser une question : réponse sourcée [n], ou refus si la base ne la contient pas."""
+    with _user_errors():
+        service = _container(ctx).answers
+        if batch is not None:
+            for row, text in _read_batch(batch):
+                answer = service.ask(text, save=False)
+                click.echo(json.dumps({
+                    "id": row.get("id"), "answer": answer.text, "refused": answer.refused,
+                    "citations": [{f: getattr(c, f) for f in _CITATION_FIELDS}
+                                  for c in answer.citations],
+                }, ensure_ascii=False))
+            return
+        if not question:
+            raise click.UsageError("Donnez une question, ou --batch FICHIER.jsonl.")
+        stream = not as_json and service.chat_model is not None
+        answer = service.ask(question, conversation_id,
+                             on_token=(lambda t: click.echo(t, nl=False)) if stream else None)
+        if as_json:
+            click.echo(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
+            return
+        _print_answer(answer, stream)
+
+
+@cli.command()
+@click.argument("conversation_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.pass_context
+def conversations(ctx: click.Context, conversation_id: str | None, as_json: bool) -> None:
+    """Lister les conversations enregistrées, ou en afficher une."""
+    with _user_errors():
+        store = _container(ctx).conversations
+        if conversation_id is None:
+            items = store.list()
+            if as_json:
+                click.echo(json.dumps([vars(i) for i in items], ensure_ascii=False, indent=2))
+                return
+            for item in items:
+                day = time.strftime("%d/%m/%Y %H:%M", time.localtime(item.updated))
+                click.echo(f"{item.id}  {day}  {item.turns} échange(s)  {item.title}")
+            if not items:
+                click.echo("Aucune conversation enregistrée.")
+            return
+        turns = store.turns(conversation_id)
+        if as_json:
+            click.echo(json.dumps([vars(t) for t in turns], ensure_ascii=False, indent=2))
+            return
+        for turn in turns:
+            click.echo(f"\n» {turn.question}\n{turn.answer.get('text', '')}")
 
 
 @cli.command()
@@ -273,26 +359,59 @@ def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
     from evals.retrieval import run_retrieval_eval
 
     with _user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
-        container = _container(ctx)
-        if corpus is not None:
-            settings = container.settings.model_copy(update={
-                "data_dir": Path(tmp),
-                "embedding_cache": container.settings.embedding_cache
-                or container.settings.data_dir / "cache" / "embeddings.sqlite",
-            })
-            container = Container(settings)
-            files = sorted(p for p in corpus.iterdir() if not p.name.startswith("README"))
-            started = time.monotonic()
-            report = container.knowledge_base.ingest(files, progress=_progress_printer())
-            if report.counts["failed"]:
-                _print_report(report, time.monotonic() - started)
+        container = _evaluation_container(_container(ctx), corpus, Path(tmp))
         scores = run_retrieval_eval(container.searcher, set_path)
         container.close()
-        if as_json:
-            click.echo(json.dumps(scores, ensure_ascii=False))
-            return
-        for key, value in scores.items():
-            click.echo(f"{key:>18} : {value}")
+        _print_scores(scores, as_json)
+
+
+@eval_group.command(name="answers")
+@click.option("--set", "set_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Jeu de questions JSONL (id, question, evidence, kind).")
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Dossier à indexer dans une base temporaire avant l'évaluation.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.option("--details", type=click.Path(path_type=Path), default=None,
+              help="Écrire chaque réponse (JSONL) dans ce fichier.")
+@click.pass_context
+def eval_answers(ctx: click.Context, set_path: Path, corpus: Path | None, as_json: bool,
+                 details: Path | None) -> None:
+    """Refus, faux refus, couverture des preuves, validité des citations, latence."""
+    import tempfile
+
+    from evals.answers import run_answer_eval
+
+    with _user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
+        container = _evaluation_container(_container(ctx), corpus, Path(tmp))
+        scores = run_answer_eval(container.answers, set_path, details)
+        container.close()
+        _print_scores(scores, as_json)
+
+
+def _evaluation_container(container: Container, corpus: Path | None, tmp: Path) -> Container:
+    """The user's base, or a temporary base holding ``corpus``."""
+    if corpus is None:
+        return container
+    settings = container.settings.model_copy(update={
+        "data_dir": tmp,
+        "embedding_cache": container.settings.embedding_cache
+        or container.settings.data_dir / "cache" / "embeddings.sqlite",
+    })
+    fresh = Container(settings)
+    files = sorted(p for p in corpus.iterdir() if not p.name.startswith("README"))
+    started = time.monotonic()
+    report = fresh.knowledge_base.ingest(files, progress=_progress_printer())
+    if report.counts["failed"]:
+        _print_report(report, time.monotonic() - started)
+    return fresh
+
+
+def _print_scores(scores: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(scores, ensure_ascii=False))
+        return
+    for key, value in scores.items():
+        click.echo(f"{key:>24} : {value}")
 
 
 def main() -> None:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from assistant.answers import AnswerService
+from assistant.conversations import ConversationStore
+from assistant.evidence import EvidenceReader
+from assistant.llm import make_chat_model
 from assistant.retrieval import HybridSearcher
 from assistant.settings import Settings
 from knowledge.base import KnowledgeBase
@@ -35,6 +41,27 @@ class Container:
     def searcher(self) -> HybridSearcher:
         return HybridSearcher(self.knowledge_base)
 
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        return ConversationStore(self.settings.data_dir / "conversations.sqlite")
+
+    @cached_property
+    def chat_model(self) -> BaseChatModel | None:
+        return make_chat_model(self.settings.llm)
+
+    @cached_property
+    def evidence_reader(self) -> EvidenceReader:
+        return EvidenceReader(self.searcher, self.settings.answer_passages)
+
+    @cached_property
+    def answers(self) -> AnswerService:
+        return AnswerService(self.evidence_reader, self.conversations, self.chat_model,
+                             self.settings.llm)
+
     def close(self) -> None:
         if "knowledge_base" in self.__dict__:
             self.knowledge_base.close()
+        if "evidence_reader" in self.__dict__:
+            self.evidence_reader.close()
+        if "conversations" in self.__dict__:
+            self.conversations.close()

@@ -14,7 +14,7 @@ from knowledge.french import fold_accents
 
 _WANTS_DATE = re.compile(
     r"\b(?:en quelle annee|quelle annee|quand|depuis quand|a quelle date|quelle date|"
-    r"date de creation|cree[es]? en)\b"
+    r"date de creation|la date d|la date de|cree[es]? en)\b"
 )
 _WANTS_NUMBER = re.compile(
     r"\b(?:combien|quel nombre|nombre de|quel taux|taux d|quel pourcentage|quelle part|"
@@ -33,3 +33,56 @@ def answer_filter(question: str) -> Callable[[str], bool] | None:
     if _WANTS_NUMBER.search(folded):
         return lambda text: bool(_NUMBER.search(text))
     return None
+
+
+_WANTS_MONEY = re.compile(
+    r"\b(?:combien coute|coute combien|(?:cout|prix|tarif|montant|budget|loyer|redevance)s?"
+    r" (?:d|de|du|des|mensuel|annuel)|quel (?:cout|prix|tarif|montant|budget|loyer)|en euros)\b"
+)
+_WANTS_RATE = re.compile(r"\b(?:quel taux|taux d|taux de|quel pourcentage|quelle part|"
+                         r"quelle proportion|pourcentage d)\b")
+_WANTS_DURATION = re.compile(
+    r"\b(?:combien de temps|quelle duree|duree d|duree maximale|duree minimale|pendant combien)\b"
+)
+_WANTS_PHONE = re.compile(r"\b(?:telephone|numero d appel)\b")
+_WANTS_HOURS = re.compile(r"\b(?:horaires?|heures? d ouverture)\b")
+_MONEY = re.compile(r"\d[\d\s .,]*\s?(?:€|euros?\b|k€|m€|eur\b)|€\s?\d", re.I)
+_NUMBER_WORDS = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|"
+                 r"trente|quarante|cinquante|cent|quelques|plusieurs)")
+_DURATION = re.compile(
+    rf"(?:\d+|{_NUMBER_WORDS})\s*(?:[a-z-]+\s)?(?:ans?|annees?|mois|semaines?|jours?|heures?)\b"
+)
+_PHONE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.]?\d\d){4}")
+_RATE = re.compile(r"\d\s?%|\bpour ?cent\b|\bsur (?:\d+|dix|cent)\b|\bmoitie|\btiers|\bquart")
+_NOT_QUANTITIES = re.compile(
+    r"(?:\+33\s?|\b0)[1-9](?:[\s.]?\d\d){4}|\b\d{5}\b|\S+@\S+|\bwww\.\S+|"
+    r"\b\d+,? (?:rue|bd|boulevard|avenue|av|chemin|route|place|impasse|allee)\b"
+)
+_HOURS = re.compile(r"\b\d{1,2}\s?h(?:\s?\d\d)?\b")
+
+_STRICT: dict[str, re.Pattern[str]] = {
+    "argent": _MONEY, "durée": _DURATION, "téléphone": _PHONE, "horaires": _HOURS,
+    "date": _YEAR, "nombre": _NUMBER, "taux": _RATE,
+}
+
+
+def expected_answer(question: str) -> str | None:
+    """The form an answer must take to count as one: "argent", "durée", "date"…"""
+    folded = re.sub(r"['’]", " ", fold_accents(question.lower()))
+    for kind, pattern in (("argent", _WANTS_MONEY), ("durée", _WANTS_DURATION),
+                          ("taux", _WANTS_RATE),
+                          ("téléphone", _WANTS_PHONE), ("horaires", _WANTS_HOURS),
+                          ("date", _WANTS_DATE), ("nombre", _WANTS_NUMBER)):
+        if pattern.search(folded):
+            return kind
+    return None
+
+
+def has_answer_form(kind: str | None, text: str) -> bool:
+    """``text`` contains something of the form ``kind`` (always true without a kind)."""
+    if kind is None:
+        return True
+    folded = fold_accents(text.lower())
+    if kind not in ("téléphone", "horaires"):
+        folded = _NOT_QUANTITIES.sub(" ", folded)
+    return bool(_STRICT[kind].search(folded))

@@ -28,6 +28,21 @@ class Limits(BaseSettings):
     max_text_chars: int = 20_000_000
 
 
+class LLMSettings(BaseSettings):
+    """The optional language model; the key is read from the environment only."""
+
+    model_config = SettingsConfigDict(env_prefix="CANEVAS_LLM_")
+
+    provider: str = "aucun"
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = Field(default=None, repr=False)
+    gguf_path: Path | None = None
+    temperature: float = 0.1
+    max_tokens: int = 400
+    timeout: float = 120.0
+
+
 class Settings(BaseSettings):
     """Everything the composition root needs to build the services."""
 
@@ -39,3 +54,5 @@ class Settings(BaseSettings):
     chunk_tokens: int = 200
     embedding_cache: Path | None = None
     limits: Limits = Field(default_factory=Limits)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    answer_passages: int = 6

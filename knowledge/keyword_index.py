@@ -68,6 +68,26 @@ class KeywordIndex:
         model = bm25s.BM25.load(str(directory), show_progress=False) if ids else None
         return cls(ids, model, int(state["generation"]))
 
+    def idf(self, tokens: Collection[str]) -> dict[str, float]:
+        """Inverse document frequency of each token (0 for tokens the base never uses).
+
+        Answers weigh question words by it: "ASTHA" matters, "accompagnement" less.
+        """
+        if self._model is None:
+            return {t: 0.0 for t in tokens}
+        vocab = self._model.vocab_dict
+        indptr = self._model.scores["indptr"]
+        total = len(self.ids)
+        weights: dict[str, float] = {}
+        for token in tokens:
+            if token not in vocab:
+                weights[token] = 0.0
+                continue
+            position = vocab[token]
+            frequency = int(indptr[position + 1] - indptr[position])
+            weights[token] = float(np.log(1 + (total - frequency + 0.5) / (frequency + 0.5)))
+        return weights
+
     def search(
         self, query: str, k: int, allowed_docs: Collection[str] | None = None
     ) -> list[tuple[str, float]]:

@@ -1,0 +1,237 @@
+"""Grounded answers: extractive by default, generative when a model is configured.
+
+Both modes share retrieval, sentence scoring and the refusal decision
+(``assistant/refusal.py``), made before any model is called. Every answer sentence
+carries ``[n]`` pointing to a passage listed in ``citations``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant.citations import check_citations
+from assistant.conversations import ConversationStore, Turn
+from assistant.evidence import Evidence, EvidenceReader, ScoredSentence, named_terms
+from assistant.injection import neutralise
+from assistant.llm import explain_failure
+from assistant.nouns import question_nouns
+from assistant.passages import Passage
+from assistant.prompts import render
+from assistant.refusal import Verdict, judge
+from assistant.settings import LLMSettings
+
+REFUSAL = "Je ne trouve pas cette information dans la base documentaire."
+_SELECTION_MARGIN = 0.12
+_MAX_CITED = 5
+_FOLLOW_UP = re.compile(
+    r"^(?:et|mais|alors|du coup|aussi)\b|\b(?:ça|cela|celle-ci|celui-ci|celle-là|celui-là|"
+    r"ceux-ci|elle|elles|il|ils|la|le|les|l'|lui|leur|y|en|son|sa|ses)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source: the passage given as evidence, and the sentence quoted from it."""
+
+    n: int
+    chunk_id: str
+    source: str
+    title: str
+    section: str
+    page: int | None
+    text: str
+    quote: str = ""
+
+
+@dataclass
+class Answer:
+    """What the user sees, and what ``ask --json`` prints."""
+
+    question: str
+    text: str
+    refused: bool
+    citations: list[Citation]
+    mode: str
+    reason: str = ""
+    closest: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    support: float = 0.0
+    retrieval_query: str = ""
+    conversation_id: str | None = None
+    latency_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _citation(n: int, passage: Passage, quote: str = "") -> Citation:
+    return Citation(n=n, chunk_id=passage.chunk_id, source=passage.source, title=passage.title,
+                    section=passage.section, page=passage.page, text=passage.text, quote=quote)
+
+
+def _clean_quote(text: str) -> str:
+    return re.sub(r"^[•\-–*·]\s*", "", text.strip())
+
+
+def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
+    """The best sentence of each passage that comes close to the best one overall.
+
+    Quoting one sentence from each strong passage (not several from the first)
+    spreads citations over the evidence, as a careful colleague would.
+    """
+    pool = [s for s in evidence.sentences if s.in_scope] or evidence.sentences
+    if not pool:
+        return []
+    best_by_passage: dict[int, ScoredSentence] = {}
+    for sentence in pool:
+        if sentence.passage not in best_by_passage:
+            best_by_passage[sentence.passage] = sentence
+    best = max(s.score for s in best_by_passage.values())
+    chosen = [s for _, s in sorted(best_by_passage.items())
+              if s.score >= best - _SELECTION_MARGIN][:_MAX_CITED]
+    eligible = evidence.eligible()
+    if eligible and not any(s.has_form for s in chosen):
+        chosen = sorted([*chosen[: _MAX_CITED - 1], eligible[0]], key=lambda s: s.passage)
+    return chosen
+
+
+def extractive_answer(evidence: Evidence) -> tuple[str, list[Citation]]:
+    """Quoted sentences in passage order, each followed by its citation number."""
+    numbers: dict[int, int] = {}
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for sentence in select_sentences(evidence):
+        if sentence.passage not in numbers:
+            numbers[sentence.passage] = len(numbers) + 1
+            passage = evidence.passages[sentence.passage]
+            citations.append(_citation(numbers[sentence.passage], passage,
+                                       _clean_quote(sentence.sentence.text)))
+        parts.append(f"{_clean_quote(sentence.sentence.text)} [{numbers[sentence.passage]}]")
+    return "\n".join(parts), citations
+
+
+def is_follow_up(question: str) -> bool:
+    """A question that leans on the previous one ("Et qui la finance ?")."""
+    if named_terms(question):
+        return False
+    return len(question.split()) <= 12 and bool(_FOLLOW_UP.search(question))
+
+
+def subject_of(turn: Turn) -> str:
+    """The names and nouns of the previous retrieval query: what we were talking about."""
+    query = turn.retrieval_query or turn.question
+    words = named_terms(query) + [n for n in question_nouns(query) if n not in named_terms(query)]
+    return " ".join(dict.fromkeys(words))
+
+
+class AnswerService:
+    """Answers questions from the knowledge base, remembering conversations."""
+
+    def __init__(self, reader: EvidenceReader, conversations: ConversationStore,
+                 chat_model: BaseChatModel | None = None,
+                 llm_settings: LLMSettings | None = None) -> None:
+        self.reader = reader
+        self.conversations = conversations
+        self.chat_model = chat_model
+        self.llm_settings = llm_settings or LLMSettings()
+
+    @property
+    def mode(self) -> str:
+        return "génératif" if self.chat_model is not None else "extractif"
+
+    def ask(self, question: str, conversation_id: str | None = None,
+            on_token: Callable[[str], None] | None = None, owner: str | None = None,
+            save: bool = True) -> Answer:
+        """Answer ``question``; with ``conversation_id``, as a follow-up of that conversation."""
+        started = time.perf_counter()
+        question = question.strip()
+        history = self.conversations.turns(conversation_id, owner) if conversation_id else []
+        retrieval_query = self._retrieval_query(question, history)
+        evidence = self.reader.read(question, retrieval_query)
+        verdict = judge(evidence)
+        if verdict.refused:
+            answer = self._refusal(question, verdict)
+        elif self.chat_model is None:
+            text, citations = extractive_answer(evidence)
+            answer = Answer(question, text, False, citations, self.mode, support=verdict.support)
+            if on_token:
+                on_token(text)
+        else:
+            answer = self._generate(question, evidence, history, on_token)
+            answer.support = verdict.support
+        answer.retrieval_query = retrieval_query
+        if save:
+            if conversation_id is None:
+                conversation_id = self.conversations.new(question, owner or "")
+            self.conversations.add_turn(conversation_id, question, retrieval_query,
+                                        answer.as_dict(), owner)
+            answer.conversation_id = conversation_id
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        return answer
+
+    def _retrieval_query(self, question: str, history: list[Turn]) -> str:
+        if not history or not is_follow_up(question):
+            return question
+        if self.chat_model is not None:
+            prompt = render("condense", question=question, history=[
+                {"question": t.question, "answer": t.answer.get("text", "")} for t in history[-3:]
+            ])
+            try:
+                rewritten = str(self.chat_model.invoke([HumanMessage(prompt)]).content).strip()
+            except Exception as exc:
+                raise explain_failure(exc, self.llm_settings) from exc
+            rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
+            if 8 <= len(rewritten) <= 300:
+                return rewritten
+        return f"{question} {subject_of(history[-1])}".strip()
+
+    def _refusal(self, question: str, verdict: Verdict) -> Answer:
+        text = f"{REFUSAL} ({verdict.reason[:1].upper()}{verdict.reason[1:]}.)"
+        if verdict.closest:
+            text += "\nDocuments les plus proches : " + " ; ".join(verdict.closest) + "."
+        return Answer(question, text, True, [], self.mode, reason=verdict.reason,
+                      closest=verdict.closest, support=verdict.support)
+
+    def _generate(self, question: str, evidence: Evidence, history: list[Turn],
+                  on_token: Callable[[str], None] | None) -> Answer:
+        assert self.chat_model is not None
+        passages = evidence.passages
+        prompt_passages = [
+            {"n": i + 1, "title": p.title, "section": p.section, "page": p.page,
+             "text": re.sub(r"</?\s*extrait", "extrait", neutralise(p.text), flags=re.I)}
+            for i, p in enumerate(passages)
+        ]
+        messages = [
+            SystemMessage(render("answer_system")),
+            HumanMessage(render("answer_user", question=question, passages=prompt_passages,
+                                history=[{"question": t.question,
+                                          "answer": t.answer.get("text", "")}
+                                         for t in history[-3:]])),
+        ]
+        pieces: list[str] = []
+        try:
+            for chunk in self.chat_model.stream(messages):
+                piece = str(chunk.content)
+                pieces.append(piece)
+                if on_token and piece:
+                    on_token(piece)
+        except Exception as exc:
+            raise explain_failure(exc, self.llm_settings) from exc
+        raw = "".join(pieces).strip()
+        if REFUSAL.rstrip(".") in raw:
+            return Answer(question, REFUSAL, True, [], self.mode,
+                          reason="le modèle n'a pas trouvé la réponse dans les passages",
+                          closest=[f"{p.title} ({p.source})" for p in passages[:3]])
+        checked = check_citations(raw, len(passages))
+        citations = [_citation(n, passages[n - 1]) for n in checked.cited]
+        renumber = {old.n: new for new, old in enumerate(citations, start=1)}
+        text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", checked.text)
+        citations = [Citation(**{**asdict(c), "n": renumber[c.n]}) for c in citations]
+        return Answer(question, text, False, citations, self.mode,
+                      unsupported=checked.unsupported)

@@ -1,0 +1,102 @@
+"""Conversations saved in the data directory, so staff can list and resume them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from knowledge.errors import CanevasError
+
+
+class ConversationNotFound(CanevasError):
+    """No conversation has this id."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and the answer given, as saved."""
+
+    question: str
+    retrieval_query: str
+    answer: dict[str, Any]
+    created: float
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    id: str
+    title: str
+    turns: int
+    updated: float
+
+
+class ConversationStore:
+    """SQLite file ``conversations.sqlite``: one row per conversation, one per turn."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, "
+                             "title TEXT, owner TEXT, created REAL, updated REAL)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS turns (conversation TEXT, position "
+                             "INTEGER, question TEXT, retrieval_query TEXT, answer TEXT, "
+                             "created REAL, PRIMARY KEY (conversation, position))")
+            self._db.commit()
+
+    def new(self, title: str, owner: str = "") -> str:
+        conversation_id = uuid.uuid4().hex[:12]
+        now = time.time()
+        with self._lock:
+            self._db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)",
+                             (conversation_id, title[:120], owner, now, now))
+            self._db.commit()
+        return conversation_id
+
+    def _check(self, conversation_id: str, owner: str | None) -> None:
+        row = self._db.execute("SELECT owner FROM conversations WHERE id=?",
+                               (conversation_id,)).fetchone()
+        if row is None or (owner is not None and row[0] != owner):
+            raise ConversationNotFound(f"Conversation introuvable : {conversation_id}")
+
+    def add_turn(self, conversation_id: str, question: str, retrieval_query: str,
+                 answer: dict[str, Any], owner: str | None = None) -> None:
+        now = time.time()
+        with self._lock:
+            self._check(conversation_id, owner)
+            (count,) = self._db.execute("SELECT COUNT(*) FROM turns WHERE conversation=?",
+                                        (conversation_id,)).fetchone()
+            self._db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
+                             (conversation_id, count, question, retrieval_query,
+                              json.dumps(answer, ensure_ascii=False), now))
+            self._db.execute("UPDATE conversations SET updated=? WHERE id=?",
+                             (now, conversation_id))
+            self._db.commit()
+
+    def turns(self, conversation_id: str, owner: str | None = None) -> list[Turn]:
+        with self._lock:
+            self._check(conversation_id, owner)
+            rows = self._db.execute(
+                "SELECT question, retrieval_query, answer, created FROM turns "
+                "WHERE conversation=? ORDER BY position", (conversation_id,)).fetchall()
+        return [Turn(q, r, json.loads(a), c) for q, r, a, c in rows]
+
+    def list(self, owner: str | None = None) -> list[ConversationSummary]:
+        query = ("SELECT c.id, c.title, COUNT(t.position), c.updated FROM conversations c "
+                 "LEFT JOIN turns t ON t.conversation = c.id "
+                 + ("WHERE c.owner=? " if owner is not None else "")
+                 + "GROUP BY c.id ORDER BY c.updated DESC")
+        with self._lock:
+            rows = self._db.execute(query, (owner,) if owner is not None else ()).fetchall()
+        return [ConversationSummary(*row) for row in rows]
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,247 @@
+"""Read the retrieved passages sentence by sentence against a question.
+
+Extractive answers quote these sentences and the refusal decision reads the same
+scores, so both see the evidence the same way. Each sentence gets:
+- ``dense``: meaning, question vs sentence with the embedding model;
+- ``coverage``: share of the question's words (weighted by rarity in the base, acronyms
+  matching their long form) found in the sentence, its neighbours and its section;
+- ``has_form``: the sentence or a neighbour holds what the question asks for (an
+  amount for "Combien coûte…", a year for "Quand…");
+- ``in_scope``: it comes from a document of the organisation the question names.
+Sentences that address an AI model (planted instructions) are never scored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.injection import looks_like_instruction
+from assistant.nouns import question_nouns
+from assistant.passages import Passage
+from assistant.question_types import expected_answer, has_answer_form
+from assistant.retrieval import HybridSearcher
+from assistant.sentences import Sentence, split_sentences
+from knowledge.embeddings import EmbeddingCache
+from knowledge.french import fold_accents, tokenize
+
+_NAMED = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w-]+(?:[ -][A-ZÀ-Ý][\w-]+)*)")
+_FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",
+                         "quantite", "pourcentage", "chiffre", "combien", "part"})
+_ARTICLES = ("Le ", "La ", "Les ", "L'", "Un ", "Une ", "Des ", "Du ")
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A sentence of ``passages[passage]``, with what the answer and refusal need."""
+
+    passage: int
+    sentence: Sentence
+    dense: float
+    coverage: float
+    has_form: bool
+    in_scope: bool
+
+    @property
+    def score(self) -> float:
+        """Ranking used to pick the quoted sentences."""
+        return self.dense + 0.3 * self.coverage + 0.03 * self.has_form
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """The question's content words, each with its rarity in the base."""
+
+    weights: dict[str, float]
+    long_forms: dict[str, tuple[frozenset[str], ...]]
+
+    def present(self, token: str, tokens: set[str]) -> bool:
+        """``token`` is in ``tokens``, or it is an acronym whose long form mostly is."""
+        if token in tokens:
+            return True
+        return any(len(form & tokens) >= max(1, round(len(form) * 2 / 3))
+                   for form in self.long_forms.get(token, ()))
+
+    def coverage(self, tokens: set[str]) -> float:
+        """Share of the question's weight found among ``tokens``."""
+        total = sum(self.weights.values())
+        if total <= 0:
+            return 0.0
+        return sum(w for t, w in self.weights.items() if self.present(t, tokens)) / total
+
+
+@dataclass
+class Evidence:
+    """Everything retrieval and sentence scoring found for one question."""
+
+    question: str
+    passages: list[Passage]
+    sentences: list[ScoredSentence]
+    form: str | None
+    unknown_names: list[str] = field(default_factory=list)
+    unknown_nouns: list[str] = field(default_factory=list)
+    missing_nouns: list[str] = field(default_factory=list)
+    missing_names: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+
+    def eligible(self) -> list[ScoredSentence]:
+        """Sentences that could answer: in scope and of the asked form."""
+        return [s for s in self.sentences if s.in_scope and s.has_form]
+
+
+def named_terms(question: str) -> list[str]:
+    """Proper names and acronyms the question uses ("CADA", "Compagnons Bâtisseurs").
+
+    The question's first word is capitalised anyway: it counts only as an acronym.
+    """
+    body = re.sub(r"\b[A-Za-zÀ-ÿ]{1,3}['’]", " ", question.strip())
+    first = len(body) - len(body.lstrip())
+    names: list[str] = []
+    for match in _NAMED.finditer(body):
+        name = match.group(1)
+        for article in _ARTICLES:
+            if name.startswith(article):
+                name = name[len(article):]
+        if match.start() == first and not name.split()[0].isupper():
+            rest = name.split(maxsplit=1)
+            if len(rest) < 2:
+                continue
+            name = rest[1]
+        if len(name) >= 2:
+            names.append(name)
+    return names
+
+
+class EvidenceReader:
+    """Retrieves passages for a question and scores their sentences."""
+
+    def __init__(self, searcher: HybridSearcher, passages: int = 6, per_passage: int = 3) -> None:
+        self.searcher = searcher
+        self.kb = searcher.kb
+        self.passages = passages
+        self.per_passage = per_passage
+        self._cache: EmbeddingCache | None = None
+
+    @property
+    def cache(self) -> EmbeddingCache:
+        """Sentence vectors, kept apart from passage vectors (and purged with them)."""
+        if self._cache is None:
+            self._cache = EmbeddingCache(self.kb.data_dir / "cache" / "sentences.sqlite")
+        return self._cache
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    def terms(self, question: str) -> QuestionTerms:
+        tokens = list(dict.fromkeys(tokenize(question)))
+        weights = self.kb.keyword_index().idf(tokens)
+        long_forms: dict[str, tuple[frozenset[str], ...]] = {}
+        glossary = self.searcher.glossary()
+        for word in re.findall(r"[A-Za-zÀ-ÿ]+", question):
+            if word.isupper() and len(word) >= 2:
+                forms = tuple(frozenset(tokenize(e)) for e in glossary.expansions(word))
+                for stem in tokenize(word):
+                    long_forms[stem] = forms
+        for token in tokens:
+            if weights.get(token, 0.0) == 0.0:
+                weights[token] = 1.0
+        return QuestionTerms(weights, long_forms)
+
+    def read(self, question: str, retrieval_query: str | None = None) -> Evidence:
+        """Passages for ``retrieval_query`` (default: the question), read for ``question``."""
+        query = retrieval_query or question
+        passages = self.searcher.search(query, k=self.passages)
+        terms = self.terms(query)
+        scope = {d for docs in self.searcher.mentioned_documents(query) for d in docs}
+        organisations = self._organisations(query)
+        form = expected_answer(question)
+        evidence = Evidence(question, passages, [], form, organisations=organisations)
+        idf = self.kb.keyword_index().idf
+        named = [n for n in named_terms(query)
+                 if fold_accents(n.lower()) not in {fold_accents(o.lower()) for o in organisations}]
+        evidence.unknown_names = [n for n in named if not tokenize(n)
+                                  or any(v == 0 for v in idf(tokenize(n)).values())]
+        passage_tokens = [set(tokenize(f"{p.text} {p.section} {p.title}")) for p in passages]
+        in_scope = [not scope or p.doc_id in scope for p in passages]
+        scoped_tokens: set[str] = set()
+        for tokens, keep in zip(passage_tokens, in_scope, strict=True):
+            if keep:
+                scoped_tokens |= tokens
+        evidence.missing_names = [
+            n for n in named if n not in evidence.unknown_names
+            and not all(terms.present(t, scoped_tokens) for t in tokenize(n))
+        ]
+        for noun in question_nouns(query):
+            stems = tokenize(noun)
+            if not stems or fold_accents(noun.lower()) in _FORM_NOUNS or any(
+                fold_accents(noun.lower()) == fold_accents(o.lower()) for o in organisations
+            ):
+                continue
+            if any(v == 0 for v in idf(stems).values()):
+                evidence.unknown_nouns.append(noun)
+            elif not all(terms.present(t, scoped_tokens) for t in stems):
+                evidence.missing_nouns.append(noun)
+        evidence.sentences = self._score(question, query, terms, passages, in_scope, form)
+        return evidence
+
+    def _organisations(self, query: str) -> list[str]:
+        folded = f" {fold_accents(query.lower())} "
+        found: list[str] = []
+        for record in self.kb.ready_documents():
+            name = record.organisation or ""
+            if name and name not in found and re.search(
+                rf"(?<!\w){re.escape(fold_accents(name.lower()))}(?!\w)", folded
+            ):
+                found.append(name)
+        return found
+
+    def _score(self, question: str, query: str, terms: QuestionTerms, passages: list[Passage],
+               in_scope: list[bool], form: str | None) -> list[ScoredSentence]:
+        """Score the most promising sentences of each passage.
+
+        Encoding every sentence costs about 20 ms each on two cores; the words and the
+        form of a sentence are cheap, so only the ``per_passage`` best of each passage
+        by those are encoded.
+        """
+        candidates: list[tuple[int, Sentence, str, float, bool]] = []
+        for index, passage in enumerate(passages):
+            sentences = [s for s in split_sentences(passage.text)
+                         if not looks_like_instruction(s.text)]
+            context = f"{passage.section} {passage.title}"
+            local: list[tuple[int, Sentence, str, float, bool]] = []
+            for sentence in sentences:
+                if sentence.heading:
+                    continue
+                window = " ".join(s.text for s in sentences
+                                  if abs(s.position - sentence.position) <= 1)
+                coverage = terms.coverage(set(tokenize(f"{window} {context}")))
+                own = terms.coverage(set(tokenize(sentence.text)))
+                local.append((index, sentence, window, coverage + own,
+                              has_answer_form(form, window)))
+            local.sort(key=lambda c: (c[4], c[3]), reverse=True)
+            candidates += local[: self.per_passage]
+        if not candidates:
+            return []
+        vector = np.asarray(self.kb.embeddings.embed_query(query), dtype=np.float32)
+        vectors = np.asarray(
+            self.cache.embed(self.kb.embeddings, [c[1].text for c in candidates]),
+            dtype=np.float32,
+        )
+        dense = vectors @ vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(vector)
+                                    + 1e-9)
+        scored: list[ScoredSentence] = []
+        for (index, sentence, window, _, form_found), similarity in zip(
+            candidates, dense.tolist(), strict=True
+        ):
+            passage = passages[index]
+            tokens = set(tokenize(f"{window} {passage.section} {passage.title}"))
+            scored.append(ScoredSentence(
+                passage=index, sentence=sentence, dense=similarity,
+                coverage=terms.coverage(tokens), has_form=form_found, in_scope=in_scope[index],
+            ))
+        scored.sort(key=lambda s: s.score, reverse=True)
+        return scored

@@ -1,0 +1,29 @@
+"""The nouns of a question, found by spaCy's small French model (shipped on PyPI).
+
+Refusal asks whether the base talks about the things the question names: "le
+télétravail", "une tarte", "le CADA de l'ALPA". Verbs and adverbs ("marche",
+"exactement") are paraphrased freely by staff, so only nouns count.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Any:
+    import spacy
+
+    with _LOCK:
+        return spacy.load("fr_core_news_sm", disable=["ner", "parser", "lemmatizer"])
+
+
+@lru_cache(maxsize=1024)
+def question_nouns(question: str) -> tuple[str, ...]:
+    """Common and proper nouns of ``question``, in order, without repeats."""
+    words = [t.text for t in _tagger()(question) if t.pos_ in ("NOUN", "PROPN")]
+    return tuple(dict.fromkeys(w.strip("-«»\"'") for w in words if w.strip("-«»\"'")))

@@ -1,0 +1,84 @@
+"""Decide "not in the base" from the evidence, before any model writes a word.
+
+Calibrated on the dev set's unanswerable questions plus our own
+(``evals/data/refusal_fr.jsonl``: things the base never covers, and things one
+association documents but the asked one does not). The rules, in order:
+1. a name or acronym of the question appears nowhere in the base ("Visale");
+2. a name the question uses is absent from every passage of the asked organisation
+   ("le CADA de l'ALPA" when only Alotra has one);
+3. no sentence of the asked organisation's documents has the asked form (no amount
+   for "Combien coûte…", no duration for "Combien de temps…");
+4. otherwise the best such sentence must be close enough in meaning, less a penalty
+   for each noun of the question the passages never mention ("télétravail").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.evidence import Evidence
+
+THRESHOLD = 0.79
+MISSING_NOUN_PENALTY = 0.06
+UNKNOWN_NOUN_PENALTY = 0.10
+
+_FORMS = {
+    "argent": "un montant", "durée": "une durée", "téléphone": "un numéro de téléphone",
+    "horaires": "des horaires", "date": "une date", "nombre": "un nombre",
+    "taux": "un taux ou un pourcentage",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether to answer, the support measured, and the reason shown to the user."""
+
+    refused: bool
+    support: float
+    reason: str = ""
+    closest: list[str] = field(default_factory=list)
+
+
+def closest_documents(evidence: Evidence, limit: int = 3) -> list[str]:
+    """Titles of the documents nearest to the question, so the user can look there."""
+    names: list[str] = []
+    for passage in evidence.passages:
+        label = f"{passage.title} ({passage.source})"
+        if label not in names:
+            names.append(label)
+    return names[:limit]
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"« {w} »" for w in words)
+
+
+def judge(evidence: Evidence) -> Verdict:
+    """Refuse unless the passages support an answer to the question."""
+    closest = closest_documents(evidence)
+    if not evidence.passages or not evidence.sentences:
+        return Verdict(True, 0.0, "la base ne contient aucun passage proche de la question",
+                       closest)
+    if evidence.unknown_names:
+        return Verdict(True, 0.0, f"{_quoted(evidence.unknown_names)} n'apparaît dans aucun "
+                       "document de la base", closest)
+    if evidence.missing_names:
+        where = (f"les documents ({', '.join(evidence.organisations)})"
+                 if evidence.organisations else "les passages trouvés")
+        return Verdict(True, 0.0, f"{where} ne mentionnent pas "
+                       f"{_quoted(evidence.missing_names)}", closest)
+    eligible = evidence.eligible()
+    if not eligible:
+        where = (f"des documents ({', '.join(evidence.organisations)})"
+                 if evidence.organisations else "des passages trouvés")
+        what = _FORMS.get(evidence.form or "", "de réponse")
+        return Verdict(True, 0.0, f"aucun passage {where} ne donne {what} sur ce sujet", closest)
+    support = (max(s.dense for s in eligible)
+               - MISSING_NOUN_PENALTY * len(evidence.missing_nouns)
+               - UNKNOWN_NOUN_PENALTY * len(evidence.unknown_nouns))
+    if support < THRESHOLD:
+        absent = evidence.unknown_nouns + evidence.missing_nouns
+        reason = (f"les passages trouvés ne parlent pas de {_quoted(absent)}" if absent
+                  else "les passages trouvés sont trop éloignés de la question")
+        return Verdict(True, support, reason, closest)
+    return Verdict(False, support, "", closest)

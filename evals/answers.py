@@ -1,0 +1,81 @@
+"""Run an eval set through the answer service and score refusals, evidence and citations.
+
+- refusal rate on unanswerable questions, false-refusal rate on answerable ones;
+- evidence coverage: share of evidence spans found (same shingle matching as
+  ../shared/evals/score.py) in the answer text or one of its cited passages;
+- citation validity: share of ``[n]`` in answers that resolve to a listed citation whose
+  chunk is in the base, and share of answers with every sentence cited;
+- latency p50/p95 (the first, model-loading question excluded).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from pathlib import Path
+from typing import Any
+
+from assistant.answers import Answer, AnswerService
+from evals.metrics import found, shingles, strip
+from evals.retrieval import load_jsonl, percentile
+
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+def citation_problems(answer: Answer, known_chunks: set[str]) -> tuple[int, int]:
+    """(marks in the text, marks that do not resolve to a citation of a known chunk)."""
+    by_number = {c.n: c for c in answer.citations}
+    marks = [int(n) for n in _MARK.findall(answer.text)]
+    bad = sum(1 for n in marks if n not in by_number or by_number[n].chunk_id not in known_chunks)
+    return len(marks), bad
+
+
+def run_answer_eval(service: AnswerService, set_path: Path,
+                    details: Path | None = None) -> dict[str, Any]:
+    """Score every question of ``set_path``."""
+    rows = load_jsonl(set_path)
+    service.ask("Échauffement : c'est quoi le projet associatif ?", save=False)
+    known = set(service.reader.kb.manifest.chunk_ids())
+    answers: list[tuple[dict[str, Any], Answer]] = []
+    for row in rows:
+        answers.append((row, service.ask(row["question"], save=False)))
+    unanswerable = [(r, a) for r, a in answers if r["kind"] == "unanswerable"]
+    answerable = [(r, a) for r, a in answers if r["kind"] != "unanswerable"]
+    coverage: list[float] = []
+    for row, answer in answerable:
+        texts = [strip(answer.text)] + [strip(c.text) for c in answer.citations]
+        spans = [shingles(e) for e in row["evidence"]]
+        coverage.append(sum(found(s, texts) for s in spans) / len(spans) if spans else 0.0)
+    marks = bad = 0
+    fully_cited = 0
+    for _, answer in answers:
+        m, b = citation_problems(answer, known)
+        marks, bad = marks + m, bad + b
+        fully_cited += (not answer.refused and not answer.unsupported and m > 0)
+    given = sum(1 for _, a in answers if not a.refused)
+    latencies = [a.latency_ms for _, a in answers]
+    if details is not None:
+        with details.open("w", encoding="utf-8") as out:
+            for row, answer in answers:
+                out.write(json.dumps({"id": row["id"], "kind": row["kind"], **answer.as_dict()},
+                                     ensure_ascii=False) + "\n")
+    return {
+        "mode": service.mode,
+        "questions": len(rows),
+        "refusal_rate_unanswerable": _ratio(sum(a.refused for _, a in unanswerable),
+                                            len(unanswerable)),
+        "false_refusal_rate": _ratio(sum(a.refused for _, a in answerable), len(answerable)),
+        "evidence_coverage": round(statistics.fmean(coverage), 3) if coverage else 0.0,
+        "evidence_coverage_answered": round(statistics.fmean(
+            [c for c, (_, a) in zip(coverage, answerable, strict=True) if not a.refused]
+            or [0.0]), 3),
+        "citations_resolving": _ratio(marks - bad, marks),
+        "answers_fully_cited": _ratio(fully_cited, given),
+        "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
+        "latency_ms_p95": round(percentile(latencies, 95), 1),
+    }
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
