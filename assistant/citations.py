@@ -47,5 +47,5 @@ def check_citations(text: str, count: int) -> CheckedAnswer:
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
     sentences = [s.strip() for line in cleaned.splitlines()
                  for s in _SENTENCE_END.split(line) if s.strip()]
-    unsupported = [s for s in sentences if not _MARK.search(s) and len(s.split()) > 3]
+    unsupported = [s for s in sentences if not _MARK.search(s) and len(s.split()) >= 2]
     return CheckedAnswer(cleaned, cited, unsupported, removed)

@@ -62,7 +62,8 @@ def split_sentences(text: str) -> list[Sentence]:
         for piece in _cut(line):
             previous = units[-1] if units else None
             if previous and not previous[1] and (
-                len(previous[0]) < _MIN_CHARS or previous[0].endswith(":")
+                previous[0].endswith(":")
+                or (len(previous[0]) < _MIN_CHARS and previous[0][-1] not in ".!?…")
             ):
                 units[-1] = (f"{previous[0]} {piece}", False)
             else:

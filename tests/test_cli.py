@@ -104,3 +104,42 @@ def test_ingest_reports_failures_and_exit_code(tmp_path: Path, demo_dir: Path) -
 def test_search_without_question(base: Path) -> None:
     code, out = run(base, "search")
     assert code == 2 and "question" in out
+
+
+def test_ask_text_json_and_conversation(base: Path) -> None:
+    code, out = run(base, "ask", "Qui valide une mesure ASLL ?")
+    assert code == 0, out
+    assert "[1]" in out and "Sources :" in out
+    conversation = out.rsplit("--conversation ", 1)[1].split(")")[0]
+    code, out = run(base, "ask", "Et combien de temps elle dure ?", "--json",
+                    "--conversation", conversation)
+    answer = json.loads(out.split("\n(conversation")[0])
+    assert code == 0 and not answer["refused"] and "six mois" in answer["text"]
+    assert answer["conversation_id"] == conversation
+    code, out = run(base, "conversations", "--json")
+    listed = json.loads(out)
+    assert any(c["id"] == conversation and c["turns"] == 2 for c in listed)
+    code, out = run(base, "conversations", conversation)
+    assert code == 0 and "Et combien de temps elle dure ?" in out
+
+
+def test_ask_batch_format(base: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"id": "a", "question": "Qui valide une mesure ASLL ?"}\n'
+        '{"id": "b", "question": "Comment se prépare une tarte aux pommes ?"}\n',
+        encoding="utf-8")
+    code, out = run(base, "ask", "--batch", str(questions))
+    assert code == 0, out
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert not rows[0]["refused"] and rows[1]["refused"]
+    assert set(rows[0]["citations"][0]) == {"n", "chunk_id", "source", "section", "page", "text"}
+    assert rows[1]["citations"] == []
+
+
+def test_ask_with_unknown_provider_is_a_clear_error(base: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANEVAS_LLM_PROVIDER", "inconnu")
+    code, out = run(base, "ask", "Qui valide une mesure ASLL ?")
+    assert code == 1 and "Fournisseur de modèle inconnu" in out

@@ -8,13 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answers import AnswerService
+from assistant.conversations import ConversationStore
+from assistant.evidence import EvidenceReader
 from assistant.retrieval import HybridSearcher
+from evals.answers import run_answer_eval
 from evals.retrieval import run_retrieval_eval
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import E5Embeddings
 from tests.conftest import DEV_SET, corpus_files
 
 pytestmark = pytest.mark.slow
+OWN_REFUSALS = Path(__file__).resolve().parents[1] / "evals" / "data" / "refusal_fr.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +67,22 @@ def test_dev_set_scores_do_not_regress(corpus_kb: KnowledgeBase, tmp_path: Path)
     assert scores["full@5"] >= 0.80
     assert scores["mrr"] >= 0.68
     assert scores["span_recall@4k"] >= 0.80
+
+
+def test_dev_set_answers_meet_the_bar(corpus_kb: KnowledgeBase, tmp_path: Path) -> None:
+    reader = EvidenceReader(HybridSearcher(corpus_kb))
+    service = AnswerService(reader, ConversationStore(tmp_path / "c.sqlite"))
+    scores = run_answer_eval(service, DEV_SET)
+    assert scores["refusal_rate_unanswerable"] >= 0.9
+    assert scores["false_refusal_rate"] <= 0.05
+    assert scores["evidence_coverage"] >= 0.9
+    assert scores["citations_resolving"] == 1.0
+    assert scores["answers_fully_cited"] == 1.0
+
+
+def test_refusal_on_our_own_unanswerable_questions(corpus_kb: KnowledgeBase,
+                                                   tmp_path: Path) -> None:
+    reader = EvidenceReader(HybridSearcher(corpus_kb))
+    service = AnswerService(reader, ConversationStore(tmp_path / "c.sqlite"))
+    scores = run_answer_eval(service, OWN_REFUSALS)
+    assert scores["refusal_rate_unanswerable"] >= 0.8

