@@ -30,6 +30,8 @@ from assistant.settings import LLMSettings
 REFUSAL = "Je ne trouve pas cette information dans la base documentaire."
 _SELECTION_MARGIN = 0.12
 _MAX_CITED = 5
+_SAME_PASSAGE_MARGIN = 0.03
+_MAX_SENTENCES = 6
 _FOLLOW_UP = re.compile(
     r"^(?:et|mais|alors|du coup|aussi)\b|\b(?:ça|cela|celle-ci|celui-ci|celle-là|celui-là|"
     r"ceux-ci|elle|elles|il|ils|la|le|les|l'|lui|leur|y|en|son|sa|ses)\b", re.IGNORECASE)
@@ -83,7 +85,9 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
     """The best sentence of each passage that comes close to the best one overall.
 
     Quoting one sentence from each strong passage (not several from the first)
-    spreads citations over the evidence, as a careful colleague would.
+    spreads citations over the evidence, as a careful colleague would; a passage's
+    other sentences join only when they score almost as high (the steps of a
+    procedure). The result is in passage order, then reading order.
     """
     pool = [s for s in evidence.sentences if s.in_scope] or evidence.sentences
     if not pool:
@@ -97,8 +101,11 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
               if s.score >= best - _SELECTION_MARGIN][:_MAX_CITED]
     eligible = evidence.eligible()
     if eligible and not any(s.has_form for s in chosen):
-        chosen = sorted([*chosen[: _MAX_CITED - 1], eligible[0]], key=lambda s: s.passage)
-    return chosen
+        chosen = [*chosen[: _MAX_CITED - 1], eligible[0]]
+    cited = {s.passage for s in chosen}
+    extra = [s for s in pool if s.passage in cited and s not in chosen
+             and s.score >= best - _SAME_PASSAGE_MARGIN][: _MAX_SENTENCES - len(chosen)]
+    return sorted([*chosen, *extra], key=lambda s: (s.passage, s.sentence.position))
 
 
 def extractive_answer(evidence: Evidence) -> tuple[str, list[Citation]]:

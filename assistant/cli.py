@@ -298,7 +298,7 @@ def conversations(ctx: click.Context, conversation_id: str | None, as_json: bool
               show_default=True)
 @click.pass_context
 def demo(ctx: click.Context, question: str) -> None:
-    """Construire la base de démonstration et y poser une question."""
+    """Construire la base de démonstration et y poser une question (réponse sourcée)."""
     from knowledge.demo import build_demo
 
     with _user_errors():
@@ -307,7 +307,8 @@ def demo(ctx: click.Context, question: str) -> None:
         started = time.monotonic()
         report = container.knowledge_base.ingest([folder], progress=_progress_printer())
         _print_report(report, time.monotonic() - started)
-        ctx.invoke(search, question=question, k=3)
+        click.echo(f"\n» {question}")
+        ctx.invoke(ask, question=question)
 
 
 @cli.command()

@@ -28,6 +28,7 @@ from knowledge.embeddings import EmbeddingCache
 from knowledge.french import fold_accents, tokenize
 
 _NAMED = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w-]+(?:[ -][A-ZÀ-Ý][\w-]+)*)")
+MIN_COVERAGE = 0.25
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 _ARTICLES = ("Le ", "La ", "Les ", "L'", "Un ", "Une ", "Des ", "Du ")
@@ -87,8 +88,9 @@ class Evidence:
     organisations: list[str] = field(default_factory=list)
 
     def eligible(self) -> list[ScoredSentence]:
-        """Sentences that could answer: in scope and of the asked form."""
-        return [s for s in self.sentences if s.in_scope and s.has_form]
+        """Sentences that could answer: in scope, of the asked form, on the asked subject."""
+        return [s for s in self.sentences
+                if s.in_scope and s.has_form and s.coverage >= MIN_COVERAGE]
 
 
 def named_terms(question: str) -> list[str]:
@@ -213,8 +215,12 @@ class EvidenceReader:
                          if not looks_like_instruction(s.text)]
             context = f"{passage.section} {passage.title}"
             local: list[tuple[int, Sentence, str, float, bool]] = []
+            title = passage.title.casefold()
             for sentence in sentences:
-                if sentence.heading:
+                if sentence.heading or (
+                    title and title in sentence.text.casefold()
+                    and len(sentence.text) < len(passage.title) * 2 + 40
+                ):
                     continue
                 window = " ".join(s.text for s in sentences
                                   if abs(s.position - sentence.position) <= 1)

@@ -69,10 +69,10 @@ def judge(evidence: Evidence) -> Verdict:
                        f"{_quoted(evidence.missing_names)}", closest)
     eligible = evidence.eligible()
     if not eligible:
-        where = (f"des documents ({', '.join(evidence.organisations)})"
-                 if evidence.organisations else "des passages trouvés")
+        where = (f"aucun passage des documents ({', '.join(evidence.organisations)})"
+                 if evidence.organisations else "aucun des passages trouvés")
         what = _FORMS.get(evidence.form or "", "de réponse")
-        return Verdict(True, 0.0, f"aucun passage {where} ne donne {what} sur ce sujet", closest)
+        return Verdict(True, 0.0, f"{where} ne donne {what} sur ce sujet", closest)
     support = (max(s.dense for s in eligible)
                - MISSING_NOUN_PENALTY * len(evidence.missing_nouns)
                - UNKNOWN_NOUN_PENALTY * len(evidence.unknown_nouns))
