@@ -95,3 +95,32 @@ def test_unreachable_server_gives_a_french_error(demo_kb: KnowledgeBase, tmp_pat
                                         base_url=f"http://127.0.0.1:{_free_port()}/v1"))
     with pytest.raises(LLMUnavailable, match="ne répond pas"):
         service_for(demo_kb, tmp_path, model).ask("Comment est validée une mesure ASLL ?")
+
+
+def test_in_process_gguf_model_answers_and_streams(demo_kb: KnowledgeBase,
+                                                   tmp_path: Path) -> None:
+    if not GGUF.exists():
+        pytest.skip(f"modèle GGUF absent : {GGUF}")
+    pytest.importorskip("llama_cpp")
+    model = make_chat_model(LLMSettings(provider="llamacpp", gguf_path=GGUF, max_tokens=60))
+    tokens: list[str] = []
+    answer = service_for(demo_kb, tmp_path, model).ask(
+        "Qui valide une mesure ASLL ?", on_token=tokens.append)
+    assert answer.mode == "génératif" and len(tokens) > 1
+    assert {int(n) for n in _MARK.findall(answer.text)} <= {c.n for c in answer.citations}
+
+
+def test_ollama_without_server_gives_a_french_error(demo_kb: KnowledgeBase,
+                                                    tmp_path: Path) -> None:
+    model = make_chat_model(LLMSettings(provider="ollama", model="mistral",
+                                        base_url=f"http://127.0.0.1:{_free_port()}"))
+    with pytest.raises(LLMUnavailable, match="ne répond pas"):
+        service_for(demo_kb, tmp_path, model).ask("Comment est validée une mesure ASLL ?")
+
+
+def test_missing_settings_are_explained() -> None:
+    with pytest.raises(LLMUnavailable, match="CANEVAS_LLM_BASE_URL"):
+        make_chat_model(LLMSettings(provider="openai"))
+    with pytest.raises(LLMUnavailable, match="CANEVAS_LLM_GGUF_PATH"):
+        make_chat_model(LLMSettings(provider="llamacpp"))
+    assert make_chat_model(LLMSettings()) is None
