@@ -1,0 +1,105 @@
+"""Find personal data in French text with Presidio, spaCy's French model and our patterns."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+from knowledge.pii.recognizers import is_first_name
+
+ENTITY_LABELS = {
+    "PERSON": "Personne", "EMAIL_ADDRESS": "Courriel", "FR_PHONE": "Téléphone",
+    "FR_NIR": "NIR", "IBAN_CODE": "IBAN", "FR_CAF_NUMBER": "Allocataire",
+    "FR_ADDRESS": "Adresse", "DATE_OF_BIRTH": "Naissance",
+}
+STRUCTURED = ("EMAIL_ADDRESS", "FR_PHONE", "FR_NIR", "IBAN_CODE", "FR_CAF_NUMBER")
+_MIN_SCORE = 0.5
+_CIVILITY = re.compile(r"(?:M\.|Mme|Mlle|Monsieur|Madame|Dr)\s*$")
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of personal data: its type, where it is, and the text itself."""
+
+    entity: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> Any:
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_analyzer.predefined_recognizers import (
+        EmailRecognizer,
+        IbanRecognizer,
+        SpacyRecognizer,
+    )
+
+    from knowledge.pii.recognizers import FrenchIdentifiers
+
+    engine = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "fr", "model_name": "fr_core_news_sm"}],
+    }).create_engine()
+    registry = RecognizerRegistry(supported_languages=["fr"])
+    registry.add_recognizer(SpacyRecognizer(supported_language="fr",
+                                            supported_entities=["PERSON"]))
+    registry.add_recognizer(EmailRecognizer(supported_language="fr"))
+    registry.add_recognizer(IbanRecognizer(supported_language="fr"))
+    registry.add_recognizer(FrenchIdentifiers())
+    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["fr"])
+
+
+def _resolve_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Keep the strongest (then longest) of overlapping findings."""
+    ordered = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+    kept: list[Finding] = []
+    for finding in ordered:
+        if all(finding.end <= k.start or finding.start >= k.end for k in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def detect(text: str, entities: tuple[str, ...] = tuple(ENTITY_LABELS),
+           not_names: frozenset[str] = frozenset()) -> list[Finding]:
+    """Personal data in ``text``, in order, without overlaps.
+
+    ``not_names`` (case-folded) are never taken for people: the organisations of the
+    base, and whatever the user allowed.
+    """
+    if not text.strip():
+        return []
+    with _LOCK:
+        results = _analyzer().analyze(text=text, language="fr", entities=list(entities),
+                                      score_threshold=_MIN_SCORE)
+    findings = [Finding(r.entity_type, r.start, r.end, text[r.start:r.end], r.score)
+                for r in results]
+    findings = [f for f in findings
+                if f.entity != "PERSON" or _plausible_name(f, text, not_names)]
+    return _resolve_overlaps(findings)
+
+
+def _plausible_name(finding: Finding, text: str, not_names: frozenset[str]) -> bool:
+    """spaCy's small model also tags labels ("Situation :"), organisations and "M."."""
+    value = finding.text.strip()
+    words = value.split()
+    if not 1 <= len(words) <= 4 or any(c.isdigit() for c in value) or value.endswith("."):
+        return False
+    if not all(w[:1].isupper() for w in words) or len(value) < 3:
+        return False
+    if value.casefold() in not_names:
+        return False
+    if len(words) == 1:
+        before = text[max(0, finding.start - 12):finding.start]
+        return is_first_name(value) or bool(_CIVILITY.search(before))
+    return True
