@@ -189,3 +189,16 @@ def test_named_terms() -> None:
     assert named_terms("Combien de logements compte la résidence Les Chartreux ?") == [
         "Chartreux"]
     assert named_terms("À quoi sert le projet social ?") == []
+
+
+def test_follow_up_is_condensed_by_the_model(demo_kb: KnowledgeBase, tmp_path: Path) -> None:
+    model = GenericFakeChatModel(messages=iter([
+        AIMessage(content="La commission FSL valide la mesure ASLL [1]."),
+        AIMessage(content="Combien de temps dure une mesure ASLL ?\nexplication inutile"),
+        AIMessage(content="Six mois renouvelables une fois [1]."),
+    ]))
+    service = service_for(demo_kb, tmp_path, model)
+    first = service.ask("Qui valide une mesure ASLL ?")
+    follow = service.ask("Et combien de temps elle dure ?", first.conversation_id)
+    assert follow.retrieval_query == "Combien de temps dure une mesure ASLL ?"
+    assert not follow.refused and follow.citations
