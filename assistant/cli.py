@@ -84,14 +84,17 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--type", "doc_type", default=None, help="Type de document (sinon déduit).")
 @click.option("--year", type=int, default=None, help="Année (sinon déduite).")
 @click.option("--title", default=None, help="Titre (sinon déduit).")
+@click.option("--pii", type=click.Choice(["pseudonymise", "flag", "off"]), default=None,
+              help="Données personnelles : pseudonymiser, signaler seulement, ou ignorer "
+                   "(par défaut : selon le type de document).")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], org: str | None,
-           doc_type: str | None, year: int | None, title: str | None) -> None:
+           doc_type: str | None, year: int | None, title: str | None, pii: str | None) -> None:
     """Ajouter ou mettre à jour des fichiers ou des dossiers dans la base."""
     with _user_errors():
         started = time.monotonic()
         report = _container(ctx).knowledge_base.ingest(
-            list(paths), Overrides(org, doc_type, year, title), progress=_progress_printer()
+            list(paths), Overrides(org, doc_type, year, title, pii), progress=_progress_printer()
         )
         _print_report(report, time.monotonic() - started)
         if report.counts["failed"]:
@@ -338,6 +341,82 @@ def glossary(ctx: click.Context, as_json: bool) -> None:
         for e in entries:
             where = str(e["source"]) + (f" — {e['section']}" if e["section"] else "")
             click.echo(f"{e['sigle']:<10} {e['definition']}  [{where}]")
+
+
+@cli.command()
+@click.argument("text")
+@click.pass_context
+def forget(ctx: click.Context, text: str) -> None:
+    """Effacer une personne ou un identifiant de toute la base (droit à l'effacement)."""
+    from assistant.erasure import forget_everywhere
+
+    with _user_errors():
+        try:
+            report = forget_everywhere(_container(ctx), text)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        click.echo(f"Effacé : {report.chunks} passage(s) dans {len(report.documents)} "
+                   f"document(s), {len(report.pseudonyms)} pseudonyme(s), "
+                   f"{report.conversation_turns} échange(s) de conversation.")
+        for source in report.documents:
+            click.echo(f"  - {source} (la copie gardée ne contient plus que le reste du texte)")
+
+
+@cli.group(name="pii")
+def pii_group() -> None:
+    """Données personnelles : rapport, liste d'autorisation, table de correspondance."""
+
+
+_ENTITY_FR = {"PERSON": "personnes", "EMAIL_ADDRESS": "courriels", "FR_PHONE": "téléphones",
+              "FR_NIR": "NIR", "IBAN_CODE": "IBAN", "FR_CAF_NUMBER": "n° allocataire",
+              "FR_ADDRESS": "adresses", "DATE_OF_BIRTH": "dates de naissance"}
+
+
+@pii_group.command(name="report")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.pass_context
+def pii_report(ctx: click.Context, as_json: bool) -> None:
+    """Ce qui a été détecté par document (types et nombres, jamais les valeurs)."""
+    with _user_errors():
+        kb = _container(ctx).knowledge_base
+        detections = kb.vault.detections()
+        rows: list[dict[str, Any]] = []
+        for d in kb.documents():
+            policy, counts = detections.get(d.doc_id, ("off", {}))
+            rows.append({"source": d.source, "doc_id": d.doc_id, "policy": policy,
+                         "counts": counts})
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            found = ", ".join(f"{n} {_ENTITY_FR.get(e, e)}" for e, n in row["counts"].items())
+            click.echo(f"{row['source']}  [{row['policy']}]  {found or 'rien de détecté'}")
+
+
+@pii_group.command(name="allow")
+@click.argument("name")
+@click.pass_context
+def pii_allow(ctx: click.Context, name: str) -> None:
+    """Garder un nom en clair (responsable de l'association) lors des prochains ajouts."""
+    kb = _container(ctx).knowledge_base
+    path = kb.data_dir / "pii" / "allow.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
+        f.write(name.strip() + "\n")
+    click.echo(f"« {name} » sera gardé en clair. Réindexez (`canevas reindex`) pour "
+               "l'appliquer aux documents déjà présents.")
+
+
+@pii_group.command(name="mapping")
+@click.option("--reveal", is_flag=True, help="Confirmer l'affichage des valeurs d'origine.")
+@click.pass_context
+def pii_mapping(ctx: click.Context, reveal: bool) -> None:
+    """Afficher la table pseudonyme → valeur d'origine (données sensibles)."""
+    if not reveal:
+        raise click.UsageError("Cette table contient des données personnelles : "
+                               "ajoutez --reveal pour l'afficher.")
+    for placeholder, original in _container(ctx).knowledge_base.vault.mapping():
+        click.echo(f"{placeholder}\t{original}")
 
 
 @cli.group(name="eval")

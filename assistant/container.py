@@ -35,6 +35,7 @@ class Container:
             chroma_url=self.settings.chroma_url,
             chunk_tokens=self.settings.chunk_tokens,
             embedding_cache=self.settings.embedding_cache,
+            pii_policy=self.settings.pii_policy,
         )
 
     @cached_property
@@ -43,7 +44,10 @@ class Container:
 
     @cached_property
     def conversations(self) -> ConversationStore:
-        return ConversationStore(self.settings.data_dir / "conversations.sqlite")
+        """The conversation store, purged of conversations past the retention period."""
+        store = ConversationStore(self.settings.data_dir / "conversations.sqlite")
+        store.purge(self.settings.conversation_retention_days)
+        return store
 
     @cached_property
     def chat_model(self) -> BaseChatModel | None:

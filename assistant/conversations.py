@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,49 @@ class ConversationStore:
         with self._lock:
             rows = self._db.execute(query, (owner,) if owner is not None else ()).fetchall()
         return [ConversationSummary(*row) for row in rows]
+
+    def forget(self, needles: Sequence[str]) -> int:
+        """Delete every turn (and conversation title) mentioning a needle; the turns removed.
+
+        ``needles`` are case-folded and accent-folded, as ``fold_accents`` gives them.
+        """
+        from knowledge.french import fold_accents
+
+        def hit(text: str) -> bool:
+            folded = fold_accents(text.casefold())
+            return any(n in folded for n in needles)
+
+        removed = 0
+        with self._lock:
+            for conversation, position, question, answer in self._db.execute(
+                "SELECT conversation, position, question, answer FROM turns").fetchall():
+                if hit(question) or hit(json.loads(answer).get("text", "")) or hit(answer):
+                    self._db.execute("DELETE FROM turns WHERE conversation=? AND position=?",
+                                     (conversation, position))
+                    removed += 1
+            for conversation, title in self._db.execute(
+                "SELECT id, title FROM conversations").fetchall():
+                if hit(title):
+                    self._db.execute("UPDATE conversations SET title=? WHERE id=?",
+                                     ("(conversation expurgée)", conversation))
+            self._db.commit()
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return removed
+
+    def purge(self, older_than_days: int) -> int:
+        """Delete conversations not updated for ``older_than_days`` days (retention)."""
+        limit = time.time() - older_than_days * 86400
+        with self._lock:
+            old = [r[0] for r in self._db.execute(
+                "SELECT id FROM conversations WHERE updated < ?", (limit,)).fetchall()]
+            for conversation in old:
+                self._db.execute("DELETE FROM turns WHERE conversation=?", (conversation,))
+                self._db.execute("DELETE FROM conversations WHERE id=?", (conversation,))
+            self._db.commit()
+            if old:
+                self._db.execute("VACUUM")
+        return len(old)
 
     def close(self) -> None:
         self._db.close()

@@ -56,3 +56,5 @@ class Settings(BaseSettings):
     limits: Limits = Field(default_factory=Limits)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     answer_passages: int = 6
+    pii_policy: str | None = None
+    conversation_retention_days: int = 180

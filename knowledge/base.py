@@ -25,14 +25,25 @@ from typing import Any
 
 from assistant.settings import Limits
 from knowledge.chunking import Chunker, document_label
-from knowledge.document import Chunk
+from knowledge.document import Block, Chunk
 from knowledge.embeddings import CanevasEmbeddings, EmbeddingCache
 from knowledge.errors import BaseLocked, DocumentNotFound, EmbeddingModelMismatch, IngestError
+from knowledge.french import fold_accents
 from knowledge.glossary import Definition, Glossary, mine_definitions, seed_definitions
 from knowledge.keyword_index import KeywordIndex
 from knowledge.loaders import SUPPORTED_SUFFIXES, load_document
-from knowledge.manifest import PENDING, READY, REMOVING, DocumentRecord, Manifest, now
+from knowledge.manifest import (
+    PENDING,
+    READY,
+    REMOVING,
+    DocumentRecord,
+    Manifest,
+    StoredChunk,
+    now,
+)
 from knowledge.metadata import infer_info
+from knowledge.pii.pseudonymise import POLICIES, Pseudonymiser, default_policy
+from knowledge.pii.vault import PseudonymVault
 from knowledge.vector_store import VectorStore, connect
 
 FAULT_ENV = "CANEVAS_FAULT"
@@ -53,6 +64,7 @@ class Overrides:
     doc_type: str | None = None
     year: int | None = None
     title: str | None = None
+    pii: str | None = None
 
     def as_json(self) -> str:
         data = {k: v for k, v in self.__dict__.items() if v is not None}
@@ -86,6 +98,17 @@ class IngestReport:
 Progress = Callable[[str, int, int], None]
 
 
+@dataclass
+class ForgetReport:
+    """What ``forget`` removed: passages, the documents they came from, pseudonyms."""
+
+    chunks: int = 0
+    documents: list[str] = field(default_factory=list)
+    pseudonyms: list[str] = field(default_factory=list)
+    removed_texts: list[str] = field(default_factory=list, repr=False)
+    needles: list[str] = field(default_factory=list, repr=False)
+
+
 def _no_progress(name: str, done: int, total: int) -> None:
     return None
 
@@ -104,6 +127,22 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+RENDITION_SUFFIX = ".pseudonymise.md"
+
+
+def _markdown(blocks: list[Block]) -> str:
+    """A Markdown rendition of parsed blocks (headings, lists, paragraphs)."""
+    lines: list[str] = []
+    for block in blocks:
+        if block.kind == "heading":
+            lines.append("#" * max(1, min(block.level or 1, 6)) + " " + block.text)
+        elif block.kind == "list_item":
+            lines.append("- " + block.text)
+        else:
+            lines.append(block.text)
+    return "\n\n".join(lines) + "\n"
 
 
 def _file_hash(path: Path) -> str:
@@ -137,8 +176,10 @@ class KnowledgeBase:
         chroma_url: str | None = None,
         chunk_tokens: int = 200,
         embedding_cache: Path | None = None,
+        pii_policy: str | None = None,
     ) -> None:
         self.data_dir = data_dir
+        self.pii_policy = pii_policy
         data_dir.mkdir(parents=True, exist_ok=True)
         self.embeddings = embeddings
         self.limits = limits or Limits()
@@ -152,6 +193,7 @@ class KnowledgeBase:
         self._keyword: KeywordIndex | None = None
         self._ready: tuple[int, list[DocumentRecord]] | None = None
         self._cache: EmbeddingCache | None = None
+        self._vault: PseudonymVault | None = None
         self._cache_path = embedding_cache or data_dir / "cache" / "embeddings.sqlite"
 
     @property
@@ -180,7 +222,30 @@ class KnowledgeBase:
             self._cache = EmbeddingCache(self._cache_path)
         return self._cache
 
+    @property
+    def vault(self) -> PseudonymVault:
+        if self._vault is None:
+            self._vault = PseudonymVault(self.data_dir / "pii" / "vault.sqlite")
+        return self._vault
+
+    def allowed_names(self) -> frozenset[str]:
+        """Names the user keeps in clear (``DATA_DIR/pii/allow.txt``, one per line)."""
+        path = self.data_dir / "pii" / "allow.txt"
+        if not path.exists():
+            return frozenset()
+        return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                         if line.strip() and not line.startswith("#"))
+
+    def pseudonymiser(self) -> Pseudonymiser:
+        organisations = frozenset((r.organisation or "").casefold()
+                                  for r in self.manifest.documents(status=None)
+                                  if r.organisation)
+        return Pseudonymiser(self.vault, self.allowed_names(), organisations)
+
     def close(self) -> None:
+        if self._vault is not None:
+            self._vault.close()
+            self._vault = None
         if self._vectors is not None:
             self._vectors.close()
             self._vectors = None
@@ -285,10 +350,10 @@ class KnowledgeBase:
                     str(path), "unchanged", f"contenu identique à « {twins[0].source} »",
                     twins[0].doc_id, twins[0].chunk_count,
                 )
-            record, chunks, vectors = self._prepare(
+            record, chunks, vectors, rendition = self._prepare(
                 path, doc_id, content_hash, overrides, previous
             )
-            self._write(record, chunks, vectors, source_file=path)
+            self._write(record, chunks, vectors, source_file=path, rendition=rendition)
             status = "updated" if previous is not None and previous.status == READY else "added"
             return FileOutcome(str(path), status, "", doc_id, len(chunks))
         except IngestError as exc:
@@ -303,11 +368,26 @@ class KnowledgeBase:
         content_hash: str,
         overrides: Overrides,
         previous: DocumentRecord | None,
-    ) -> tuple[DocumentRecord, list[Chunk], list[list[float]]]:
-        """Parse, chunk and embed; nothing is written here, so a failure changes nothing."""
+    ) -> tuple[DocumentRecord, list[Chunk], list[list[float]], str | None]:
+        """Parse, apply the personal-data policy, chunk and embed; nothing is written to
+        the indexes here, so a failure changes nothing.
+
+        When personal data was replaced, the kept copy is a pseudonymised Markdown
+        rendition (returned), never the original file.
+        """
         parsed = load_document(path, self.limits)
         info = infer_info(parsed, path, overrides.organisation, overrides.doc_type, overrides.year)
         title = overrides.title or info.title
+        policy = overrides.pii or self.pii_policy or default_policy(info.doc_type)
+        if policy not in POLICIES:
+            raise IngestError(f"Politique de données personnelles inconnue : « {policy} » "
+                              f"(valeurs : {', '.join(POLICIES)}).")
+        pii = self.pseudonymiser().apply([b.text for b in parsed.blocks], policy)
+        parsed.blocks = [replace(b, text=t) for b, t in zip(parsed.blocks, pii.texts,
+                                                              strict=True)]
+        if policy != "off":
+            self.vault.record_detections(doc_id, dict(pii.counts), policy)
+        rendition = _markdown(parsed.blocks) if pii.replaced else None
         chunker = Chunker(
             self.embeddings.count_tokens, min(self.chunk_tokens, self.embeddings.max_tokens)
         )
@@ -325,7 +405,7 @@ class KnowledgeBase:
             created_at=previous.created_at if previous else stamp, updated_at=stamp,
         )
         vectors = self.cache.embed(self.embeddings, [c.embed_text for c in chunks])
-        return record, chunks, vectors
+        return record, chunks, vectors, rendition
 
     @staticmethod
     def _definitions(chunks: list[Chunk]) -> list[Definition]:
@@ -343,6 +423,7 @@ class KnowledgeBase:
         chunks: list[Chunk],
         vectors: list[list[float]],
         source_file: Path,
+        rendition: str | None = None,
     ) -> None:
         previous = self.manifest.document(record.doc_id)
         pending = replace(record, status=PENDING, original=previous.original if previous else None)
@@ -359,21 +440,32 @@ class KnowledgeBase:
                 [_chroma_metadata(c, record) for c in batch],
             )
             checkpoint("during_vector_add")
-        original = self._keep_original(record, source_file)
+        original = self._keep_original(record, source_file, rendition)
         checkpoint("before_commit")
         self.manifest.commit_chunks(
             replace(record, original=original), chunks, self._definitions(chunks)
         )
         checkpoint("after_commit")
 
-    def _keep_original(self, record: DocumentRecord, source_file: Path) -> str:
-        """A copy of the file, so the base can be re-indexed even if the original moves."""
+    def _keep_original(self, record: DocumentRecord, source_file: Path,
+                       rendition: str | None = None) -> str:
+        """A copy of the file, so the base can be re-indexed even if the original moves.
+
+        A pseudonymised document keeps its pseudonymised rendition instead: the raw
+        personal data never enters the data directory.
+        """
         folder = self.data_dir / "originals" / record.doc_id
-        target = folder / record.source
+        target = folder / (record.source + RENDITION_SUFFIX if rendition else record.source)
         if source_file.resolve() != target.resolve():
+            for stale in folder.glob("*") if folder.exists() else []:
+                if stale != target:
+                    stale.unlink()
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{record.source}.tmp"
-            shutil.copyfile(source_file, tmp)
+            tmp = folder / f".{target.name}.tmp"
+            if rendition is not None:
+                tmp.write_text(rendition, encoding="utf-8")
+            else:
+                shutil.copyfile(source_file, tmp)
             tmp.replace(target)
         return str(target.relative_to(self.data_dir))
 
@@ -407,7 +499,50 @@ class KnowledgeBase:
             self.vectors.delete_document(record.doc_id)
             self._delete_original(record)
             self.manifest.delete_document(record.doc_id)
+            self.vault.forget_document(record.doc_id)
         return record
+
+    def forget(self, text: str) -> ForgetReport:
+        """Erase every passage that mentions ``text`` (or its pseudonym) from every store.
+
+        Chunks go from the manifest, Chroma and the keyword index; their cached vectors
+        go; a document that lost passages keeps, as its copy, a Markdown rendition of what
+        remains (the original file still holds the text); the pseudonym mapping goes; the
+        SQLite files are rewritten so no deleted row stays on disk.
+        """
+        report = ForgetReport()
+        with self.writing():
+            needles = [fold_accents(text.casefold())]
+            for placeholder, _ in self.vault.matching(text):
+                needles.append(fold_accents(placeholder.casefold()))
+                report.pseudonyms.append(placeholder)
+            hit = [c for c in self.manifest.ready_chunks()
+                   if any(n in fold_accents(f"{c.text} {c.section}".casefold())
+                          for n in needles)]
+            report.chunks = len(hit)
+            report.needles = needles
+            report.removed_texts = [c.text for c in hit]
+            by_doc: dict[str, list[StoredChunk]] = {}
+            for chunk in hit:
+                by_doc.setdefault(chunk.doc_id, []).append(chunk)
+            ids = [c.chunk_id for c in hit]
+            self.manifest.delete_chunks(ids)
+            self.vectors.delete_ids(ids)
+            for doc_id in by_doc:
+                record = self.manifest.document(doc_id)
+                if record is None:
+                    continue
+                report.documents.append(record.source)
+                self._delete_original(record)
+                remaining = [Block(c.text) for c in self.manifest.ready_chunks()
+                             if c.doc_id == doc_id]
+                kept = self._keep_original(record, Path(record.path), _markdown(remaining))
+                self.manifest.set_original(doc_id, kept)
+            self.cache.forget([c.embed_text for c in hit])
+            self.vault.delete_matching(text)
+            self.manifest.vacuum()
+            self.vault.vacuum()
+        return report
 
     def reindex(self, progress: Progress = _no_progress) -> IngestReport:
         """Rebuild every index from the kept originals with the configured model."""
@@ -429,11 +564,17 @@ class KnowledgeBase:
                     continue
                 try:
                     overrides = Overrides(**json.loads(record.overrides or "{}"))
-                    fresh, chunks, vectors = self._prepare(
+                    if original.name.endswith(RENDITION_SUFFIX):
+                        overrides = replace(
+                            overrides, organisation=record.organisation,
+                            doc_type=record.doc_type, year=record.year, title=record.title)
+                    fresh, chunks, vectors, rendition = self._prepare(
                         original, record.doc_id, record.content_hash, overrides, record
                     )
-                    fresh = replace(fresh, path=record.path, source=record.source)
-                    self._write(fresh, chunks, vectors, source_file=original)
+                    fresh = replace(fresh, path=record.path, source=record.source,
+                                    overrides=record.overrides)
+                    self._write(fresh, chunks, vectors, source_file=original,
+                                rendition=rendition)
                     report.outcomes.append(
                         FileOutcome(record.path, "updated", "", record.doc_id, len(chunks))
                     )

@@ -173,5 +173,14 @@ class EmbeddingCache:
             found.update({digests[i]: v for i, v in zip(missing, vectors, strict=True)})
         return [found[d] for d in digests]
 
+    def forget(self, texts: list[str]) -> None:
+        """Drop the vectors of ``texts`` and rewrite the file (erasure)."""
+        with self._lock:
+            self._db.executemany("DELETE FROM vectors WHERE digest=?",
+                                 [(self._digest(t),) for t in texts])
+            self._db.commit()
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         self._db.close()

@@ -247,6 +247,27 @@ class Manifest:
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             self.bump_generation(db)
 
+    def delete_chunks(self, chunk_ids: list[str]) -> None:
+        """Delete some chunks (and definitions they state); recount their documents."""
+        with self.transaction() as db:
+            for start in range(0, len(chunk_ids), 500):
+                batch = chunk_ids[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                db.execute(f"DELETE FROM definitions WHERE chunk_id IN ({marks})", batch)
+                db.execute(f"DELETE FROM chunks WHERE chunk_id IN ({marks})", batch)
+            db.execute("UPDATE documents SET chunk_count = (SELECT COUNT(*) FROM chunks "
+                       "WHERE chunks.doc_id = documents.doc_id)")
+            self.bump_generation(db)
+
+    def set_original(self, doc_id: str, original: str | None) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET original=? WHERE doc_id=?", (original, doc_id))
+
+    def vacuum(self) -> None:
+        """Rewrite the file so deleted rows leave no trace on disk."""
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def clear_chunks(self, doc_id: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM definitions WHERE doc_id=?", (doc_id,))

@@ -120,6 +120,11 @@ class VectorStore:
         self._count = None
         self._collection.delete(where={"doc_id": doc_id})
 
+    def delete_ids(self, ids: list[str]) -> None:
+        self._count = None
+        for start in range(0, len(ids), 1000):
+            self._collection.delete(ids=ids[start : start + 1000])
+
     def _pages(self, where: Any, include: Any) -> Iterator[Any]:
         """``get`` in pages: one call for a large collection exceeds SQLite's variable limit."""
         offset = 0

@@ -1,0 +1,35 @@
+"""Right to erasure: ``canevas forget`` removes a person or identifier from every store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.container import Container
+from assistant.sentences import split_sentences
+from knowledge.french import fold_accents
+
+
+@dataclass
+class ErasureReport:
+    """What was removed, for the French summary the CLI prints."""
+
+    chunks: int = 0
+    documents: list[str] = field(default_factory=list)
+    pseudonyms: list[str] = field(default_factory=list)
+    conversation_turns: int = 0
+
+
+def forget_everywhere(container: Container, text: str) -> ErasureReport:
+    """Passages, their vectors, sentence vectors, pseudonyms and conversation turns.
+
+    Questions typed by staff are stored as typed: a turn goes if it names any word of
+    ``text`` ("M. Keita" when erasing "Ousmane Keita"): erasure errs on removing more.
+    """
+    if len(text.strip()) < 3:
+        raise ValueError("Donnez au moins trois caractères à effacer.")
+    kb_report = container.knowledge_base.forget(text.strip())
+    sentences = [s.text for t in kb_report.removed_texts for s in split_sentences(t)]
+    container.evidence_reader.cache.forget(sentences)
+    words = [fold_accents(w.casefold()) for w in text.split() if len(w) >= 3]
+    turns = container.conversations.forget([*kb_report.needles, *words])
+    return ErasureReport(kb_report.chunks, kb_report.documents, kb_report.pseudonyms, turns)

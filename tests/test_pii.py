@@ -1,0 +1,106 @@
+"""Personal data: detection bar on our labelled set, pseudonymisation at ingestion,
+erasure checked by scanning every file of the data directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli import cli
+from evals.pii import run_pii_eval
+from knowledge.pii.detector import STRUCTURED, detect
+from knowledge.pii.recognizers import _nir_valid
+
+PII_SET = Path(__file__).resolve().parents[1] / "evals" / "data" / "pii" / "set.jsonl"
+CASE_NOTE = """# Note de suivi
+
+Ménage suivi : Ousmane Keita, né le 04/07/1981, allocataire CAF n° 7654321.
+Téléphone : 06 11 22 33 44. Courriel : ousmane.keita@exemple.fr.
+M. Keita doit 1 200 € de loyer. Le bailleur a saisi la commission.
+La présidente de l'association, Claire Vasseur, suit le dossier.
+"""
+
+
+def run(data: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), *args])
+    return result.exit_code, result.output
+
+
+def files_containing(folder: Path, needle: str) -> list[str]:
+    """Every file under ``folder`` whose bytes contain ``needle`` (UTF-8 or lower-case)."""
+    hits = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if needle.encode() in data or needle.lower().encode() in data:
+                hits.append(str(path.relative_to(folder)))
+    return hits
+
+
+def test_detection_meets_the_bar_on_our_labelled_set() -> None:
+    result = run_pii_eval(PII_SET)
+    per_type = result["per_type"]
+    for entity in STRUCTURED:
+        assert per_type[entity]["recall"] >= 0.98, (entity, result["misses"])
+    assert per_type["PERSON"]["recall"] >= 0.9, result["misses"]
+    assert result["precision"] >= 0.85, result["false_hits"]
+
+
+def test_nir_control_key() -> None:
+    key = 97 - 1850578006084 % 97
+    assert _nir_valid(f"1 85 05 78 006 084 {key:02d}")
+    assert not _nir_valid(f"1 85 05 78 006 084 {(key + 1) % 97:02d}")
+    assert _nir_valid("2 90 03 2A 006 084 " + f"{97 - int('2900319006084') % 97:02d}")
+
+
+def test_look_alikes_are_not_personal_data() -> None:
+    text = ("La commission du 12/06/2024 a accordé 4 250 € (article L. 412-4). "
+            "La CAF Touraine et Toit Commun ont signé la convention 2024-118.")
+    assert detect(text, not_names=frozenset({"toit commun"})) == []
+
+
+@pytest.fixture()
+def base(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    (tmp_path / "note.md").write_text(CASE_NOTE, encoding="utf-8")
+    code, out = run(data, "pii", "allow", "Claire Vasseur")
+    assert code == 0, out
+    code, out = run(data, "ingest", str(tmp_path / "note.md"), "--type", "note de suivi")
+    assert code == 0, out
+    return data
+
+
+def test_pseudonymised_at_ingestion_and_mapping_kept_apart(base: Path) -> None:
+    code, out = run(base, "search", "dette de loyer", "--json", "-k", "1")
+    text = json.loads(out)[0]["text"]
+    assert "[Personne 1]" in text and "[Téléphone 1]" in text and "[Allocataire 1]" in text
+    assert "Keita" not in text and "Claire Vasseur" in text
+    for needle in ("Keita", "7654321", "06 11 22 33 44"):
+        assert files_containing(base, needle) == ["pii/vault.sqlite"], needle
+    code, out = run(base, "pii", "report", "--json")
+    report = json.loads(out)[0]
+    assert report["policy"] == "pseudonymise"
+    assert report["counts"]["FR_PHONE"] == 1 and report["counts"]["PERSON"] >= 2
+    assert "Keita" not in out
+    code, out = run(base, "pii", "mapping")
+    assert code != 0
+    code, out = run(base, "pii", "mapping", "--reveal")
+    assert "Ousmane Keita" in out
+
+
+def test_forget_erases_from_every_store(base: Path) -> None:
+    code, out = run(base, "ask", "Combien doit M. Keita au bailleur ?")
+    assert code == 0
+    code, out = run(base, "forget", "Ousmane Keita")
+    assert code == 0, out
+    assert "1 passage(s)" in out and "2 pseudonyme(s)" in out
+    assert "1 échange(s)" in out
+    assert files_containing(base, "Keita") == []
+    assert files_containing(base, "[Personne 1]") == []
+    code, out = run(base, "search", "dette de loyer bailleur commission", "--json")
+    assert all("[Personne 1]" not in p["text"] for p in json.loads(out))
+    code, out = run(base, "conversations", "--json")
+    assert all(c["turns"] == 0 for c in json.loads(out))
