@@ -28,6 +28,8 @@ from assistant.refusal import Verdict, judge
 from assistant.settings import LLMSettings
 
 REFUSAL = "Je ne trouve pas cette information dans la base documentaire."
+FALLBACK_NOTE = ("(Le modèle n'a cité aucun passage : voici les phrases des documents "
+                 "qui répondent.)")
 _SELECTION_MARGIN = 0.12
 _MAX_CITED = 5
 _SAME_PASSAGE_MARGIN = 0.03
@@ -67,6 +69,7 @@ class Answer:
     retrieval_query: str = ""
     conversation_id: str | None = None
     latency_ms: float = 0.0
+    fallback: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -236,6 +239,12 @@ class AnswerService:
                           reason="le modèle n'a pas trouvé la réponse dans les passages",
                           closest=[f"{p.title} ({p.source})" for p in passages[:3]])
         checked = check_citations(raw, len(passages))
+        if not checked.cited:
+            text, quoted = extractive_answer(evidence)
+            if on_token:
+                on_token(f"\n{FALLBACK_NOTE}\n{text}")
+            return Answer(question, f"{FALLBACK_NOTE}\n{text}", False, quoted, self.mode,
+                          reason="le modèle n'a cité aucun passage", fallback=True)
         citations = [_citation(n, passages[n - 1]) for n in checked.cited]
         renumber = {old.n: new for new, old in enumerate(citations, start=1)}
         text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", checked.text)

@@ -70,8 +70,10 @@ def run_answer_eval(service: AnswerService, set_path: Path,
         "evidence_coverage_answered": round(statistics.fmean(
             [c for c, (_, a) in zip(coverage, answerable, strict=True) if not a.refused]
             or [0.0]), 3),
-        "citations_resolving": _ratio(marks - bad, marks),
+        "citations_resolving": _ratio(marks - bad, marks) if marks else None,
         "answers_fully_cited": _ratio(fully_cited, given),
+        "answers_without_fallback": _ratio(
+            sum(1 for _, a in answers if not a.refused and not a.fallback), given),
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
         "latency_ms_p95": round(percentile(latencies, 95), 1),
     }

@@ -202,3 +202,12 @@ def test_follow_up_is_condensed_by_the_model(demo_kb: KnowledgeBase, tmp_path: P
     follow = service.ask("Et combien de temps elle dure ?", first.conversation_id)
     assert follow.retrieval_query == "Combien de temps dure une mesure ASLL ?"
     assert not follow.refused and follow.citations
+
+
+def test_uncited_model_answer_falls_back_to_quoted_sentences(demo_kb: KnowledgeBase,
+                                                             tmp_path: Path) -> None:
+    model = GenericFakeChatModel(messages=iter([AIMessage(content="Une réponse inventée.")]))
+    answer = service_for(demo_kb, tmp_path, model).ask("Qui valide une mesure ASLL ?")
+    assert answer.fallback and not answer.refused
+    assert "inventée" not in answer.text
+    assert_citations_hold(answer, demo_kb)
