@@ -77,16 +77,29 @@ def detect(text: str, entities: tuple[str, ...] = tuple(ENTITY_LABELS),
     ``not_names`` (case-folded) are never taken for people: the organisations of the
     base, and whatever the user allowed.
     """
-    if not text.strip():
-        return []
+    return detect_many([text], entities, not_names)[0]
+
+
+def detect_many(texts: list[str], entities: tuple[str, ...] = tuple(ENTITY_LABELS),
+                not_names: frozenset[str] = frozenset()) -> list[list[Finding]]:
+    """``detect`` for many texts (a document's blocks): spaCy runs them in batches,
+    about three times faster than one by one."""
+    from presidio_analyzer import BatchAnalyzerEngine
+
+    if not any(t.strip() for t in texts):
+        return [[] for _ in texts]
     with _LOCK:
-        results = _analyzer().analyze(text=text, language="fr", entities=list(entities),
-                                      score_threshold=_MIN_SCORE)
-    findings = [Finding(r.entity_type, r.start, r.end, text[r.start:r.end], r.score)
-                for r in results]
-    findings = [f for f in findings
-                if f.entity != "PERSON" or _plausible_name(f, text, not_names)]
-    return _resolve_overlaps(findings)
+        batches = list(BatchAnalyzerEngine(_analyzer()).analyze_iterator(
+            list(texts), language="fr", entities=list(entities), score_threshold=_MIN_SCORE,
+            batch_size=64))
+    out: list[list[Finding]] = []
+    for text, results in zip(texts, batches, strict=True):
+        findings = [Finding(r.entity_type, r.start, r.end, text[r.start:r.end], r.score)
+                    for r in results or []]
+        findings = [f for f in findings
+                    if f.entity != "PERSON" or _plausible_name(f, text, not_names)]
+        out.append(_resolve_overlaps(findings))
+    return out
 
 
 def _plausible_name(finding: Finding, text: str, not_names: frozenset[str]) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from knowledge.pii.detector import Finding, detect
+from knowledge.pii.detector import Finding, detect_many
 from knowledge.pii.vault import PseudonymVault, normalise
 
 POLICIES = ("pseudonymise", "flag", "off")
@@ -56,9 +56,9 @@ class Pseudonymiser:
             return PiiResult(list(texts))
         result = PiiResult([])
         surnames: dict[str, str] = {}
-        for text in texts:
-            findings = [f for f in detect(text, not_names=self.not_names)
-                        if normalise(f.entity, f.text) not in self.allowed]
+        detected = detect_many(list(texts), not_names=self.not_names)
+        for text, found in zip(texts, detected, strict=True):
+            findings = [f for f in found if normalise(f.entity, f.text) not in self.allowed]
             result.counts.update(f.entity for f in findings)
             replace = findings if policy == "pseudonymise" else [
                 f for f in findings if f.entity in NEVER_PUBLIC]
