@@ -140,6 +140,7 @@ class ConversationStore:
             self._db.commit()
             if old:
                 self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(old)
 
     def close(self) -> None:

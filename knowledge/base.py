@@ -455,6 +455,8 @@ class KnowledgeBase:
         personal data never enters the data directory.
         """
         folder = self.data_dir / "originals" / record.doc_id
+        if rendition is None and source_file.resolve().parent == folder.resolve():
+            return str(source_file.resolve().relative_to(self.data_dir.resolve()))
         target = folder / (record.source + RENDITION_SUFFIX if rendition else record.source)
         if source_file.resolve() != target.resolve():
             for stale in folder.glob("*") if folder.exists() else []:

@@ -104,3 +104,41 @@ def test_forget_erases_from_every_store(base: Path) -> None:
     assert all("[Personne 1]" not in p["text"] for p in json.loads(out))
     code, out = run(base, "conversations", "--json")
     assert all(c["turns"] == 0 for c in json.loads(out))
+
+
+def test_reindex_keeps_the_pseudonymised_copy(base: Path) -> None:
+    code, out = run(base, "reindex")
+    assert code == 0, out
+    code, out = run(base, "search", "dette de loyer", "--json", "-k", "1")
+    text = json.loads(out)[0]["text"]
+    assert "[Personne 1]" in text and "Keita" not in text
+
+
+def test_flag_policy_keeps_names_but_not_identifiers(tmp_path: Path) -> None:
+    (tmp_path / "rapport.md").write_text(CASE_NOTE, encoding="utf-8")
+    data = tmp_path / "data"
+    code, out = run(data, "ingest", str(tmp_path / "rapport.md"), "--pii", "flag")
+    assert code == 0, out
+    code, out = run(data, "search", "dette de loyer", "--json", "-k", "1")
+    text = json.loads(out)[0]["text"]
+    assert "Keita" in text and "06 11 22 33 44" in text
+    assert "7654321" not in text and "04/07/1981" not in text
+
+
+def test_old_conversations_are_purged(tmp_path: Path) -> None:
+    import sqlite3
+
+    from assistant.conversations import ConversationStore
+
+    store = ConversationStore(tmp_path / "c.sqlite")
+    old, recent = store.new("ancienne"), store.new("récente")
+    store.add_turn(old, "Question ancienne", "q", {"text": "r"})
+    store.close()
+    db = sqlite3.connect(tmp_path / "c.sqlite")
+    db.execute("UPDATE conversations SET updated = updated - 200 * 86400 WHERE id=?", (old,))
+    db.commit()
+    db.close()
+    store = ConversationStore(tmp_path / "c.sqlite")
+    assert store.purge(180) == 1
+    assert [c.id for c in store.list()] == [recent]
+    assert b"Question ancienne" not in (tmp_path / "c.sqlite").read_bytes()

@@ -19,6 +19,7 @@ ENTITY_LABELS = {
     "FR_ADDRESS": "Adresse", "DATE_OF_BIRTH": "Naissance",
 }
 STRUCTURED = ("EMAIL_ADDRESS", "FR_PHONE", "FR_NIR", "IBAN_CODE", "FR_CAF_NUMBER")
+SPACY_MODEL = os.environ.get("CANEVAS_PII_SPACY_MODEL", "fr_core_news_sm")
 _MIN_SCORE = 0.5
 _CIVILITY = re.compile(r"(?:M\.|Mme|Mlle|Monsieur|Madame|Dr)\s*$")
 _LOCK = threading.Lock()
@@ -49,7 +50,7 @@ def _analyzer() -> Any:
 
     engine = NlpEngineProvider(nlp_configuration={
         "nlp_engine_name": "spacy",
-        "models": [{"lang_code": "fr", "model_name": "fr_core_news_sm"}],
+        "models": [{"lang_code": "fr", "model_name": SPACY_MODEL}],
     }).create_engine()
     registry = RecognizerRegistry(supported_languages=["fr"])
     registry.add_recognizer(SpacyRecognizer(supported_language="fr",
