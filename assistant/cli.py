@@ -419,17 +419,27 @@ def pii_mapping(ctx: click.Context, reveal: bool) -> None:
         click.echo(f"{placeholder}\t{original}")
 
 
+def eval_options(func: F) -> F:
+    """The options every ``eval`` command shares: the set, a corpus, JSON output."""
+    for option in (
+        click.option("--json", "as_json", is_flag=True, help="Sortie JSON."),
+        click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
+                     help="Dossier à indexer dans une base temporaire avant l'évaluation."),
+        click.option("--set", "set_path", required=True,
+                     type=click.Path(exists=True, path_type=Path),
+                     help="Jeu de questions JSONL (id, question, evidence, kind)."),
+    ):
+        func = option(func)
+    return func
+
+
 @cli.group(name="eval")
 def eval_group() -> None:
     """Mesurer la qualité de la recherche sur un jeu de questions."""
 
 
 @eval_group.command(name="retrieval")
-@click.option("--set", "set_path", required=True, type=click.Path(exists=True, path_type=Path),
-              help="Jeu de questions JSONL (id, question, evidence, kind).")
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
-              help="Dossier à indexer dans une base temporaire avant l'évaluation.")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@eval_options
 @click.pass_context
 def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
                    as_json: bool) -> None:
@@ -446,11 +456,7 @@ def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
 
 
 @eval_group.command(name="answers")
-@click.option("--set", "set_path", required=True, type=click.Path(exists=True, path_type=Path),
-              help="Jeu de questions JSONL (id, question, evidence, kind).")
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
-              help="Dossier à indexer dans une base temporaire avant l'évaluation.")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@eval_options
 @click.option("--details", type=click.Path(path_type=Path), default=None,
               help="Écrire chaque réponse (JSONL) dans ce fichier.")
 @click.pass_context
