@@ -136,7 +136,8 @@ def is_follow_up(question: str) -> bool:
 def subject_of(turn: Turn) -> str:
     """The names and nouns of the previous retrieval query: what we were talking about."""
     query = turn.retrieval_query or turn.question
-    words = named_terms(query) + [n for n in question_nouns(query) if n not in named_terms(query)]
+    names = named_terms(query)
+    words = names + [n for n in question_nouns(query) if n not in names]
     return " ".join(dict.fromkeys(words))
 
 

@@ -158,50 +158,38 @@ class EvidenceReader:
         query = retrieval_query or question
         passages = self.searcher.search(query, k=self.passages)
         terms = self.terms(query)
-        scope = {d for docs in self.searcher.mentioned_documents(query) for d in docs}
-        organisations = self._organisations(query)
+        mentioned = self.searcher.mentioned_organisations(query)
+        scope = {d for _, docs in mentioned for d in docs}
+        organisations = [name for name, _ in mentioned]
+        organisation_keys = {fold_accents(o.lower()) for o in organisations}
         form = expected_answer(question)
         evidence = Evidence(question, passages, [], form, organisations=organisations)
         idf = self.kb.keyword_index().idf
-        named = [n for n in named_terms(query)
-                 if fold_accents(n.lower()) not in {fold_accents(o.lower()) for o in organisations}]
+        named = [n for n in named_terms(query) if fold_accents(n.lower()) not in organisation_keys]
         evidence.unknown_names = [n for n in named if not tokenize(n)
                                   or any(v == 0 for v in idf(tokenize(n)).values())]
-        passage_tokens = [set(tokenize(f"{p.text} {p.section} {p.title}")) for p in passages]
         in_scope = [not scope or p.doc_id in scope for p in passages]
         scoped_tokens: set[str] = set()
-        for tokens, keep in zip(passage_tokens, in_scope, strict=True):
+        for passage, keep in zip(passages, in_scope, strict=True):
             if keep:
-                scoped_tokens |= tokens
+                scoped_tokens |= set(tokenize(f"{passage.text} {passage.section} {passage.title}"))
         evidence.missing_names = [
             n for n in named if n not in evidence.unknown_names
             and not all(terms.present(t, scoped_tokens) for t in tokenize(n))
         ]
         for noun in question_nouns(query):
             stems = tokenize(noun)
-            if not stems or fold_accents(noun.lower()) in _FORM_NOUNS or any(
-                fold_accents(noun.lower()) == fold_accents(o.lower()) for o in organisations
-            ):
+            key = fold_accents(noun.lower())
+            if not stems or key in _FORM_NOUNS or key in organisation_keys:
                 continue
             if any(v == 0 for v in idf(stems).values()):
                 evidence.unknown_nouns.append(noun)
             elif not all(terms.present(t, scoped_tokens) for t in stems):
                 evidence.missing_nouns.append(noun)
-        evidence.sentences = self._score(question, query, terms, passages, in_scope, form)
+        evidence.sentences = self._score(query, terms, passages, in_scope, form)
         return evidence
 
-    def _organisations(self, query: str) -> list[str]:
-        folded = f" {fold_accents(query.lower())} "
-        found: list[str] = []
-        for record in self.kb.ready_documents():
-            name = record.organisation or ""
-            if name and name not in found and re.search(
-                rf"(?<!\w){re.escape(fold_accents(name.lower()))}(?!\w)", folded
-            ):
-                found.append(name)
-        return found
-
-    def _score(self, question: str, query: str, terms: QuestionTerms, passages: list[Passage],
+    def _score(self, query: str, terms: QuestionTerms, passages: list[Passage],
                in_scope: list[bool], form: str | None) -> list[ScoredSentence]:
         """Score the most promising sentences of each passage.
 
@@ -209,12 +197,12 @@ class EvidenceReader:
         form of a sentence are cheap, so only the ``per_passage`` best of each passage
         by those are encoded.
         """
-        candidates: list[tuple[int, Sentence, str, float, bool]] = []
+        candidates: list[tuple[int, Sentence, float, float, bool]] = []
         for index, passage in enumerate(passages):
             sentences = [s for s in split_sentences(passage.text)
                          if not looks_like_instruction(s.text)]
             context = f"{passage.section} {passage.title}"
-            local: list[tuple[int, Sentence, str, float, bool]] = []
+            local: list[tuple[int, Sentence, float, float, bool]] = []
             title = passage.title.casefold()
             for sentence in sentences:
                 if sentence.heading or (
@@ -226,7 +214,7 @@ class EvidenceReader:
                                   if abs(s.position - sentence.position) <= 1)
                 coverage = terms.coverage(set(tokenize(f"{window} {context}")))
                 own = terms.coverage(set(tokenize(sentence.text)))
-                local.append((index, sentence, window, coverage + own,
+                local.append((index, sentence, coverage, coverage + own,
                               has_answer_form(form, window)))
             local.sort(key=lambda c: (c[4], c[3]), reverse=True)
             candidates += local[: self.per_passage]
@@ -240,14 +228,12 @@ class EvidenceReader:
         dense = vectors @ vector / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(vector)
                                     + 1e-9)
         scored: list[ScoredSentence] = []
-        for (index, sentence, window, _, form_found), similarity in zip(
+        for (index, sentence, coverage, _, form_found), similarity in zip(
             candidates, dense.tolist(), strict=True
         ):
-            passage = passages[index]
-            tokens = set(tokenize(f"{window} {passage.section} {passage.title}"))
             scored.append(ScoredSentence(
-                passage=index, sentence=sentence, dense=similarity,
-                coverage=terms.coverage(tokens), has_form=form_found, in_scope=in_scope[index],
+                passage=index, sentence=sentence, dense=similarity, coverage=coverage,
+                has_form=form_found, in_scope=in_scope[index],
             ))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored

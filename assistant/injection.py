@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.sentences import split_sentences
 from knowledge.french import fold_accents
 
 _PATTERNS = [
@@ -36,8 +37,6 @@ def looks_like_instruction(text: str) -> bool:
 def neutralise(text: str, placeholder: str = "[phrase retirée : consigne adressée à une IA]"
                ) -> str:
     """``text`` with every instruction-like line or sentence replaced by a placeholder."""
-    from assistant.sentences import split_sentences
-
     kept: list[str] = []
     for sentence in split_sentences(text):
         kept.append(placeholder if looks_like_instruction(sentence.text) else sentence.text)

@@ -1,8 +1,11 @@
-"""What kind of answer a French question expects, to favour passages that hold one.
+"""What kind of answer a French question expects.
 
-"En quelle année…", "Quand…" want a date; "Combien…", "Quel taux…", "Quelle
-capacité…" want a number. Passages without one can still answer, so this only adds
-a ranked list to the fusion; it never filters.
+Two uses. Retrieval (``answer_filter``): "En quelle année…", "Quand…" want a date;
+"Combien…", "Quel taux…", "Quelle capacité…" want a number; passages holding one get
+an extra ranked list in the fusion, nothing is filtered out. Answers
+(``expected_answer`` / ``has_answer_form``): finer forms (amount, duration, rate,
+phone, hours, date, number) that a sentence must hold to answer at all, which the
+refusal decision relies on.
 """
 
 from __future__ import annotations

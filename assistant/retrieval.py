@@ -57,7 +57,8 @@ class HybridSearcher:
         self.scope_by_organisation = scope_by_organisation
         self.merge_window = merge_window
         self._glossary: tuple[int, Glossary] | None = None
-        self._organisation_index: tuple[int, list[tuple[re.Pattern[str], list[str]]]] | None = None
+        self._organisation_index: (
+            tuple[int, list[tuple[re.Pattern[str], str, list[str]]]] | None) = None
 
     def glossary(self) -> Glossary:
         """The base's glossary, rebuilt when the base changes."""
@@ -80,19 +81,26 @@ class HybridSearcher:
 
     def mentioned_documents(self, query: str) -> list[list[str]]:
         """For each organisation the question names, the documents of that organisation."""
-        folded = f" {fold_accents(query.lower())} "
-        return [docs for pattern, docs in self._organisations() if pattern.search(folded)]
+        return [docs for _, docs in self.mentioned_organisations(query)]
 
-    def _organisations(self) -> list[tuple[re.Pattern[str], list[str]]]:
+    def mentioned_organisations(self, query: str) -> list[tuple[str, list[str]]]:
+        """The organisations the question names (as the base spells them), with their
+        documents."""
+        folded = f" {fold_accents(query.lower())} "
+        return [(name, docs) for pattern, name, docs in self._organisations()
+                if pattern.search(folded)]
+
+    def _organisations(self) -> list[tuple[re.Pattern[str], str, list[str]]]:
         generation = self.kb.manifest.generation
         if self._organisation_index is None or self._organisation_index[0] != generation:
-            by_name: dict[str, list[str]] = {}
+            by_name: dict[str, tuple[str, list[str]]] = {}
             for record in self.kb.ready_documents():
                 name = fold_accents((record.organisation or "").lower())
                 if name:
-                    by_name.setdefault(name, []).append(record.doc_id)
-            patterns = [(re.compile(rf"(?<![\w]){re.escape(n)}(?![\w])"), docs)
-                        for n, docs in by_name.items()]
+                    by_name.setdefault(name, (record.organisation or "", []))[1].append(
+                        record.doc_id)
+            patterns = [(re.compile(rf"(?<![\w]){re.escape(n)}(?![\w])"), spelled, docs)
+                        for n, (spelled, docs) in by_name.items()]
             self._organisation_index = (generation, patterns)
         return self._organisation_index[1]
 
