@@ -32,15 +32,7 @@ from knowledge.french import fold_accents
 from knowledge.glossary import Definition, Glossary, mine_definitions, seed_definitions
 from knowledge.keyword_index import KeywordIndex
 from knowledge.loaders import SUPPORTED_SUFFIXES, load_document
-from knowledge.manifest import (
-    PENDING,
-    READY,
-    REMOVING,
-    DocumentRecord,
-    Manifest,
-    StoredChunk,
-    now,
-)
+from knowledge.manifest import PENDING, READY, REMOVING, DocumentRecord, Manifest, now
 from knowledge.metadata import infer_info
 from knowledge.pii.pseudonymise import POLICIES, Pseudonymiser, default_policy
 from knowledge.pii.vault import PseudonymVault
@@ -446,6 +438,7 @@ class KnowledgeBase:
             replace(record, original=original), chunks, self._definitions(chunks)
         )
         checkpoint("after_commit")
+        self._drop_other_copies(record.doc_id, keep=self.data_dir / original)
 
     def _keep_original(self, record: DocumentRecord, source_file: Path,
                        rendition: str | None = None) -> str:
@@ -459,9 +452,6 @@ class KnowledgeBase:
             return str(source_file.resolve().relative_to(self.data_dir.resolve()))
         target = folder / (record.source + RENDITION_SUFFIX if rendition else record.source)
         if source_file.resolve() != target.resolve():
-            for stale in folder.glob("*") if folder.exists() else []:
-                if stale != target:
-                    stale.unlink()
             folder.mkdir(parents=True, exist_ok=True)
             tmp = folder / f".{target.name}.tmp"
             if rendition is not None:
@@ -470,6 +460,15 @@ class KnowledgeBase:
                 shutil.copyfile(source_file, tmp)
             tmp.replace(target)
         return str(target.relative_to(self.data_dir))
+
+    def _drop_other_copies(self, doc_id: str, keep: Path) -> None:
+        """After the commit, remove a copy the manifest no longer points to (the raw file
+        once a pseudonymised rendition replaced it); before it, both stay, so a crash
+        never leaves the manifest pointing at a deleted copy."""
+        folder = self.data_dir / "originals" / doc_id
+        for stale in folder.iterdir() if folder.exists() else []:
+            if stale.is_file() and stale.resolve() != keep.resolve():
+                stale.unlink()
 
     def _delete_original(self, record: DocumentRecord) -> None:
         shutil.rmtree(self.data_dir / "originals" / record.doc_id, ignore_errors=True)
@@ -518,26 +517,25 @@ class KnowledgeBase:
             for placeholder, _ in self.vault.matching(text):
                 needles.append(fold_accents(placeholder.casefold()))
                 report.pseudonyms.append(placeholder)
-            hit = [c for c in self.manifest.ready_chunks()
+            chunks = self.manifest.ready_chunks()
+            hit = [c for c in chunks
                    if any(n in fold_accents(f"{c.text} {c.section}".casefold())
                           for n in needles)]
             report.chunks = len(hit)
             report.needles = needles
             report.removed_texts = [c.text for c in hit]
-            by_doc: dict[str, list[StoredChunk]] = {}
-            for chunk in hit:
-                by_doc.setdefault(chunk.doc_id, []).append(chunk)
             ids = [c.chunk_id for c in hit]
             self.manifest.delete_chunks(ids)
             self.vectors.delete_ids(ids)
-            for doc_id in by_doc:
+            removed = set(ids)
+            for doc_id in dict.fromkeys(c.doc_id for c in hit):
                 record = self.manifest.document(doc_id)
                 if record is None:
                     continue
                 report.documents.append(record.source)
                 self._delete_original(record)
-                remaining = [Block(c.text) for c in self.manifest.ready_chunks()
-                             if c.doc_id == doc_id]
+                remaining = [Block(c.text) for c in chunks
+                             if c.doc_id == doc_id and c.chunk_id not in removed]
                 kept = self._keep_original(record, Path(record.path), _markdown(remaining))
                 self.manifest.set_original(doc_id, kept)
             self.cache.forget([c.embed_text for c in hit])
