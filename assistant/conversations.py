@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.errors import CanevasError
+from knowledge.french import fold_accents
+from knowledge.scrub import rewrite_without_deleted_rows
 
 
 class ConversationNotFound(CanevasError):
@@ -104,8 +106,6 @@ class ConversationStore:
 
         ``needles`` are case-folded and accent-folded, as ``fold_accents`` gives them.
         """
-        from knowledge.french import fold_accents
-
         def hit(text: str) -> bool:
             folded = fold_accents(text.casefold())
             return any(n in folded for n in needles)
@@ -124,8 +124,7 @@ class ConversationStore:
                     self._db.execute("UPDATE conversations SET title=? WHERE id=?",
                                      ("(conversation expurgée)", conversation))
             self._db.commit()
-            self._db.execute("VACUUM")
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            rewrite_without_deleted_rows(self._db)
         return removed
 
     def purge(self, older_than_days: int) -> int:
@@ -139,8 +138,7 @@ class ConversationStore:
                 self._db.execute("DELETE FROM conversations WHERE id=?", (conversation,))
             self._db.commit()
             if old:
-                self._db.execute("VACUUM")
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                rewrite_without_deleted_rows(self._db)
         return len(old)
 
     def close(self) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from knowledge.errors import CanevasError
+from knowledge.scrub import rewrite_without_deleted_rows
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -179,8 +180,7 @@ class EmbeddingCache:
             self._db.executemany("DELETE FROM vectors WHERE digest=?",
                                  [(self._digest(t),) for t in texts])
             self._db.commit()
-            self._db.execute("VACUUM")
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            rewrite_without_deleted_rows(self._db)
 
     def close(self) -> None:
         self._db.close()

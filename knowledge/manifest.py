@@ -17,6 +17,7 @@ from pathlib import Path
 
 from knowledge.document import Chunk
 from knowledge.glossary import Definition
+from knowledge.scrub import rewrite_without_deleted_rows
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -265,8 +266,7 @@ class Manifest:
 
     def vacuum(self) -> None:
         """Rewrite the file so deleted rows leave no trace on disk."""
-        self._db.execute("VACUUM")
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        rewrite_without_deleted_rows(self._db)
 
     def clear_chunks(self, doc_id: str) -> None:
         with self.transaction() as db:

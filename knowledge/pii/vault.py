@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from knowledge.pii.detector import ENTITY_LABELS
+from knowledge.scrub import rewrite_without_deleted_rows
 
 
 def normalise(entity: str, value: str) -> str:
@@ -113,8 +114,7 @@ class PseudonymVault:
 
     def vacuum(self) -> None:
         with self._lock:
-            self._db.execute("VACUUM")
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            rewrite_without_deleted_rows(self._db)
 
     def close(self) -> None:
         self._db.close()
