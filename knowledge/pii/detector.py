@@ -46,7 +46,7 @@ def _analyzer() -> Any:
         SpacyRecognizer,
     )
 
-    from knowledge.pii.recognizers import FrenchIdentifiers
+    from knowledge.pii.presidio_recognizer import FrenchIdentifiers
 
     engine = NlpEngineProvider(nlp_configuration={
         "nlp_engine_name": "spacy",

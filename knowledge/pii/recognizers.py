@@ -11,9 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 _MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
            "novembre|décembre|decembre")
@@ -113,32 +110,3 @@ def name_spans(text: str) -> list[tuple[int, int]]:
         if is_first_name(match.group("first")) or match.group("comma"):
             spans.append((match.start("first"), match.end("first")))
     return spans
-
-
-class FrenchIdentifiers(EntityRecognizer):
-    """All French patterns in one recognizer (one pass of each regex over the text)."""
-
-    def __init__(self) -> None:
-        super().__init__(supported_entities=sorted({p.entity for p in PATTERNS}),
-                         name="FrenchIdentifiers", supported_language="fr")
-
-    def load(self) -> None:
-        return None
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None
-                ) -> list[RecognizerResult]:
-        results: list[RecognizerResult] = []
-        for pattern in PATTERNS:
-            if entities and pattern.entity not in entities:
-                continue
-            for match in pattern.regex.finditer(text):
-                value = match.group("value").rstrip(" .-")
-                if pattern.entity == "FR_NIR" and not _nir_valid(value):
-                    continue
-                start = match.start("value")
-                results.append(RecognizerResult(pattern.entity, start, start + len(value),
-                                                pattern.score))
-        if not entities or "PERSON" in entities:
-            results += [RecognizerResult("PERSON", start, end, 0.9)
-                        for start, end in name_spans(text)]
-        return results
