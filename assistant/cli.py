@@ -6,13 +6,14 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from assistant.answers import Answer
+from assistant.cli_draft import draft_group
+from assistant.cli_support import container_of, user_errors
 from assistant.container import Container
 from assistant.retrieval import SearchFilters
 from assistant.settings import Settings
@@ -22,21 +23,6 @@ from knowledge.errors import CanevasError
 F = TypeVar("F", bound=Callable[..., Any])
 _STATUS_FR = {"added": "ajoutés", "updated": "mis à jour", "unchanged": "inchangés",
               "failed": "en échec"}
-
-
-def _container(ctx: click.Context) -> Container:
-    container: Container = ctx.obj
-    return container
-
-
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    """Show CanevasError messages plainly (no traceback) and exit with status 1."""
-    try:
-        yield
-    except CanevasError as exc:
-        click.echo(f"Erreur : {exc}", err=True)
-        sys.exit(1)
 
 
 def _progress_printer() -> Callable[[str, int, int], None]:
@@ -91,9 +77,9 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 def ingest(ctx: click.Context, paths: tuple[Path, ...], org: str | None,
            doc_type: str | None, year: int | None, title: str | None, pii: str | None) -> None:
     """Ajouter ou mettre à jour des fichiers ou des dossiers dans la base."""
-    with _user_errors():
+    with user_errors():
         started = time.monotonic()
-        report = _container(ctx).knowledge_base.ingest(
+        report = container_of(ctx).knowledge_base.ingest(
             list(paths), Overrides(org, doc_type, year, title, pii), progress=_progress_printer()
         )
         _print_report(report, time.monotonic() - started)
@@ -106,8 +92,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], org: str | None,
 @click.pass_context
 def documents(ctx: click.Context, as_json: bool) -> None:
     """Lister les documents de la base."""
-    with _user_errors():
-        records = _container(ctx).knowledge_base.documents()
+    with user_errors():
+        records = container_of(ctx).knowledge_base.documents()
         if as_json:
             click.echo(json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=2))
             return
@@ -128,8 +114,8 @@ def documents(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def remove(ctx: click.Context, name_or_id: str) -> None:
     """Retirer un document de la base (tous les index)."""
-    with _user_errors():
-        record = _container(ctx).knowledge_base.remove(name_or_id)
+    with user_errors():
+        record = container_of(ctx).knowledge_base.remove(name_or_id)
         click.echo(f"Document retiré : {record.source} ({record.chunk_count} passages).")
 
 
@@ -137,9 +123,9 @@ def remove(ctx: click.Context, name_or_id: str) -> None:
 @click.pass_context
 def reindex(ctx: click.Context) -> None:
     """Réindexer toute la base avec le modèle configuré."""
-    with _user_errors():
+    with user_errors():
         started = time.monotonic()
-        report = _container(ctx).knowledge_base.reindex(progress=_progress_printer())
+        report = container_of(ctx).knowledge_base.reindex(progress=_progress_printer())
         _print_report(report, time.monotonic() - started)
 
 
@@ -170,8 +156,8 @@ def filter_options(func: F) -> F:
 def search(ctx: click.Context, question: str | None, k: int, as_json: bool, batch: Path | None,
            org: str | None, doc_type: str | None, year: int | None, source: str | None) -> None:
     """Chercher les passages qui répondent à une question."""
-    with _user_errors():
-        searcher = _container(ctx).searcher
+    with user_errors():
+        searcher = container_of(ctx).searcher
         filters = _filters(org, doc_type, year, source)
         if batch is not None:
             _search_batch(searcher.search, batch, k, filters)
@@ -247,8 +233,8 @@ def _print_answer(answer: Answer, streamed: bool) -> None:
 def ask(ctx: click.Context, question: str | None, as_json: bool, conversation_id: str | None,
         batch: Path | None) -> None:
     """Poser une question : réponse sourcée [n], ou refus si la base ne la contient pas."""
-    with _user_errors():
-        service = _container(ctx).answers
+    with user_errors():
+        service = container_of(ctx).answers
         if batch is not None:
             for row, text in _read_batch(batch):
                 answer = service.ask(text, save=False)
@@ -275,8 +261,8 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, conversation_id
 @click.pass_context
 def conversations(ctx: click.Context, conversation_id: str | None, as_json: bool) -> None:
     """Lister les conversations enregistrées, ou en afficher une."""
-    with _user_errors():
-        store = _container(ctx).conversations
+    with user_errors():
+        store = container_of(ctx).conversations
         if conversation_id is None:
             items = store.list()
             if as_json:
@@ -304,8 +290,8 @@ def demo(ctx: click.Context, question: str) -> None:
     """Construire la base de démonstration et y poser une question (réponse sourcée)."""
     from knowledge.demo import build_demo
 
-    with _user_errors():
-        container = _container(ctx)
+    with user_errors():
+        container = container_of(ctx)
         folder = build_demo(container.settings.data_dir / "demo-documents")
         started = time.monotonic()
         report = container.knowledge_base.ingest([folder], progress=_progress_printer())
@@ -321,8 +307,8 @@ def glossary(ctx: click.Context, as_json: bool) -> None:
     """Lister les sigles définis dans la base, avec la source de chaque définition."""
     from knowledge.glossary import seed_definitions
 
-    with _user_errors():
-        mined = _container(ctx).knowledge_base.manifest.definitions()
+    with user_errors():
+        mined = container_of(ctx).knowledge_base.manifest.definitions()
         entries: list[dict[str, Any]] = [
             {"sigle": d.acronym, "definition": d.expansion, "source": chunk.source,
              "section": chunk.section, "page": chunk.page, "chunk_id": chunk.chunk_id}
@@ -350,14 +336,15 @@ def forget(ctx: click.Context, text: str) -> None:
     """Effacer une personne ou un identifiant de toute la base (droit à l'effacement)."""
     from assistant.erasure import forget_everywhere
 
-    with _user_errors():
+    with user_errors():
         try:
-            report = forget_everywhere(_container(ctx), text)
+            report = forget_everywhere(container_of(ctx), text)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
         click.echo(f"Effacé : {report.chunks} passage(s) dans {len(report.documents)} "
                    f"document(s), {len(report.pseudonyms)} pseudonyme(s), "
-                   f"{report.conversation_turns} échange(s) de conversation.")
+                   f"{report.conversation_turns} échange(s) de conversation, "
+                   f"{report.drafts} brouillon(s).")
         for source in report.documents:
             click.echo(f"  - {source} (la copie gardée ne contient plus que le reste du texte)")
 
@@ -377,8 +364,8 @@ _ENTITY_FR = {"PERSON": "personnes", "EMAIL_ADDRESS": "courriels", "FR_PHONE": "
 @click.pass_context
 def pii_report(ctx: click.Context, as_json: bool) -> None:
     """Ce qui a été détecté par document (types et nombres, jamais les valeurs)."""
-    with _user_errors():
-        kb = _container(ctx).knowledge_base
+    with user_errors():
+        kb = container_of(ctx).knowledge_base
         detections = kb.vault.detections()
         rows: list[dict[str, Any]] = []
         for d in kb.documents():
@@ -398,7 +385,7 @@ def pii_report(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def pii_allow(ctx: click.Context, name: str) -> None:
     """Garder un nom en clair (responsable de l'association) lors des prochains ajouts."""
-    kb = _container(ctx).knowledge_base
+    kb = container_of(ctx).knowledge_base
     path = kb.data_dir / "pii" / "allow.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as f:
@@ -415,7 +402,7 @@ def pii_mapping(ctx: click.Context, reveal: bool) -> None:
     if not reveal:
         raise click.UsageError("Cette table contient des données personnelles : "
                                "ajoutez --reveal pour l'afficher.")
-    for placeholder, original in _container(ctx).knowledge_base.vault.mapping():
+    for placeholder, original in container_of(ctx).knowledge_base.vault.mapping():
         click.echo(f"{placeholder}\t{original}")
 
 
@@ -448,8 +435,8 @@ def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
 
     from evals.retrieval import run_retrieval_eval
 
-    with _user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
-        container = _evaluation_container(_container(ctx), corpus, Path(tmp))
+    with user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
+        container = _evaluation_container(container_of(ctx), corpus, Path(tmp))
         scores = run_retrieval_eval(container.searcher, set_path)
         container.close()
         _print_scores(scores, as_json)
@@ -467,8 +454,8 @@ def eval_answers(ctx: click.Context, set_path: Path, corpus: Path | None, as_jso
 
     from evals.answers import run_answer_eval
 
-    with _user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
-        container = _evaluation_container(_container(ctx), corpus, Path(tmp))
+    with user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
+        container = _evaluation_container(container_of(ctx), corpus, Path(tmp))
         scores = run_answer_eval(container.answers, set_path, details)
         container.close()
         _print_scores(scores, as_json)
@@ -498,6 +485,9 @@ def _print_scores(scores: dict[str, Any], as_json: bool) -> None:
         return
     for key, value in scores.items():
         click.echo(f"{key:>24} : {value}")
+
+
+cli.add_command(draft_group)
 
 
 def main() -> None:

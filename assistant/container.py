@@ -12,6 +12,10 @@ from assistant.evidence import EvidenceReader
 from assistant.llm import make_chat_model
 from assistant.retrieval import HybridSearcher
 from assistant.settings import Settings
+from generators.drafting import Drafter
+from generators.review import Reviewer
+from generators.service import DraftingService
+from generators.store import DraftStore
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import CanevasEmbeddings, make_embeddings
 
@@ -62,6 +66,20 @@ class Container:
         return AnswerService(self.evidence_reader, self.conversations, self.chat_model,
                              self.settings.llm)
 
+    @cached_property
+    def draft_store(self) -> DraftStore:
+        """The draft store, purged of drafts untouched past the retention period."""
+        store = DraftStore(self.settings.data_dir / "drafts.sqlite")
+        store.purge(self.settings.draft_retention_days)
+        return store
+
+    @cached_property
+    def drafting(self) -> DraftingService:
+        drafter = Drafter(self.evidence_reader, self.draft_store, self.chat_model,
+                          self.settings.llm, self.settings.limits)
+        return DraftingService(drafter, Reviewer(self.draft_store), self.draft_store,
+                               self.settings.limits)
+
     def close(self) -> None:
         if "knowledge_base" in self.__dict__:
             self.knowledge_base.close()
@@ -69,3 +87,5 @@ class Container:
             self.evidence_reader.close()
         if "conversations" in self.__dict__:
             self.conversations.close()
+        if "draft_store" in self.__dict__:
+            self.draft_store.close()

@@ -17,13 +17,16 @@ class ErasureReport:
     documents: list[str] = field(default_factory=list)
     pseudonyms: list[str] = field(default_factory=list)
     conversation_turns: int = 0
+    drafts: int = 0
 
 
 def forget_everywhere(container: Container, text: str) -> ErasureReport:
-    """Passages, their vectors, sentence vectors, pseudonyms and conversation turns.
+    """Passages, their vectors, sentence vectors, pseudonyms, conversation turns and drafts.
 
     Questions typed by staff are stored as typed: a turn goes if it names any word of
     ``text`` ("M. Keita" when erasing "Ousmane Keita"): erasure errs on removing more.
+    A draft is a long piece of work: it goes only if it holds the whole ``text`` or one
+    of its pseudonyms.
     """
     if len(text.strip()) < 3:
         raise ValueError("Donnez au moins trois caractères à effacer.")
@@ -31,5 +34,8 @@ def forget_everywhere(container: Container, text: str) -> ErasureReport:
     sentences = [s.text for t in kb_report.removed_texts for s in split_sentences(t)]
     container.evidence_reader.cache.forget(sentences)
     words = [fold_accents(w.casefold()) for w in text.split() if len(w) >= 3]
-    turns = container.conversations.forget([*kb_report.needles, *words])
-    return ErasureReport(kb_report.chunks, kb_report.documents, kb_report.pseudonyms, turns)
+    needles = [*kb_report.needles, *words]
+    turns = container.conversations.forget(needles)
+    drafts = container.draft_store.forget(kb_report.needles)
+    return ErasureReport(kb_report.chunks, kb_report.documents, kb_report.pseudonyms, turns,
+                         drafts)

@@ -22,7 +22,7 @@ from assistant.injection import looks_like_instruction
 from assistant.nouns import question_nouns
 from assistant.passages import Passage
 from assistant.question_types import expected_answer, has_answer_form
-from assistant.retrieval import HybridSearcher
+from assistant.retrieval import HybridSearcher, SearchFilters
 from assistant.sentences import Sentence, split_sentences
 from knowledge.embeddings import EmbeddingCache
 from knowledge.french import fold_accents, tokenize
@@ -153,10 +153,11 @@ class EvidenceReader:
                 weights[token] = 1.0
         return QuestionTerms(weights, long_forms)
 
-    def read(self, question: str, retrieval_query: str | None = None) -> Evidence:
+    def read(self, question: str, retrieval_query: str | None = None,
+             filters: SearchFilters | None = None) -> Evidence:
         """Passages for ``retrieval_query`` (default: the question), read for ``question``."""
         query = retrieval_query or question
-        passages = self.searcher.search(query, k=self.passages)
+        passages = self.searcher.search(query, k=self.passages, filters=filters)
         terms = self.terms(query)
         mentioned = self.searcher.mentioned_organisations(query)
         scope = {d for _, docs in mentioned for d in docs}

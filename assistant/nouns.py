@@ -27,3 +27,17 @@ def question_nouns(question: str) -> tuple[str, ...]:
     """Common and proper nouns of ``question``, in order, without repeats."""
     words = [t.text for t in _tagger()(question) if t.pos_ in ("NOUN", "PROPN")]
     return tuple(dict.fromkeys(w.strip("-«»\"'") for w in words if w.strip("-«»\"'")))
+
+
+def is_prose(text: str) -> bool:
+    """A real sentence, not a table row, a list of names or a run of figures.
+
+    PDF extraction glues table cells and slide bullets into long "sentences" with no
+    verb, or with a verb lost among names and numbers; quoting them reads as noise.
+    """
+    words = [t for t in _tagger()(text) if not t.is_punct and not t.is_space]
+    if not words:
+        return False
+    verbs = sum(t.pos_ in ("VERB", "AUX") for t in words)
+    odd = sum(t.pos_ in ("PROPN", "NUM", "X", "SYM") or t.like_num for t in words)
+    return verbs >= max(1, len(words) // 20) and odd / len(words) < 0.3

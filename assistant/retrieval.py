@@ -26,6 +26,7 @@ class SearchFilters:
     doc_type: str | None = None
     year: int | None = None
     source: str | None = None
+    documents: tuple[str, ...] | None = None
 
     @property
     def active(self) -> bool:
@@ -77,6 +78,7 @@ class HybridSearcher:
             and _matches(d.doc_type, filters.doc_type)
             and (filters.year is None or d.year == filters.year)
             and _matches(d.source, filters.source)
+            and (filters.documents is None or d.doc_id in filters.documents)
         ]
 
     def mentioned_documents(self, query: str) -> list[list[str]]:

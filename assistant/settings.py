@@ -58,3 +58,4 @@ class Settings(BaseSettings):
     answer_passages: int = 6
     pii_policy: str | None = None
     conversation_retention_days: int = 180
+    draft_retention_days: int = 730

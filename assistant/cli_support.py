@@ -1,0 +1,27 @@
+"""What every CLI command shares: the container of the run, and French error output."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from assistant.container import Container
+from knowledge.errors import CanevasError
+
+
+def container_of(ctx: click.Context) -> Container:
+    container: Container = ctx.find_root().obj
+    return container
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show CanevasError messages plainly (no traceback) and exit with status 1."""
+    try:
+        yield
+    except CanevasError as exc:
+        click.echo(f"Erreur : {exc}", err=True)
+        sys.exit(1)

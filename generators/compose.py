@@ -1,0 +1,146 @@
+"""Write a section's text from its saved evidence: facts, quoted sentences, citations.
+
+By default the text is assembled from the evidence (each quoted sentence followed by
+``[n]``); with a language model it is rewritten into prose and its citations checked as
+answers' are. Nothing is invented: what the evidence lacks becomes a visible
+« À compléter » placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant.citations import check_citations
+from assistant.injection import neutralise
+from assistant.llm import explain_failure
+from assistant.prompts import render
+from assistant.settings import LLMSettings
+from generators.draft import Section, SourceRef, placeholder
+from generators.evidence import Quote, select
+from generators.template import Fact
+
+_SLOT = re.compile(r"\{([a-z_]+)\}")
+_LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass
+class Composed:
+    text: str
+    citations: list[SourceRef]
+    mode: str = "extractif"
+    unsupported: list[str] = field(default_factory=list)
+
+
+def fill_lead(lead: str, facts: Mapping[str, str], known: Mapping[str, Fact]) -> str:
+    """The lead with the user's facts; a missing required fact becomes a placeholder and a
+    sentence that needs a missing optional fact is left out."""
+    sentences: list[str] = []
+    for sentence in _LEAD_SENTENCE.split(" ".join(lead.split())):
+        slots = _SLOT.findall(sentence)
+        optional_missing = [s for s in slots if not facts.get(s) and not known[s].required]
+        if sentence and not optional_missing:
+            sentences.append(_SLOT.sub(
+                lambda m: facts.get(m.group(1)) or placeholder(known[m.group(1)].label),
+                sentence))
+    return " ".join(sentences)
+
+
+def quotes_of(section: Section) -> list[Quote]:
+    """The saved evidence's quotes, best first."""
+    quotes = [Quote(**q) for p in section.evidence for q in p.get("quotes", [])]
+    return sorted(quotes, key=lambda q: q.score, reverse=True)
+
+
+def _source(n: int, passage: Mapping[str, Any], quote: str) -> SourceRef:
+    return SourceRef(n=n, chunk_ids=list(passage.get("chunk_ids") or [passage["chunk_id"]]),
+                     source=passage["source"], title=passage["title"],
+                     section=passage["section"], page=passage["page"], year=passage["year"],
+                     quote=quote)
+
+
+def extractive(section: Section, lead: str, elsewhere: str = "") -> Composed:
+    """Lead, structure note, then the chosen quotes grouped by passage, each cited.
+
+    Sentences already quoted in another section (``elsewhere``) are left out unless
+    nothing else supports this one: a document should not say the same thing twice.
+    """
+    spec_elements = [e["terms"] for e in section.spec.get("elements", [])]
+    available = quotes_of(section)
+    fresh = [q for q in available if q.text not in elsewhere]
+    quotes = select(fresh or available, section.target_words, len(section.spec["queries"]),
+                    spec_elements)
+    quotes.sort(key=lambda q: (q.passage, q.position))
+    numbers: dict[int, int] = {}
+    citations: list[SourceRef] = []
+    groups: dict[int, list[str]] = {}
+    for quote in quotes:
+        if quote.passage not in numbers:
+            numbers[quote.passage] = len(numbers) + 1
+            citations.append(_source(numbers[quote.passage], section.evidence[quote.passage],
+                                     quote.text))
+        groups.setdefault(quote.passage, []).append(f"{quote.text} [{numbers[quote.passage]}]")
+    paragraphs = [p for p in (lead, section.note) if p]
+    paragraphs += [" ".join(g) for g in groups.values()]
+    if not groups:
+        paragraphs.append(placeholder(section.purpose))
+    text = fit("\n\n".join(paragraphs), section.spec.get("max_chars"))
+    kept = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+    return Composed(text, [c for c in citations if c.n in kept])
+
+
+def fit(text: str, max_chars: int | None) -> str:
+    """Drop whole cited sentences from the end until the text fits a call's limit."""
+    if not max_chars:
+        return text
+    while len(text) > max_chars:
+        cut = max(text.rfind(". ", 0, len(text) - 1), text.rfind("\n\n"))
+        shorter = text[: cut + 1].rstrip() if cut > 0 else text[:max_chars]
+        if shorter == text:
+            shorter = text[:max_chars]
+        text = shorter
+    return text
+
+
+def generative(section: Section, lead: str, facts: list[str], model: BaseChatModel,
+               settings: LLMSettings, elsewhere: str = "") -> Composed:
+    """The section rewritten by the model from its evidence; the assembled text when the
+    model cites nothing valid."""
+    fallback = extractive(section, lead, elsewhere)
+    if not fallback.citations:
+        return fallback
+    passages = []
+    for ref in fallback.citations:
+        index = next(i for i, p in enumerate(section.evidence)
+                     if (p.get("chunk_ids") or [p["chunk_id"]]) == ref.chunk_ids)
+        passage = section.evidence[index]
+        passages.append({"n": ref.n, "title": passage["title"], "section": passage["section"],
+                         "page": passage["page"],
+                         "text": re.sub(r"</?\s*extrait", "extrait", neutralise(passage["text"]),
+                                        flags=re.I)})
+    messages = [SystemMessage(render("draft_system")),
+                HumanMessage(render("draft_user", title=section.title, purpose=section.purpose,
+                                    target_words=section.target_words,
+                                    max_chars=section.spec.get("max_chars"), facts=facts,
+                                    passages=passages))]
+    try:
+        raw = str(model.invoke(messages).content).strip()
+    except Exception as exc:
+        raise explain_failure(exc, settings) from exc
+    checked = check_citations(raw, len(passages))
+    if not checked.cited:
+        fallback.mode = "extractif (le modèle n'a cité aucune source)"
+        return fallback
+    by_number = {c.n: c for c in fallback.citations}
+    renumber = {old: new for new, old in enumerate(checked.cited, start=1)}
+    body = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", checked.text)
+    citations = [SourceRef(**{**by_number[old].__dict__, "n": new})
+                 for old, new in renumber.items()]
+    paragraphs = [p for p in (lead, section.note, body) if p]
+    return Composed(fit("\n\n".join(paragraphs), section.spec.get("max_chars")), citations,
+                    "génératif", checked.unsupported)

@@ -1,0 +1,267 @@
+"""Draft a document as resumable stages, section by section.
+
+inputs (template, facts, the call's criteria) → evidence per section → text with
+citations → completeness check → review. Each stage saves the section it finished, so
+``run`` after a crash resumes where it stopped, and ``regenerate`` redoes one section
+without touching the others.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from assistant.evidence import EvidenceReader
+from assistant.retrieval import SearchFilters
+from assistant.settings import Limits, LLMSettings
+from generators import changes as change_log
+from generators.call import Call, read_call
+from generators.completeness import check_section
+from generators.compose import extractive, fill_lead, generative
+from generators.draft import STAGES, Draft, Flag, Section
+from generators.evidence import gather
+from generators.store import DraftStore, Event, now
+from generators.template import SectionSpec, Template, get_template, load_templates
+from knowledge.document import doc_id_of
+from knowledge.errors import CanevasError
+from knowledge.french import fold_accents
+from knowledge.manifest import DocumentRecord
+
+Progress = Callable[[Section, int, int], None]
+_NEWER_BONUS = 0.02
+
+
+class DraftingError(CanevasError):
+    """The draft cannot be started as asked; the message says what to change."""
+
+
+def _fold(text: str) -> str:
+    return fold_accents(" ".join(text.split()).casefold())
+
+
+class Drafter:
+    """Creates drafts from templates and the knowledge base, and (re)writes sections."""
+
+    def __init__(self, reader: EvidenceReader, store: DraftStore,
+                 chat_model: BaseChatModel | None = None,
+                 llm_settings: LLMSettings | None = None, limits: Limits | None = None) -> None:
+        self.reader = reader
+        self.kb = reader.kb
+        self.store = store
+        self.chat_model = chat_model
+        self.llm_settings = llm_settings or LLMSettings()
+        self.limits = limits or Limits()
+
+    @staticmethod
+    def types() -> list[Template]:
+        return list(load_templates().values())
+
+    def create(self, type_id: str, facts: dict[str, str], call_path: Path | None = None,
+               owner: str = "") -> Draft:
+        """Check the inputs and save the planned draft (no drafting yet: see ``run``)."""
+        template = get_template(type_id)
+        facts = self._checked_facts(template, facts)
+        organisation = self.resolve_organisation(facts["association"])
+        facts["association"] = facts["association"].strip()
+        call: Call | None = None
+        if call_path is not None:
+            if template.mode != "call":
+                raise DraftingError(f"Le type « {type_id} » ne prend pas de cahier des charges : "
+                                    "utilisez demande_subvention.")
+            call = read_call(call_path, self.limits)
+        structure = facts.get(template.structure_fact or "") or None
+        stamp = now()
+        draft = Draft(id="", type_id=type_id, title=self._title(template, facts, call),
+                      facts=facts, owner=owner, created_at=stamp, updated_at=stamp,
+                      structure=structure, organisation=organisation,
+                      annexes=[a.model_dump() for a in template.annexes],
+                      call=call.as_dict() if call else {})
+        if template.mode == "update":
+            draft.previous = self._previous(organisation, facts.get("precedent"))
+        draft.sections = self._plan(template, structure, call)
+        return self.store.create(draft)
+
+    def _checked_facts(self, template: Template, facts: dict[str, str]) -> dict[str, str]:
+        known = {f.key: f for f in template.facts}
+        unknown = sorted(set(facts) - set(known))
+        if unknown:
+            raise DraftingError(f"Information(s) inconnue(s) pour « {template.id} » : "
+                                f"{', '.join(unknown)}. Attendues : {', '.join(known)}.")
+        if not facts.get("association", "").strip():
+            raise DraftingError("Indiquez l'association (--set association=NOM) : elle choisit "
+                                "les documents de la base à utiliser.")
+        checked: dict[str, str] = {}
+        for key, value in facts.items():
+            value = " ".join(str(value).split())
+            choices = known[key].choices
+            if choices and value:
+                match = next((label for k, label in choices.items()
+                              if _fold(value) in (_fold(k), _fold(label))), None)
+                if match is None:
+                    raise DraftingError(f"Valeur inconnue pour {key} : « {value} ». Choix : "
+                                        f"{', '.join(choices)}.")
+                value = next(k for k, label in choices.items() if label == match)
+            checked[key] = value
+        return checked
+
+    def resolve_organisation(self, name: str) -> str:
+        """The organisation as the base spells it; an error lists the known ones."""
+        organisations = sorted({r.organisation for r in self.kb.ready_documents()
+                                if r.organisation})
+        wanted = _fold(name)
+        for organisation in organisations:
+            if _fold(organisation) == wanted:
+                return organisation
+        close = [o for o in organisations if wanted in _fold(o) or _fold(o) in wanted]
+        if len(close) == 1:
+            return close[0]
+        known = ", ".join(organisations) or "aucune (la base est vide)"
+        raise DraftingError(f"Aucun document de l'association « {name} » dans la base. "
+                            f"Associations connues : {known}. Ajoutez ses documents avec "
+                            "`canevas ingest --org NOM FICHIER`.")
+
+    def _previous(self, organisation: str, wanted: str | None) -> dict[str, str | int | None]:
+        """The previous version of the document: the named file, else the oldest
+        projet associatif of the organisation."""
+        documents = [r for r in self.kb.ready_documents() if r.organisation == organisation]
+        if wanted:
+            found = [r for r in documents if wanted in (r.source, r.doc_id, r.title)]
+        else:
+            found = sorted((r for r in documents if r.doc_type == "projet associatif"),
+                           key=lambda r: (r.year or 0, r.created_at))
+        if not found:
+            raise DraftingError(
+                f"Projet associatif précédent de « {organisation} » introuvable dans la base"
+                + (f" (« {wanted} »)" if wanted else "")
+                + ". Ajoutez-le avec `canevas ingest --type \"projet associatif\"`, ou "
+                "nommez-le avec --set precedent=FICHIER.")
+        record: DocumentRecord = found[0]
+        others = [r for r in documents if r.doc_id != record.doc_id]
+        if not others:
+            raise DraftingError(
+                f"Aucun document de « {organisation} » plus récent que « {record.title} » : "
+                "ajoutez les rapports d'activité ou bilans parus depuis.")
+        return {"doc_id": record.doc_id, "source": record.source, "title": record.title,
+                "year": record.year}
+
+    @staticmethod
+    def _title(template: Template, facts: dict[str, str], call: Call | None) -> str:
+        subject = (facts.get("residence") or facts.get("etablissement") or facts.get("projet")
+                   or facts["association"])
+        if call is not None:
+            return f"Réponse à l'appel à projets « {call.title} » — {subject}"
+        return f"{template.title.split(' (')[0]} — {subject}"
+
+    @staticmethod
+    def _plan(template: Template, structure: str | None, call: Call | None) -> list[Section]:
+        specs: list[tuple[SectionSpec, str, dict[str, object]]] = []
+        for spec in template.sections:
+            if call is None or spec.keep_with_call:
+                applied, note = spec.for_structure(structure)
+                specs.append((applied, note, {}))
+        for criterion in call.criteria if call else []:
+            assert call is not None
+            weight = f" ({criterion.points})" if criterion.points else ""
+            spec = SectionSpec(
+                id=f"critere_{criterion.number}",
+                title=f"Critère {criterion.number} — {criterion.title}",
+                purpose=criterion.text, queries=[criterion.text, criterion.title],
+                requirement="obligatoire",
+                source=f"Appel à projets « {call.title} », critère {criterion.number}{weight}",
+                target_words=criterion.target_words, max_chars=criterion.max_chars)
+            specs.append((spec, "", criterion.as_dict()))
+        return [Section(id=s.id, title=s.title, purpose=" ".join(s.purpose.split()),
+                        requirement=s.requirement, source=s.source,
+                        target_words=s.target_words, spec=s.model_dump(), note=note,
+                        criterion=criterion)
+                for s, note, criterion in specs]
+
+    def run(self, draft_id: str, owner: str | None = None,
+            progress: Progress | None = None) -> Draft:
+        """Take every section to the last stage, saving after each stage."""
+        draft = self.store.get(draft_id, owner)
+        started = time.perf_counter()
+        total = len(draft.sections)
+        for number, section in enumerate(draft.sections, start=1):
+            while section.stage != STAGES[-1]:
+                self._advance(draft, section)
+                self.store.save_section(draft, section, owner=owner)
+            if progress:
+                progress(section, number, total)
+        draft.timings["draft_seconds"] = round(
+            draft.timings.get("draft_seconds", 0.0) + time.perf_counter() - started, 2)
+        self.store.save_header(draft, owner=owner)
+        return draft
+
+    def regenerate(self, draft_id: str, section_id: str, by: str,
+                   owner: str | None = None) -> Section:
+        """Redo one section from its evidence onwards; the previous text stays in the
+        journal and the section goes back to « brouillon »."""
+        draft = self.store.get(draft_id, owner)
+        section = draft.section(section_id)
+        previous = section.text
+        section.stage = STAGES[0]
+        section.status = "brouillon"
+        section.edited_by = ""
+        while section.stage != STAGES[-1]:
+            self._advance(draft, section)
+        self.store.save_section(draft, section, Event(now(), by, section.id, "régénération",
+                                                      "", previous), owner)
+        return section
+
+    def _advance(self, draft: Draft, section: Section) -> None:
+        stage = STAGES.index(section.stage)
+        if stage == 0:
+            self._gather(draft, section)
+        elif stage == 1:
+            self._compose(draft, section)
+        else:
+            check_section(section, draft.year)
+            if draft.previous:
+                section.changes = change_log.compare(section, self._previous_text(draft),
+                                                     str(draft.previous["doc_id"]))
+        section.stage = STAGES[stage + 1]
+
+    def _gather(self, draft: Draft, section: Section) -> None:
+        organisation = draft.organisation
+        queries = section.spec["queries"]
+        if not draft.previous:
+            found = gather(self.reader, queries, SearchFilters(organisation=organisation))
+            section.evidence = found.as_list()
+            return
+        previous = str(draft.previous["doc_id"])
+        newer = tuple(r.doc_id for r in self.kb.ready_documents()
+                      if r.organisation == organisation and r.doc_id != previous)
+        found = gather(self.reader, queries, SearchFilters(documents=(previous, *newer)),
+                       year_bonus=dict.fromkeys(newer, _NEWER_BONUS))
+        section.evidence = found.as_list()
+        section.previous_evidence = gather(self.reader, queries,
+                                           SearchFilters(documents=(previous,))).as_list()
+
+    def _compose(self, draft: Draft, section: Section) -> None:
+        template = get_template(draft.type_id)
+        known = {f.key: f for f in template.facts}
+        facts = {k: (known[k].choices or {}).get(v, v) for k, v in draft.facts.items()
+                 if k in known}
+        lead = fill_lead(section.spec.get("lead", ""), facts, known)
+        elsewhere = "\n".join(s.text for s in draft.sections if s.id != section.id)
+        if self.chat_model is None:
+            composed = extractive(section, lead, elsewhere)
+        else:
+            given = [f"{known[k].label} : {v}" for k, v in facts.items() if v]
+            composed = generative(section, lead, given, self.chat_model, self.llm_settings,
+                                  elsewhere)
+        section.text = composed.text
+        section.generated_text = composed.text
+        section.citations = composed.citations
+        section.mode = composed.mode
+        section.flags = [f for f in section.flags if f.by != "Canevas"] + [
+            Flag(s, "Phrase sans source : à vérifier") for s in composed.unsupported]
+
+    def _previous_text(self, draft: Draft) -> str:
+        doc = str(draft.previous["doc_id"])
+        ids = [c for c in self.kb.manifest.chunk_ids() if doc_id_of(c) == doc]
+        return " ".join(c.text for c in self.kb.manifest.chunks_by_ids(ids).values())

@@ -1,0 +1,131 @@
+"""Evidence for one section: the passages its queries retrieve and the sentences to quote.
+
+Sentences are read the way answers read them (``assistant/evidence.py``): meaning
+against the query, share of the query's words, no planted instructions. A sentence is
+evidence only above a support threshold: a section with none gets an « À compléter »
+placeholder rather than loosely related text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from assistant.evidence import MIN_COVERAGE, EvidenceReader
+from assistant.nouns import is_prose
+from assistant.passages import Passage, shingles
+from assistant.retrieval import SearchFilters
+from knowledge.french import fold_accents
+
+SUPPORT = 0.80
+_MIN_WORDS = 7
+_MAX_WORDS = 80
+_NEAR_DUPLICATE = 0.6
+_BULLET = re.compile(r"^[•\-–*·▪●◦]\s*")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence that supports the section, from ``passages[passage]``."""
+
+    text: str
+    passage: int
+    score: float
+    query: int
+    position: int
+
+
+@dataclass
+class SectionEvidence:
+    passages: list[Passage]
+    quotes: list[Quote]
+
+    def as_list(self) -> list[dict[str, Any]]:
+        """Passages with their quotes, as saved with the section and shown to reviewers."""
+        saved = []
+        for index, passage in enumerate(self.passages):
+            data = passage.as_dict()
+            data["quotes"] = [asdict(q) for q in self.quotes if q.passage == index]
+            saved.append(data)
+        return saved
+
+
+def _usable(text: str) -> bool:
+    words = text.split()
+    return (_MIN_WORDS <= len(words) <= _MAX_WORDS and not text.rstrip().endswith(":")
+            and is_prose(text))
+
+
+def _clean(text: str) -> str:
+    text = _BULLET.sub("", " ".join(text.split()))
+    return text[:1].upper() + text[1:]
+
+
+def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
+           year_bonus: dict[str, float] | None = None) -> SectionEvidence:
+    """Run every query, keep the passages, and the supporting sentences best first.
+
+    ``year_bonus`` adds to the score of sentences from some documents (the newer ones
+    when updating a document), so recent evidence wins close calls.
+    """
+    passages: list[Passage] = []
+    index: dict[str, int] = {}
+    quotes: list[Quote] = []
+    for number, query in enumerate(queries):
+        evidence = reader.read(query, filters=filters)
+        for scored in evidence.sentences:
+            passage = evidence.passages[scored.passage]
+            if passage.chunk_id not in index:
+                index[passage.chunk_id] = len(passages)
+                passages.append(passage)
+            text = _clean(scored.sentence.text)
+            if scored.dense < SUPPORT or scored.coverage < MIN_COVERAGE or not _usable(text):
+                continue
+            bonus = (year_bonus or {}).get(passage.doc_id, 0.0)
+            quotes.append(Quote(text, index[passage.chunk_id], scored.score + bonus, number,
+                                scored.sentence.position))
+    return SectionEvidence(passages, _distinct(quotes))
+
+
+def _distinct(quotes: list[Quote]) -> list[Quote]:
+    """Best first, without near-duplicates (the same sentence found by two queries or
+    printed twice in the documents)."""
+    kept: list[tuple[Quote, set[str]]] = []
+    for quote in sorted(quotes, key=lambda q: q.score, reverse=True):
+        marks = shingles(quote.text, 3)
+        if any(len(marks & other) / max(1, min(len(marks), len(other))) > _NEAR_DUPLICATE
+               for _, other in kept):
+            continue
+        kept.append((quote, marks))
+    return [q for q, _ in kept]
+
+
+def mentions(text: str, terms: list[str]) -> bool:
+    """``text`` contains one of ``terms`` as a word or a word start (accents ignored)."""
+    folded = fold_accents(text.casefold())
+    return any(re.search(rf"(?<!\w){re.escape(fold_accents(t.casefold()))}", folded)
+               for t in terms)
+
+
+def select(quotes: list[Quote], target_words: int, queries: int,
+           must_cover: list[list[str]] | None = None) -> list[Quote]:
+    """Quotes for a text of about ``target_words``: the best of each query in turn, so
+    every aspect the queries ask about is represented, then a quote for each item of
+    ``must_cover`` still missing, if one exists."""
+    by_query = [[q for q in quotes if q.query == n] for n in range(queries)]
+    chosen: list[Quote] = []
+    words = 0
+    while words < target_words and any(by_query):
+        for pending in by_query:
+            if pending and words < target_words:
+                quote = pending.pop(0)
+                chosen.append(quote)
+                words += len(quote.text.split())
+    for terms in must_cover or []:
+        if any(mentions(q.text, terms) for q in chosen):
+            continue
+        extra = next((q for q in quotes if q not in chosen and mentions(q.text, terms)), None)
+        if extra is not None:
+            chosen.append(extra)
+    return chosen

@@ -1,0 +1,173 @@
+"""Document templates: one YAML file per document type, validated when loaded.
+
+A template lists the facts the user supplies and, for each section, what it must say,
+the retrieval queries that feed it, whether it is mandatory (with its legal or funder
+source), a target length, and the items the evidence must cover. Marks can depend on
+the kind of structure (a pension de famille has no maximum length of stay).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from knowledge.errors import CanevasError
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+Requirement = Literal["obligatoire", "recommandé", "à confirmer"]
+_SLOT = re.compile(r"\{([a-z_]+)\}")
+_KEY = r"^[a-z][a-z0-9_]*$"
+
+
+class TemplateError(CanevasError):
+    """A template file is missing or does not follow the schema."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fact(_Strict):
+    """Something only the user knows: the résidence's name, its capacity, the dates."""
+
+    key: str = Field(pattern=_KEY)
+    label: str
+    required: bool = True
+    example: str = ""
+    choices: dict[str, str] | None = None
+
+
+class Element(_Strict):
+    """An item the section must cover; any of ``terms`` in the cited evidence covers it."""
+
+    label: str
+    terms: list[str] = Field(min_length=1)
+
+
+class Variant(_Strict):
+    """How a section's mark changes for one kind of structure."""
+
+    requirement: Requirement
+    note: str = ""
+
+
+class SectionSpec(_Strict):
+    """One section of a document type."""
+
+    id: str = Field(pattern=_KEY)
+    title: str
+    purpose: str
+    queries: list[str] = Field(min_length=1)
+    requirement: Requirement
+    source: str
+    target_words: int = Field(ge=30, le=3000)
+    lead: str = ""
+    facts: list[str] = Field(default_factory=list)
+    elements: list[Element] = Field(default_factory=list)
+    by_structure: dict[str, Variant] = Field(default_factory=dict)
+    keep_with_call: bool = False
+    max_chars: int | None = None
+
+    @property
+    def mandatory(self) -> bool:
+        return self.requirement == "obligatoire"
+
+    def for_structure(self, structure: str | None) -> tuple[SectionSpec, str]:
+        """This section as it applies to ``structure``, and the note to show with it."""
+        variant = self.by_structure.get(structure or "")
+        if variant is None:
+            return self, ""
+        return self.model_copy(update={"requirement": variant.requirement}), variant.note
+
+
+class Annex(_Strict):
+    """A document that must (or should) be attached."""
+
+    title: str
+    requirement: Requirement
+    source: str
+
+
+class Template(_Strict):
+    """A document type."""
+
+    id: str = Field(pattern=_KEY)
+    title: str
+    description: str
+    mode: Literal["standard", "call", "update"] = "standard"
+    structure_fact: str | None = None
+    facts: list[Fact] = Field(default_factory=list)
+    sections: list[SectionSpec] = Field(min_length=1)
+    annexes: list[Annex] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Template:
+        keys = [f.key for f in self.facts]
+        ids = [s.id for s in self.sections]
+        for name, values in (("faits", keys), ("sections", ids)):
+            doubles = sorted({v for v in values if values.count(v) > 1})
+            if doubles:
+                raise ValueError(f"{name} en double : {', '.join(doubles)}")
+        if "association" not in keys:
+            raise ValueError("le fait « association » est obligatoire (il choisit les documents)")
+        structures: set[str] = set()
+        if self.structure_fact is not None:
+            fact = next((f for f in self.facts if f.key == self.structure_fact), None)
+            if fact is None or not fact.choices:
+                raise ValueError(f"structure_fact « {self.structure_fact} » doit être un fait "
+                                 "à choix")
+            structures = set(fact.choices)
+        for section in self.sections:
+            used = set(section.facts) | set(_SLOT.findall(section.lead))
+            unknown = used - set(keys)
+            if unknown:
+                raise ValueError(f"section « {section.id} » : faits inconnus {sorted(unknown)}")
+            odd = set(section.by_structure) - structures
+            if odd:
+                raise ValueError(f"section « {section.id} » : structures inconnues {sorted(odd)}")
+        return self
+
+    def fact(self, key: str) -> Fact:
+        return next(f for f in self.facts if f.key == key)
+
+
+def parse_template(path: Path) -> Template:
+    """Read and validate one template file; errors name the file and the field."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Template.model_validate(data)
+    except OSError as exc:
+        raise TemplateError(f"Modèle de document illisible : {path} ({exc}).") from exc
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"Modèle de document mal formé : {path} ({exc}).") from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'modèle'} : {e['msg']}" for e in exc.errors()
+        )
+        raise TemplateError(f"Modèle de document invalide : {path.name} — {problems}") from exc
+
+
+@lru_cache(maxsize=4)
+def load_templates(directory: Path = TEMPLATES_DIR) -> dict[str, Template]:
+    """Every template of ``directory``, by id."""
+    templates: dict[str, Template] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        template = parse_template(path)
+        if template.id != path.stem:
+            raise TemplateError(f"Modèle {path.name} : l'identifiant « {template.id} » doit être "
+                                f"le nom du fichier.")
+        templates[template.id] = template
+    return templates
+
+
+def get_template(type_id: str, directory: Path = TEMPLATES_DIR) -> Template:
+    templates = load_templates(directory)
+    if type_id not in templates:
+        raise TemplateError(f"Type de document inconnu : « {type_id} ». Types disponibles : "
+                            f"{', '.join(sorted(templates))}.")
+    return templates[type_id]
