@@ -18,8 +18,8 @@ from generators.evidence import Quote
 from knowledge.french import fold_accents
 
 _FIGURE = re.compile(
-    r"(?<![\w,.])\d[\d  ]*(?:[,.]\d+)?\s*(?:%|€|euros?|k€|M€|"
-    r"[a-zéèêàûôîç'’-]+(?:\s+(?:de|d['’]|des)\s*[a-zéèêàûôîç'’-]+)?)?", re.IGNORECASE)
+    r"(?<![\w,./])(?!(?:19|20)\d\d(?!\d|[  ]\d{3}))\d[\d  ]*(?:[,.]\d+)?\s*(?:%|€|euros?|k€|M€|"
+    r"[a-zéèêàûôîç'’-]{3,}(?:\s+(?:de|d['’]|des)\s*[a-zéèêàûôîç'’-]+)?)?", re.IGNORECASE)
 _NEW_ACTION_OVERLAP = 0.25
 _LIMIT = 5
 

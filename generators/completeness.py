@@ -14,7 +14,7 @@ from typing import Any
 from generators.draft import Draft, Flag, Section, placeholder
 from generators.evidence import mentions
 
-_FIGURE = re.compile(r"\d")
+_FIGURE = re.compile(r"(?<![\d/])(?!(?:19|20)\d\d(?!\d))\d+")
 OLD_AFTER_YEARS = 3
 
 

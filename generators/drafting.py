@@ -22,7 +22,7 @@ from generators.call import Call, read_call
 from generators.completeness import check_section
 from generators.compose import extractive, fill_lead, generative
 from generators.draft import STAGES, Draft, Flag, Section
-from generators.evidence import gather
+from generators.evidence import gather, merge
 from generators.store import DraftStore, Event, now
 from generators.template import SectionSpec, Template, get_template, load_templates
 from knowledge.document import doc_id_of
@@ -31,7 +31,7 @@ from knowledge.french import fold_accents
 from knowledge.manifest import DocumentRecord
 
 Progress = Callable[[Section, int, int], None]
-_NEWER_BONUS = 0.02
+_NEWER_BONUS = 0.15
 
 
 class DraftingError(CanevasError):
@@ -235,11 +235,10 @@ class Drafter:
         previous = str(draft.previous["doc_id"])
         newer = tuple(r.doc_id for r in self.kb.ready_documents()
                       if r.organisation == organisation and r.doc_id != previous)
-        found = gather(self.reader, queries, SearchFilters(documents=(previous, *newer)),
-                       year_bonus=dict.fromkeys(newer, _NEWER_BONUS))
-        section.evidence = found.as_list()
-        section.previous_evidence = gather(self.reader, queries,
-                                           SearchFilters(documents=(previous,))).as_list()
+        recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS)
+        earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)))
+        section.evidence = merge(recent, earlier).as_list()
+        section.previous_evidence = earlier.as_list()
 
     def _compose(self, draft: Draft, section: Section) -> None:
         template = get_template(draft.type_id)

@@ -63,11 +63,11 @@ def _clean(text: str) -> str:
 
 
 def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
-           year_bonus: dict[str, float] | None = None) -> SectionEvidence:
+           bonus: float = 0.0) -> SectionEvidence:
     """Run every query, keep the passages, and the supporting sentences best first.
 
-    ``year_bonus`` adds to the score of sentences from some documents (the newer ones
-    when updating a document), so recent evidence wins close calls.
+    ``bonus`` is added to every sentence's score (newer documents, when updating a
+    document, so that they come first).
     """
     passages: list[Passage] = []
     index: dict[str, int] = {}
@@ -82,10 +82,18 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
             text = _clean(scored.sentence.text)
             if scored.dense < SUPPORT or scored.coverage < MIN_COVERAGE or not _usable(text):
                 continue
-            bonus = (year_bonus or {}).get(passage.doc_id, 0.0)
             quotes.append(Quote(text, index[passage.chunk_id], scored.score + bonus, number,
                                 scored.sentence.position))
     return SectionEvidence(passages, _distinct(quotes))
+
+
+def merge(first: SectionEvidence, second: SectionEvidence) -> SectionEvidence:
+    """Both evidence sets as one (passage numbers of ``second`` shifted)."""
+    offset = len(first.passages)
+    shifted = [Quote(q.text, q.passage + offset, q.score, q.query, q.position)
+               for q in second.quotes]
+    return SectionEvidence(first.passages + second.passages,
+                           _distinct(first.quotes + shifted))
 
 
 def _distinct(quotes: list[Quote]) -> list[Quote]:

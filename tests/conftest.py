@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,3 +111,29 @@ def make_doctype_docx(source: Path, path: Path) -> Path:
                 )
             dst.writestr(item, data)
     return path
+
+
+@pytest.fixture(scope="session")
+def corpus_snapshot(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings) -> Path:
+    """The shared corpus ingested once per session; modules open their own copy."""
+    data = tmp_path_factory.mktemp("corpus-snapshot") / "data"
+    kb = KnowledgeBase(data, e5)
+    report = kb.ingest(corpus_files())
+    assert report.counts["added"] == 5 and report.counts["failed"] == 0
+    kb.close()
+    return data
+
+
+def open_corpus_copy(snapshot: Path, destination: Path, e5: E5Embeddings) -> KnowledgeBase:
+    """A writable copy of the ingested corpus (Chroma and the manifest are plain files)."""
+    shutil.copytree(snapshot, destination)
+    return KnowledgeBase(destination, e5)
+
+
+def soffice() -> str:
+    """LibreOffice's command, or skip with the reason (the test command installs it)."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        pytest.skip("LibreOffice absent : ./test.sh l'installe (apt-get install "
+                    "libreoffice-writer-nogui poppler-utils) quand il tourne en root")
+    return found

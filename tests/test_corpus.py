@@ -16,7 +16,7 @@ from evals.answers import run_answer_eval
 from evals.retrieval import run_retrieval_eval
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import E5Embeddings
-from tests.conftest import DEV_SET, corpus_files
+from tests.conftest import DEV_SET, open_corpus_copy
 
 pytestmark = pytest.mark.slow
 OWN_REFUSALS = Path(__file__).resolve().parents[1] / "evals" / "data" / "refusal_fr.jsonl"
@@ -24,11 +24,9 @@ OWN_REFUSALS = Path(__file__).resolve().parents[1] / "evals" / "data" / "refusal
 
 @pytest.fixture(scope="module")
 def corpus_kb(
-    tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings
+    tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings, corpus_snapshot: Path
 ) -> Iterator[KnowledgeBase]:
-    kb = KnowledgeBase(tmp_path_factory.mktemp("corpus") / "data", e5)
-    report = kb.ingest(corpus_files())
-    assert report.counts["added"] == 5 and report.counts["failed"] == 0
+    kb = open_corpus_copy(corpus_snapshot, tmp_path_factory.mktemp("corpus") / "data", e5)
     yield kb
     kb.close()
 
