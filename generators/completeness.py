@@ -31,15 +31,16 @@ def check_section(section: Section, draft_year: int, add_placeholders: bool = Tr
     if additions:
         section.text = f"{section.text}\n\n{' '.join(additions)}"
     section.missing = [m[len("[À compléter : "):-1] for m in section.placeholders]
-    section.flags = [f for f in section.flags if f.by != "Canevas"]
+    section.flags = [f for f in section.flags if f.kind not in ("chiffre", "longueur")]
     for ref in section.citations:
         if ref.year and draft_year - ref.year > OLD_AFTER_YEARS and _FIGURE.search(ref.quote):
             section.flags.append(Flag(ref.quote, f"Chiffre tiré d'un document de {ref.year} : "
-                                      "à vérifier et mettre à jour"))
+                                      "à vérifier et mettre à jour", kind="chiffre"))
     limit = section.spec.get("max_chars")
     if limit and len(section.text) > limit:
         section.flags.append(Flag(section.text[:60], f"Texte trop long pour l'appel : "
-                                  f"{len(section.text)} caractères pour {limit} autorisés"))
+                                  f"{len(section.text)} caractères pour {limit} autorisés",
+                                  kind="longueur"))
 
 
 @dataclass

@@ -44,6 +44,7 @@ class Flag:
     text: str
     reason: str
     by: str = "Canevas"
+    kind: str = "relecture"
 
 
 @dataclass

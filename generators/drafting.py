@@ -257,8 +257,9 @@ class Drafter:
         section.generated_text = composed.text
         section.citations = composed.citations
         section.mode = composed.mode
-        section.flags = [f for f in section.flags if f.by != "Canevas"] + [
-            Flag(s, "Phrase sans source : à vérifier") for s in composed.unsupported]
+        section.flags = [f for f in section.flags if f.kind == "relecture"] + [
+            Flag(s, "Phrase sans source : à vérifier", kind="modèle")
+            for s in composed.unsupported]
 
     def _previous_text(self, draft: Draft) -> str:
         doc = str(draft.previous["doc_id"])
