@@ -305,22 +305,8 @@ def demo(ctx: click.Context, question: str) -> None:
 @click.pass_context
 def glossary(ctx: click.Context, as_json: bool) -> None:
     """Lister les sigles définis dans la base, avec la source de chaque définition."""
-    from knowledge.glossary import seed_definitions
-
     with user_errors():
-        mined = container_of(ctx).knowledge_base.manifest.definitions()
-        entries: list[dict[str, Any]] = [
-            {"sigle": d.acronym, "definition": d.expansion, "source": chunk.source,
-             "section": chunk.section, "page": chunk.page, "chunk_id": chunk.chunk_id}
-            for d, chunk in mined
-        ]
-        known = {e["sigle"] for e in entries}
-        entries += [
-            {"sigle": d.acronym, "definition": d.expansion, "source": "lexique intégré",
-             "section": "", "page": None, "chunk_id": None}
-            for d in seed_definitions() if d.acronym not in known
-        ]
-        entries.sort(key=lambda e: (str(e["sigle"]), str(e["source"])))
+        entries = container_of(ctx).knowledge_base.glossary_entries()
         if as_json:
             click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
             return
@@ -488,6 +474,65 @@ def _print_scores(scores: dict[str, Any], as_json: bool) -> None:
 
 
 cli.add_command(draft_group)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adresse d'écoute ; au-delà de 127.0.0.1 une connexion est exigée.")
+@click.option("--port", type=int, default=7860, show_default=True)
+@click.option("--open", "open_browser", is_flag=True, help="Ouvrir le navigateur.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
+    """Ouvrir l'application web (questions, rédaction, base documentaire)."""
+    from assistant.web.app import serve as serve_app
+
+    with user_errors():
+        click.echo(f"Canevas : http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port} "
+                   "(Ctrl+C pour arrêter)", err=True)
+        serve_app(container_of(ctx), host, port, open_browser)
+
+
+@cli.group(name="users")
+def users_group() -> None:
+    """Comptes de l'application web (obligatoires hors de 127.0.0.1)."""
+
+
+@users_group.command(name="add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
+@click.pass_context
+def users_add(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Créer un compte ou changer son mot de passe."""
+    from assistant.users import UserStore
+
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin else
+                click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True))
+    with user_errors():
+        UserStore(container_of(ctx).settings.data_dir).add(name, password)
+        click.echo(f"Compte « {name} » enregistré.")
+
+
+@users_group.command(name="remove")
+@click.argument("name")
+@click.pass_context
+def users_remove(ctx: click.Context, name: str) -> None:
+    """Supprimer un compte."""
+    from assistant.users import UserStore
+
+    with user_errors():
+        UserStore(container_of(ctx).settings.data_dir).remove(name)
+        click.echo(f"Compte « {name} » supprimé.")
+
+
+@users_group.command(name="list")
+@click.pass_context
+def users_list(ctx: click.Context) -> None:
+    """Lister les comptes."""
+    from assistant.users import UserStore
+
+    with user_errors():
+        for name in UserStore(container_of(ctx).settings.data_dir).names():
+            click.echo(name)
 
 
 def main() -> None:

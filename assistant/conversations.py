@@ -53,6 +53,9 @@ class ConversationStore:
             self._db.execute("CREATE TABLE IF NOT EXISTS turns (conversation TEXT, position "
                              "INTEGER, question TEXT, retrieval_query TEXT, answer TEXT, "
                              "created REAL, PRIMARY KEY (conversation, position))")
+            self._db.execute("CREATE TABLE IF NOT EXISTS feedback (conversation TEXT, position "
+                             "INTEGER, liked INTEGER, created REAL, "
+                             "PRIMARY KEY (conversation, position))")
             self._db.commit()
 
     def new(self, title: str, owner: str = "") -> str:
@@ -83,6 +86,22 @@ class ConversationStore:
             self._db.execute("UPDATE conversations SET updated=? WHERE id=?",
                              (now, conversation_id))
             self._db.commit()
+
+    def rate(self, conversation_id: str, position: int, liked: bool,
+             owner: str | None = None) -> None:
+        """Save a thumbs up or down on one answer (the latest vote counts)."""
+        with self._lock:
+            self._check(conversation_id, owner)
+            self._db.execute("INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?)",
+                             (conversation_id, position, int(liked), time.time()))
+            self._db.commit()
+
+    def ratings(self, conversation_id: str, owner: str | None = None) -> dict[int, bool]:
+        with self._lock:
+            self._check(conversation_id, owner)
+            rows = self._db.execute("SELECT position, liked FROM feedback WHERE conversation=?",
+                                    (conversation_id,)).fetchall()
+        return {position: bool(liked) for position, liked in rows}
 
     def turns(self, conversation_id: str, owner: str | None = None) -> list[Turn]:
         with self._lock:
@@ -135,6 +154,7 @@ class ConversationStore:
                 "SELECT id FROM conversations WHERE updated < ?", (limit,)).fetchall()]
             for conversation in old:
                 self._db.execute("DELETE FROM turns WHERE conversation=?", (conversation,))
+                self._db.execute("DELETE FROM feedback WHERE conversation=?", (conversation,))
                 self._db.execute("DELETE FROM conversations WHERE id=?", (conversation,))
             self._db.commit()
             if old:

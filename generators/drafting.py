@@ -8,6 +8,7 @@ without touching the others.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -152,7 +153,8 @@ class Drafter:
         subject = (facts.get("residence") or facts.get("etablissement") or facts.get("projet")
                    or facts["association"])
         if call is not None:
-            return f"Réponse à l'appel à projets « {call.title} » — {subject}"
+            name = re.sub(r"^appel à projets\s*[:—–-]?\s*", "", call.title, flags=re.IGNORECASE)
+            return f"Réponse à l'appel à projets {name} — {subject}"
         return f"{template.title.split(' (')[0]} — {subject}"
 
     @staticmethod

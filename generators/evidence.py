@@ -70,19 +70,20 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
     document, so that they come first).
     """
     passages: list[Passage] = []
-    index: dict[str, int] = {}
+    index: dict[tuple[str, ...], int] = {}
     quotes: list[Quote] = []
     for number, query in enumerate(queries):
         evidence = reader.read(query, filters=filters)
         for scored in evidence.sentences:
             passage = evidence.passages[scored.passage]
-            if passage.chunk_id not in index:
-                index[passage.chunk_id] = len(passages)
+            key = passage.chunk_ids or (passage.chunk_id,)
+            if key not in index:
+                index[key] = len(passages)
                 passages.append(passage)
             text = _clean(scored.sentence.text)
             if scored.dense < SUPPORT or scored.coverage < MIN_COVERAGE or not _usable(text):
                 continue
-            quotes.append(Quote(text, index[passage.chunk_id], scored.score + bonus, number,
+            quotes.append(Quote(text, index[key], scored.score + bonus, number,
                                 scored.sentence.position))
     return SectionEvidence(passages, _distinct(quotes))
 

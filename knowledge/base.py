@@ -611,6 +611,23 @@ class KnowledgeBase:
         mined = [d for d, _ in self.manifest.definitions()]
         return Glossary(mined + list(seed_definitions()))
 
+    def glossary_entries(self) -> list[dict[str, Any]]:
+        """What ``canevas glossary`` and the web app list: each acronym with its source
+        (the passage that defines it, or the built-in list)."""
+        entries: list[dict[str, Any]] = [
+            {"sigle": d.acronym, "definition": d.expansion, "source": chunk.source,
+             "section": chunk.section, "page": chunk.page, "chunk_id": chunk.chunk_id}
+            for d, chunk in self.manifest.definitions()
+        ]
+        known = {e["sigle"] for e in entries}
+        entries += [
+            {"sigle": d.acronym, "definition": d.expansion, "source": "lexique intégré",
+             "section": "", "page": None, "chunk_id": None}
+            for d in seed_definitions() if d.acronym not in known
+        ]
+        entries.sort(key=lambda e: (str(e["sigle"]), str(e["source"])))
+        return entries
+
     def refresh_keyword_index(self) -> None:
         """Bring the saved keyword index up to date (called by writers, under the lock)."""
         self.keyword_index()

@@ -202,6 +202,8 @@ def test_call_response_has_one_section_per_criterion(service: DraftingService,
         assert len(section.text) <= section.spec["max_chars"], section.id
         assert section.supported or section.placeholders
     assert sum(s.supported for s in criteria) >= 6
+    assert all(resolves(c, service.drafter.kb.manifest) for s in draft.sections
+               for c in s.citations)
     path = service.export(draft.id, tmp_path / "appel.docx", brouillon=True)
     document = Document(str(path))
     table = document.tables[0]
@@ -222,6 +224,8 @@ def test_projet_associatif_update_shows_what_changed(service: DraftingService,
     assert all(s.changes.get("precedent") is not None for s in draft.sections)
     sources = {c.source for s in draft.sections for c in s.citations}
     assert {"000_76e66e8c2761b0d9.txt", "alpa_rapport_activite_2025.md"} <= sources
+    assert all(resolves(c, service.drafter.kb.manifest) for s in draft.sections
+               for c in s.citations)
     path = service.export(draft.id, tmp_path / "projet-associatif.docx", brouillon=True)
     text = _docx_text(path)
     assert "Comparaison avec le projet précédent" in text

@@ -1,0 +1,264 @@
+"""The web app in a real headless Chromium: ask, upload, draft and download, sessions, login.
+
+The app runs as ``canevas serve`` in a subprocess on the demo base; screenshots of each
+page are saved under ``evals/reports/web/`` for reviewers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from assistant.users import UserStore
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import E5Embeddings
+
+pytestmark = pytest.mark.slow
+REPORTS = Path(__file__).resolve().parents[1] / "evals" / "reports" / "web"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+LONG = 180_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(data: Path, host: str, log: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+    port = _free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from assistant.cli import main; main()", "--data-dir",
+         str(data), "serve", "--host", host, "--port", str(port)],
+        stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"le serveur s'est arrêté : {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return process, url, time.perf_counter() - started
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    process.kill()
+    raise AssertionError(f"le serveur ne répond pas : {log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory, demo_dir: Path,
+             e5: E5Embeddings) -> Path:
+    data = tmp_path_factory.mktemp("web") / "data"
+    kb = KnowledgeBase(data, e5)
+    report = kb.ingest(sorted(p for p in demo_dir.iterdir() if p.is_file()))
+    assert report.counts["failed"] == 0
+    kb.close()
+    return data
+
+
+@pytest.fixture(scope="module")
+def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("web-log") / "serve.log"
+    process, url, seconds = _start(data_dir, "127.0.0.1", log)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / "startup.json").write_text(json.dumps(
+        {"seconds_to_first_page": round(seconds, 1)}) + "\n", encoding="utf-8")
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium absent : ./test.sh l'installe (apt-get install chromium) en root")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _page(browser: Any, url: str) -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(LONG)
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    return page
+
+
+def _ask(page: Any, question: str) -> None:
+    page.fill("#question textarea", question)
+    page.click("#ask-button")
+
+
+def test_ask_shows_a_cited_answer_and_its_sources(browser: Any, server: str) -> None:
+    page = _page(browser, server)
+    _ask(page, "Combien de temps dure une mesure ASLL ?")
+    page.wait_for_function(
+        "() => document.querySelector('#chat')?.innerText.includes('[1]')", timeout=LONG)
+    chat = page.inner_text("#chat")
+    assert "six mois" in chat
+    assert "projet-de-service-asll" in chat
+    page.wait_for_function(
+        "() => document.querySelector('#conversations input')?.value !== undefined")
+    page.screenshot(path=str(REPORTS / "poser-une-question.png"), full_page=True)
+    _ask(page, "Quel est le plafond de la garantie Visale ?")
+    page.wait_for_function(
+        "() => document.querySelector('#chat')?.innerText.includes('Je ne trouve pas')",
+        timeout=LONG)
+    page.context.close()
+
+
+def test_upload_adds_the_document_and_explains_bad_files(browser: Any, server: str,
+                                                          tmp_path: Path) -> None:
+    good = tmp_path / "charte-des-residents.md"
+    good.write_text("# Charte des résidents des Tilleuls\n\nLes résidents s'engagent à "
+                    "respecter le calme après 22 heures et à trier leurs déchets.\n",
+                    encoding="utf-8")
+    fake = tmp_path / "rapport.pdf"
+    fake.write_text("ceci n'est pas un PDF", encoding="utf-8")
+    page = _page(browser, server)
+    page.click("#tab-library-button, button:has-text('Base documentaire')")
+    page.set_input_files("#upload input[type=file]", [str(good), str(fake)])
+    page.click("#ingest")
+    page.wait_for_function(
+        "() => document.querySelector('#documents')?.innerText.includes('charte-des-residents')",
+        timeout=LONG)
+    results = page.inner_text("#ingest-results")
+    assert "en échec" in results and "n'est pas un PDF" in results
+    page.screenshot(path=str(REPORTS / "base-documentaire.png"), full_page=True)
+    page.context.close()
+
+
+def _choose(page: Any, selector: str, option: str) -> None:
+    page.click(f"{selector} input")
+    page.click(f"ul[role=listbox] li:has-text(\"{option}\")")
+
+
+def _draft(page: Any, residence: str) -> None:
+    page.click("button:has-text('Rédiger un document')")
+    _choose(page, "#draft-type", "Livret d'accueil (résidence sociale")
+    page.wait_for_selector("#fact-0 textarea")
+    page.fill("#fact-0 textarea", "Toit Commun")
+    page.fill("#fact-1 textarea", residence)
+    page.click("#draft-start")
+
+
+def test_draft_validate_and_download_the_word_file(browser: Any, server: str,
+                                                   tmp_path: Path) -> None:
+    page = _page(browser, server)
+    _draft(page, "Les Tilleuls")
+    page.wait_for_function(
+        "() => document.querySelector('#draft-progress')?.innerText.includes('Brouillon prêt')",
+        timeout=LONG)
+    assert "[1]" in page.input_value("#section-text textarea")
+    page.fill("#reviewer textarea", "Claire Martin")
+    page.click("#export-final")
+    page.wait_for_selector("text=Export refusé")
+    page.click("#validate-all")
+    page.wait_for_function(
+        "() => document.querySelector('#completeness')?.innerText.includes('0 section(s) à "
+        "valider')", timeout=LONG)
+    page.screenshot(path=str(REPORTS / "rediger-un-document.png"), full_page=True)
+    page.click("#export-final")
+    link = page.wait_for_selector("#download a")
+    with page.expect_download() as waiting:
+        link.click()
+    target = tmp_path / "livret.docx"
+    waiting.value.save_as(str(target))
+    document = Document(str(target))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Livret d'accueil — Les Tilleuls" in text and "Statut : version validée" in text
+    page.context.close()
+
+
+def test_two_sessions_do_not_see_each_other(browser: Any, server: str) -> None:
+    alice, bob = _page(browser, server), _page(browser, server)
+    _ask(alice, "Comment se passe l'accueil d'un nouveau résident ?")
+    _draft(bob, "Résidence de Bob")
+    alice.wait_for_function(
+        "() => document.querySelector('#chat')?.innerText.includes('[1]')", timeout=LONG)
+    bob.wait_for_function(
+        "() => document.querySelector('#draft-progress')?.innerText.includes('Brouillon prêt')",
+        timeout=LONG)
+    alice.reload()
+    bob.reload()
+    alice.wait_for_selector("#question textarea")
+    bob.wait_for_selector("#question textarea")
+    alice.click("#conversations input")
+    assert "accueil d'un nouveau résident" in alice.inner_text("ul[role=listbox]")
+    bob.click("#conversations input")
+    assert "accueil d'un nouveau résident" not in bob.inner_text("body")
+    bob.click("button:has-text('Rédiger un document')")
+    bob.click("#my-drafts input")
+    assert "Résidence de Bob" in bob.inner_text("ul[role=listbox]")
+    alice.click("button:has-text('Rédiger un document')")
+    alice.click("#my-drafts input")
+    assert "Résidence de Bob" not in alice.inner_text("body")
+    alice.context.close()
+    bob.context.close()
+
+
+def test_crafted_requests_cannot_read_files(server: str, data_dir: Path) -> None:
+    targets = ["/etc/passwd", str(data_dir / "users.json"), str(data_dir / "drafts.sqlite"),
+               str(data_dir / "manifest.sqlite"), "../../../../etc/passwd"]
+    for target in targets:
+        for prefix in ("/gradio_api/file=", "/file=", "/gradio_api/file/"):
+            try:
+                with urllib.request.urlopen(f"{server}{prefix}{target}", timeout=10) as r:
+                    body = r.read()
+                    assert b"root:" not in body and b"SQLite" not in body, (prefix, target)
+                    assert r.status != 200 or len(body) < 2000, (prefix, target)
+            except urllib.error.HTTPError as error:
+                assert error.code in (403, 404, 405, 422), (prefix, target, error.code)
+
+
+def test_login_required_beyond_localhost(browser: Any, data_dir: Path, tmp_path: Path) -> None:
+    lonely = tmp_path / "sans-comptes"
+    shutil.copytree(data_dir, lonely)
+    refused = subprocess.run(
+        [sys.executable, "-c", "from assistant.cli import main; main()", "--data-dir",
+         str(lonely), "serve", "--host", "0.0.0.0", "--port", str(_free_port())],
+        capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1 and "Refus de démarrer" in refused.stderr
+    UserStore(lonely).add("claire", "mot-de-passe-solide")
+    process, url, _ = _start(lonely, "0.0.0.0", tmp_path / "serve.log")
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(LONG)
+        page.goto(url)
+        page.wait_for_selector("input[type=password]")
+        page.screenshot(path=str(REPORTS / "connexion.png"))
+        page.fill("input[type=text]", "claire")
+        page.fill("input[type=password]", "mauvais-mot-de-passe")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(1500)
+        assert page.query_selector("#question textarea") is None
+        page.fill("input[type=password]", "mot-de-passe-solide")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#question textarea")
+        context.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
