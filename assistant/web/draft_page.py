@@ -19,7 +19,7 @@ from generators.service import DraftingService
 from generators.sources import number_sources
 from knowledge.errors import CanevasError
 
-MAX_FACTS = 8
+MAX_FACTS = 8  # the fact boxes of the form; ``start`` takes them one by one
 _STATUS = {"brouillon": "○ brouillon", "relu": "◐ relu", "validé": "● validé"}
 
 
@@ -78,7 +78,7 @@ class DraftPage:
                 download = gr.File(label="Document Word", elem_id="download", interactive=False)
         view = [title, section, state, text, evidence, completeness]
         kind.change(self.form, kind, [*facts, call])
-        start.click(self.start, [kind, *facts, call, browser_id],
+        start.click(self.start, [kind, call, browser_id, *facts],
                     [progress, current, mine, *view])
         mine.select(self.open, [mine, browser_id], [current, *view])
         section.change(self.show, [current, section, browser_id], view)
@@ -117,9 +117,11 @@ class DraftPage:
         updates.append(gr.update(visible=template is not None and template.mode == "call"))
         return updates
 
-    def start(self, type_id: str | None, *values: Any) -> Iterator[tuple[Any, ...]]:
+    def start(self, type_id: str | None, call: str | None, browser_id: str, f0: str, f1: str,
+              f2: str, f3: str, f4: str, f5: str, f6: str, f7: str,
+              request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """Draft section by section, showing each finished one."""
-        *texts, call, browser_id, request = values
+        texts = [f0, f1, f2, f3, f4, f5, f6, f7]
         template = self.templates.get(type_id or "")
         if template is None:
             raise gr.Error("Choisissez un type de document.")
