@@ -28,8 +28,8 @@ class ExportRefused(CanevasError):
         listing = "; ".join(f"{s.id} ({s.title}) : {s.status}" for s in pending)
         super().__init__(
             f"Export refusé : {len(pending)} section(s) pas encore validée(s) — {listing}. "
-            "Validez-les (`canevas draft approve ID --section SECTION --by NOM`) ou exportez "
-            "un brouillon avec --brouillon.")
+            "Validez-les (bouton « Valider », ou `canevas draft approve`) ou exportez un "
+            "brouillon (« Exporter un brouillon », ou --brouillon).")
         self.pending = pending
 
 
