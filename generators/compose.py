@@ -27,6 +27,8 @@ from generators.template import Fact
 
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 _LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_PROMPT_PASSAGES = 5
+_PROMPT_CHARS = 1200
 
 
 @dataclass
@@ -115,14 +117,14 @@ def generative(section: Section, lead: str, facts: list[str], model: BaseChatMod
     if not fallback.citations:
         return fallback
     passages = []
-    for ref in fallback.citations:
+    for ref in fallback.citations[:_PROMPT_PASSAGES]:
         index = next(i for i, p in enumerate(section.evidence)
                      if (p.get("chunk_ids") or [p["chunk_id"]]) == ref.chunk_ids)
         passage = section.evidence[index]
         passages.append({"n": ref.n, "title": passage["title"], "section": passage["section"],
                          "page": passage["page"],
-                         "text": re.sub(r"</?\s*extrait", "extrait", neutralise(passage["text"]),
-                                        flags=re.I)})
+                         "text": re.sub(r"</?\s*extrait", "extrait",
+                                        neutralise(passage["text"])[:_PROMPT_CHARS], flags=re.I)})
     messages = [SystemMessage(render("draft_system")),
                 HumanMessage(render("draft_user", title=section.title, purpose=section.purpose,
                                     target_words=section.target_words,
@@ -136,7 +138,7 @@ def generative(section: Section, lead: str, facts: list[str], model: BaseChatMod
     if not checked.cited:
         fallback.mode = "extractif (le modèle n'a cité aucune source)"
         return fallback
-    by_number = {c.n: c for c in fallback.citations}
+    by_number = {c.n: c for c in fallback.citations[:_PROMPT_PASSAGES]}
     renumber = {old: new for new, old in enumerate(checked.cited, start=1)}
     body = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", checked.text)
     citations = [SourceRef(**{**by_number[old].__dict__, "n": new})

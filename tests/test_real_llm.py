@@ -18,8 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from assistant.evidence import EvidenceReader
 from assistant.llm import LLMUnavailable, make_chat_model
+from assistant.retrieval import HybridSearcher
 from assistant.settings import LLMSettings
+from generators.drafting import Drafter
+from generators.sources import resolves
+from generators.store import DraftStore
 from knowledge.base import KnowledgeBase
 from tests.test_answers import _MARK, CANARY, demo_kb, service_for
 
@@ -124,3 +129,21 @@ def test_missing_settings_are_explained() -> None:
     with pytest.raises(LLMUnavailable, match="CANEVAS_LLM_GGUF_PATH"):
         make_chat_model(LLMSettings(provider="llamacpp"))
     assert make_chat_model(LLMSettings()) is None
+
+
+def test_real_model_drafts_a_document_with_resolving_citations(
+    llama_server: str, demo_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    model = make_chat_model(LLMSettings(provider="openai", base_url=llama_server, model="smollm2",
+                                       max_tokens=80, timeout=600))
+    store = DraftStore(tmp_path / "drafts.sqlite")
+    drafter = Drafter(EvidenceReader(HybridSearcher(demo_kb)), store, model)
+    draft = drafter.run(drafter.create("livret_accueil_logement_foyer",
+                                       {"association": "Toit Commun"}).id)
+    assert draft.complete
+    assert all(s.mode == "génératif" or s.mode.startswith("extractif") for s in draft.sections)
+    for section in draft.sections:
+        numbers = {c.n for c in section.citations}
+        assert {int(n) for n in _MARK.findall(section.text)} <= numbers
+        assert all(resolves(c, demo_kb.manifest) for c in section.citations)
+        assert CANARY not in section.text
