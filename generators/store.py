@@ -20,15 +20,12 @@ from typing import Any
 from generators.draft import Draft, Section
 from knowledge.errors import CanevasError
 from knowledge.french import fold_accents
+from knowledge.manifest import now
 from knowledge.scrub import rewrite_without_deleted_rows
 
 
 class DraftNotFound(CanevasError):
     """No draft has this id (for this user)."""
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
