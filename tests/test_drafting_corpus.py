@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -204,7 +203,9 @@ def test_call_response_has_one_section_per_criterion(service: DraftingService,
     assert sum(s.supported for s in criteria) >= 6
     assert all(resolves(c, service.drafter.kb.manifest) for s in draft.sections
                for c in s.citations)
-    path = service.export(draft.id, tmp_path / "appel.docx", brouillon=True)
+    service.mark(draft.id, None, "validé", "Claire Martin")
+    path = service.export(draft.id, tmp_path / "appel.docx")
+    assert "Critère 7 — Évaluation" in _convert(path, tmp_path)
     document = Document(str(path))
     table = document.tables[0]
     assert table.rows[0].cells[0].text == "Critère"
@@ -226,7 +227,9 @@ def test_projet_associatif_update_shows_what_changed(service: DraftingService,
     assert {"000_76e66e8c2761b0d9.txt", "alpa_rapport_activite_2025.md"} <= sources
     assert all(resolves(c, service.drafter.kb.manifest) for s in draft.sections
                for c in s.citations)
-    path = service.export(draft.id, tmp_path / "projet-associatif.docx", brouillon=True)
+    service.mark(draft.id, None, "validé", "Claire Martin")
+    path = service.export(draft.id, tmp_path / "projet-associatif.docx")
+    assert "Comparaison avec le projet précédent" in _convert(path, tmp_path)
     text = _docx_text(path)
     assert "Comparaison avec le projet précédent" in text
     assert "Depuis la version précédente" in text
@@ -284,7 +287,7 @@ def test_cli_draft_flow(kb: KnowledgeBase, tmp_path: Path) -> None:
     assert approved.exit_code == 0, approved.output
     exported = runner.invoke(cli, [*base, "export", draft_id, "-o", str(tmp_path / "a.docx")])
     assert exported.exit_code == 0, exported.output
-    with zipfile.ZipFile(tmp_path / "a.docx") as archive:
-        assert "Texte relu." in archive.read("word/document.xml").decode()
+    assert "Texte relu." in _docx_text(tmp_path / "a.docx")
+    assert "Texte relu." in _convert(tmp_path / "a.docx", tmp_path)
     shown = runner.invoke(cli, [*base, "show", draft_id, "--json"])
     assert '"action": "export"' in shown.output
