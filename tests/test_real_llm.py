@@ -131,19 +131,20 @@ def test_missing_settings_are_explained() -> None:
     assert make_chat_model(LLMSettings()) is None
 
 
-def test_real_model_drafts_a_document_with_resolving_citations(
+def test_real_model_drafts_a_section_with_resolving_citations(
     llama_server: str, demo_kb: KnowledgeBase, tmp_path: Path
 ) -> None:
     model = make_chat_model(LLMSettings(provider="openai", base_url=llama_server, model="smollm2",
                                        max_tokens=80, timeout=600))
     store = DraftStore(tmp_path / "drafts.sqlite")
-    drafter = Drafter(EvidenceReader(HybridSearcher(demo_kb)), store, model)
-    draft = drafter.run(drafter.create("livret_accueil_logement_foyer",
-                                       {"association": "Toit Commun"}).id)
-    assert draft.complete
-    assert all(s.mode == "génératif" or s.mode.startswith("extractif") for s in draft.sections)
-    for section in draft.sections:
-        numbers = {c.n for c in section.citations}
-        assert {int(n) for n in _MARK.findall(section.text)} <= numbers
-        assert all(resolves(c, demo_kb.manifest) for c in section.citations)
-        assert CANARY not in section.text
+    reader = EvidenceReader(HybridSearcher(demo_kb))
+    plain = Drafter(reader, store)
+    draft = plain.run(plain.create("livret_accueil_logement_foyer",
+                                   {"association": "Toit Commun"}).id)
+    section = Drafter(reader, store, model).regenerate(draft.id, "contrat", "Test")
+    assert section.mode == "génératif" or section.mode.startswith("extractif")
+    assert section.citations
+    numbers = {c.n for c in section.citations}
+    assert {int(n) for n in _MARK.findall(section.text)} <= numbers
+    assert all(resolves(c, demo_kb.manifest) for c in section.citations)
+    assert CANARY not in section.text
