@@ -55,6 +55,7 @@ class Drafter:
         self.chat_model = chat_model
         self.llm_settings = llm_settings or LLMSettings()
         self.limits = limits or Limits()
+        self._previous_texts: dict[tuple[str, int], str] = {}
 
     @staticmethod
     def types() -> list[Template]:
@@ -66,7 +67,6 @@ class Drafter:
         template = get_template(type_id)
         facts = self._checked_facts(template, facts)
         organisation = self.resolve_organisation(facts["association"])
-        facts["association"] = facts["association"].strip()
         call: Call | None = None
         if call_path is not None:
             if template.mode != "call":
@@ -264,6 +264,12 @@ class Drafter:
             for s in composed.unsupported]
 
     def _previous_text(self, draft: Draft) -> str:
+        """The previous version's whole text, read once per document and base state (every
+        section of an update compares against it)."""
         doc = str(draft.previous["doc_id"])
-        ids = [c for c in self.kb.manifest.chunk_ids() if doc_id_of(c) == doc]
-        return " ".join(c.text for c in self.kb.manifest.chunks_by_ids(ids).values())
+        key = (doc, self.kb.manifest.generation)
+        if key not in self._previous_texts:
+            ids = [c for c in self.kb.manifest.chunk_ids() if doc_id_of(c) == doc]
+            self._previous_texts[key] = " ".join(
+                c.text for c in self.kb.manifest.chunks_by_ids(ids).values())
+        return self._previous_texts[key]

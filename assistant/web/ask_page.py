@@ -131,8 +131,7 @@ class AskPage:
             return
         owner = owner_of(request, browser_id)
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
-        turns = self.answers.conversations.turns(conversation_id, owner)
         history = self.open(conversation_id, browser_id, request)[0]
         position = sum(1 for m in history[: int(index) + 1] if m["role"] == "user") - 1
-        if 0 <= position < len(turns):
+        if 0 <= position < sum(1 for m in history if m["role"] == "user"):
             self.answers.conversations.rate(conversation_id, position, bool(data.liked), owner)
