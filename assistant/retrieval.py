@@ -48,7 +48,8 @@ class HybridSearcher:
         expand_keyword: bool = True,
         expand_dense: bool = False,
         scope_by_organisation: bool = True,
-        merge_window: int = 20,
+        merge_window: int = 10,
+        typed_window: int = 20,
     ) -> None:
         self.kb = kb
         self.candidates = candidates
@@ -57,6 +58,7 @@ class HybridSearcher:
         self.expand_dense = expand_dense
         self.scope_by_organisation = scope_by_organisation
         self.merge_window = merge_window
+        self.typed_window = typed_window
         self._glossary: tuple[int, Glossary] | None = None
         self._organisation_index: (
             tuple[int, list[tuple[re.Pattern[str], str, list[str]]]] | None) = None
@@ -142,10 +144,11 @@ class HybridSearcher:
             for rank, (cid, _) in enumerate(ranking):
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        chunks = self.kb.manifest.chunks_by_ids(ordered[: self.merge_window + k * 3])
+        window = max(self.merge_window, self.typed_window)
+        chunks = self.kb.manifest.chunks_by_ids(ordered[: window + k * 3])
         wants = answer_filter(query)
         if wants is not None:
-            typed = [c for c in ordered[: self.merge_window]
+            typed = [c for c in ordered[: self.typed_window]
                      if c in chunks and wants(chunks[c].text)]
             for rank, cid in enumerate(typed):
                 fused[cid] += 1.0 / (self.rrf_k + rank + 1)

@@ -109,8 +109,9 @@ class Chunker:
             budget = self._budget(label, current.section or tracker.path)
             tokens = self._count(text)
             if tokens > budget:
-                flush()
-                for piece in self._pieces(text, budget):
+                if current.tokens > budget // 2:
+                    flush()
+                for piece in self._pieces(text, budget - current.tokens):
                     current.add(piece, self._count(piece), block.page)
                     flush()
             elif current.tokens + tokens > budget:

@@ -172,7 +172,7 @@ def test_export_structure_reopened_with_python_docx(tmp_path: Path) -> None:
     reviewer.set_status(draft.id, None, "validé", "Claire Martin")
     path = export_docx(store.get(draft.id), tmp_path / "final.docx", final=True)
     document = Document(str(path))
-    styles = [(p.style.name, p.text) for p in document.paragraphs]
+    styles = [(p.style.name if p.style else None, p.text) for p in document.paragraphs]
     assert ("Title", "Projet social — Les Tilleuls") in styles
     assert ("Heading 1", "Section participation") in styles
     assert ("Heading 1", "Sources") in styles and ("Heading 1", "Annexes") in styles

@@ -125,7 +125,8 @@ def test_review_then_final_export_opens_and_converts(service: DraftingService, s
     assert "Statut : version validée" in text and "Ajout du comité." in text
     assert CANARY not in text
     document = Document(str(path))
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in document.paragraphs
+                if p.style is not None and p.style.name == "Heading 1"]
     assert headings[:2] == ["Type de résidence et présentation", "Publics accueillis"]
     assert service.get(social.id).version == 1
     _convert(path, tmp_path)
@@ -165,7 +166,7 @@ def test_crash_mid_drafting_resumes_without_redoing_sections(kb: KnowledgeBase,
         reads.append(question)
         return original(question, *args, **kwargs)  # type: ignore[arg-type]
 
-    service.drafter.reader.read = counting  # type: ignore[method-assign]
+    service.drafter.reader.read = counting  # type: ignore[method-assign,assignment]
     done = service.resume(draft.id)
     assert done.complete
     remaining = [q for s in saved.sections[3:] for q in s.spec["queries"]]

@@ -1,0 +1,110 @@
+"""Search variants measured against the default search, in the same run.
+
+    python -m evals.retrieval_variants --set ../shared/evals/dev.jsonl \
+        --corpus ../shared/corpus [--cache DATA_DIR/cache/embeddings.sqlite]
+
+Answers the question "what would lift the first rank?" with numbers: the fusion
+constant, the adjacent-chunk merge window, and re-scoring the top passages with the
+embedding model at sentence level (the best sentence's similarity to the question,
+optionally plus its share of the question's rare words), alone or added to the
+fused rank. Every variant is scored with the same metric as ``canevas eval
+retrieval``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.container import Container
+from assistant.evidence import QuestionTerms
+from assistant.passages import Passage
+from assistant.retrieval import HybridSearcher
+from assistant.sentences import split_sentences
+from assistant.settings import Settings
+from evals.metrics import score
+from evals.retrieval import load_jsonl
+from knowledge.embeddings import EmbeddingCache
+from knowledge.french import tokenize
+
+Ranking = dict[str, list[Passage]]
+
+
+def searched(searcher: HybridSearcher, rows: list[dict[str, Any]]) -> Ranking:
+    return {row["id"]: searcher.search(row["question"], k=20) for row in rows}
+
+
+def scored(rows: list[dict[str, Any]], ranking: Ranking) -> dict[str, Any]:
+    results = {qid: [p.as_dict() for p in passages] for qid, passages in ranking.items()}
+    metrics = score(rows, results)
+    return {key: metrics[key] for key in ("span_recall@1", "span_recall@5", "full@5", "mrr",
+                                          "span_recall@4k")}
+
+
+def best_sentence(passage: Passage, query: np.ndarray, terms: QuestionTerms,
+                  container: Container, cache: EmbeddingCache, coverage_weight: float) -> float:
+    """The passage's best sentence: similarity to the question (+ rare-word share)."""
+    sentences = [s.text for s in split_sentences(passage.text)] or [passage.text]
+    vectors = np.asarray(cache.embed(container.embeddings, sentences), dtype=np.float32)
+    return max(float(v @ query) + coverage_weight * terms.coverage(set(tokenize(s)))
+               for v, s in zip(vectors, sentences, strict=True))
+
+
+def sentence_rescored(container: Container, rows: list[dict[str, Any]], ranking: Ranking,
+                      top: int, rank_weight: float, coverage_weight: float) -> Ranking:
+    """Re-order the ``top`` passages by their best sentence (plus a rank prior)."""
+    cache = EmbeddingCache(container.settings.data_dir / "cache" / "variants.sqlite")
+    out: Ranking = {}
+    for row in rows:
+        passages = ranking[row["id"]]
+        query = np.asarray(container.embeddings.embed_query(row["question"]), dtype=np.float32)
+        terms = container.evidence_reader.terms(row["question"])
+        head = passages[:top]
+        values = [best_sentence(p, query, terms, container, cache, coverage_weight)
+                  + rank_weight * 20 / (20 + i + 1) for i, p in enumerate(head)]
+        order = sorted(range(len(head)), key=lambda i: values[i], reverse=True)
+        out[row["id"]] = [head[i] for i in order] + passages[top:]
+    cache.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", dest="set_path", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="Cache de vecteurs de passages à réutiliser.")
+    args = parser.parse_args()
+    rows = load_jsonl(args.set_path)
+    with tempfile.TemporaryDirectory(prefix="canevas-variants-") as tmp:
+        container = Container(Settings(data_dir=Path(tmp), embedding_cache=args.cache))
+        files = sorted(p for p in args.corpus.iterdir() if not p.name.startswith("README"))
+        container.knowledge_base.ingest(files)
+        kb = container.knowledge_base
+        default = searched(container.searcher, rows)
+        variants: dict[str, Callable[[], Ranking]] = {
+            "défaut (RRF k=20, fusion des voisins dans le top 10)": lambda: default,
+            "RRF k=10": lambda: searched(HybridSearcher(kb, rrf_k=10), rows),
+            "RRF k=60": lambda: searched(HybridSearcher(kb, rrf_k=60), rows),
+            "voisins fusionnés dans le top 20": lambda: searched(
+                HybridSearcher(kb, merge_window=20), rows),
+            "top 10 re-classé par la meilleure phrase (e5)": lambda: sentence_rescored(
+                container, rows, default, 10, 0.0, 0.0),
+            "idem + mots rares": lambda: sentence_rescored(
+                container, rows, default, 10, 0.0, 0.2),
+            "idem + rang de fusion": lambda: sentence_rescored(
+                container, rows, default, 10, 1.0, 0.2),
+        }
+        table = {name: scored(rows, make()) for name, make in variants.items()}
+        container.close()
+    print(json.dumps(table, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
