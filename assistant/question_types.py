@@ -1,12 +1,11 @@
 """What kind of answer a French question expects.
 
-Two uses. Retrieval (``answer_filter``): "En quelle année…", "Quand…" want a date;
-"Combien…", "Quel taux…", "Quelle capacité…" want a number; passages holding one get
-an extra ranked list in the fusion, nothing is filtered out. Answers
-(``expected_answer`` / ``has_answer_form``): finer forms (amount, duration, rate,
-phone, hours, date, number) that a sentence must hold to answer at all, which the
-refusal decision relies on.
-"""
+One classifier for two uses. ``expected_answer`` names the form an answer takes
+(amount, frequency, duration, rate, phone, hours, date, number: "Combien coûte…",
+"Tous les combien…", "En quelle année…"); ``has_answer_form`` tells whether a text
+holds it. Retrieval (``answer_filter``) gives passages holding the form an extra
+ranked list in the fusion, nothing is filtered out; answers require it of a sentence,
+and the refusal decision relies on it."""
 
 from __future__ import annotations
 
@@ -28,16 +27,6 @@ _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"\d")
 
 
-def answer_filter(question: str) -> Callable[[str], bool] | None:
-    """A test that a passage contains the kind of answer the question asks for."""
-    folded = fold_accents(question.lower())
-    if _WANTS_DATE.search(folded):
-        return lambda text: bool(_YEAR.search(text))
-    if _WANTS_NUMBER.search(folded):
-        return lambda text: bool(_NUMBER.search(text))
-    return None
-
-
 _WANTS_MONEY = re.compile(
     r"\b(?:combien coute|coute combien|(?:cout|prix|tarif|montant|budget|loyer|redevance)s?"
     r" (?:d|de|du|des|mensuel|annuel)|quel (?:cout|prix|tarif|montant|budget|loyer)|en euros)\b"
@@ -47,6 +36,10 @@ _WANTS_RATE = re.compile(r"\b(?:quel taux|taux d|taux de|quel pourcentage|quelle
 _WANTS_DURATION = re.compile(
     r"\b(?:combien de temps|quelle duree|duree d|duree maximale|duree minimale|pendant combien)\b"
 )
+_WANTS_FREQUENCY = re.compile(
+    r"\b(?:tous les combien|toutes les combien|a quelle frequence|quelle frequence|"
+    r"quelle periodicite|a quel rythme|combien de fois)\b"
+)
 _WANTS_PHONE = re.compile(r"\b(?:telephone|numero d appel)\b")
 _WANTS_HOURS = re.compile(r"\b(?:horaires?|heures? d ouverture)\b")
 _MONEY = re.compile(r"\d[\d\s .,]*\s?(?:€|euros?\b|k€|m€|eur\b)|€\s?\d", re.I)
@@ -54,6 +47,12 @@ _NUMBER_WORDS = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze
                  r"trente|quarante|cinquante|cent|quelques|plusieurs)")
 _DURATION = re.compile(
     rf"(?:\d+|{_NUMBER_WORDS})\s*(?:[a-z-]+\s)?(?:ans?|annees?|mois|semaines?|jours?|heures?)\b"
+)
+_PERIOD = r"(?:jours?|semaines?|mois|ans?|annees?|trimestres?|semestres?)"
+_FREQUENCY = re.compile(
+    rf"\b(?:tous|toutes) les (?:(?:\d+|{_NUMBER_WORDS}) )?{_PERIOD}\b|"
+    r"\bchaque (?:jour|semaine|mois|annee|trimestre|semestre)\b|\bfois par\b|"
+    r"\b(?:quotidien|hebdomadaire|mensuel|bimestriel|trimestriel|semestriel|annuel)(?:le)?s?\b"
 )
 _PHONE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.]?\d\d){4}")
 _RATE = re.compile(r"\d\s?%|\bpour ?cent\b|\bsur (?:\d+|dix|cent)\b|\bmoitie|\btiers|\bquart")
@@ -64,21 +63,31 @@ _NOT_QUANTITIES = re.compile(
 _HOURS = re.compile(r"\b\d{1,2}\s?h(?:\s?\d\d)?\b")
 
 _STRICT: dict[str, re.Pattern[str]] = {
-    "argent": _MONEY, "durée": _DURATION, "téléphone": _PHONE, "horaires": _HOURS,
-    "date": _YEAR, "nombre": _NUMBER, "taux": _RATE,
+    "argent": _MONEY, "durée": _DURATION, "fréquence": _FREQUENCY, "téléphone": _PHONE,
+    "horaires": _HOURS, "date": _YEAR, "nombre": _NUMBER, "taux": _RATE,
 }
 
 
 def expected_answer(question: str) -> str | None:
     """The form an answer must take to count as one: "argent", "durée", "date"…"""
     folded = re.sub(r"['’]", " ", fold_accents(question.lower()))
-    for kind, pattern in (("argent", _WANTS_MONEY), ("durée", _WANTS_DURATION),
+    for kind, pattern in (("argent", _WANTS_MONEY), ("fréquence", _WANTS_FREQUENCY),
+                          ("durée", _WANTS_DURATION),
                           ("taux", _WANTS_RATE),
                           ("téléphone", _WANTS_PHONE), ("horaires", _WANTS_HOURS),
                           ("date", _WANTS_DATE), ("nombre", _WANTS_NUMBER)):
         if pattern.search(folded):
             return kind
     return None
+
+
+def answer_filter(question: str) -> Callable[[str], bool] | None:
+    """A test that a passage holds the form of answer the question asks for (None when
+    the question asks for no particular form)."""
+    kind = expected_answer(question)
+    if kind is None:
+        return None
+    return lambda text: has_answer_form(kind, text)
 
 
 def has_answer_form(kind: str | None, text: str) -> bool:

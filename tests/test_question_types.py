@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.question_types import answer_filter
+from assistant.question_types import answer_filter, expected_answer
 
 
 def test_date_questions() -> None:
@@ -22,3 +22,19 @@ def test_quantity_questions() -> None:
 def test_other_questions_are_left_alone() -> None:
     assert answer_filter("C'est quoi l'ASTHA ?") is None
     assert answer_filter("Qui finance les actions du service ?") is None
+
+
+def test_frequency_questions_want_a_period_not_just_a_number() -> None:
+    wants = answer_filter("La commission, elle se réunit tous les combien ?")
+    assert wants is not None
+    assert wants("La commission se réunit tous les deux mois en sous-préfecture.")
+    assert wants("Une réunion mensuelle rassemble les partenaires.")
+    assert not wants("La commission réunit 12 partenaires.")
+
+
+def test_retrieval_and_answers_read_questions_the_same_way() -> None:
+    question = "Combien coûte l'adhésion pour une personne accompagnée ?"
+    wants = answer_filter(question)
+    assert expected_answer(question) == "argent" and wants is not None
+    assert wants("L'adhésion coûte 2 € par an.")
+    assert not wants("L'adhésion est proposée à 120 personnes.")
