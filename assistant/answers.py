@@ -18,9 +18,10 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.citations import check_citations
 from assistant.conversations import ConversationStore, Turn
-from assistant.evidence import Evidence, EvidenceReader, ScoredSentence, named_terms
+from assistant.evidence import Evidence, EvidenceReader, ScoredSentence
 from assistant.injection import neutralise
 from assistant.llm import explain_failure
+from assistant.names import named_terms
 from assistant.nouns import question_nouns
 from assistant.passages import Passage
 from assistant.prompts import render

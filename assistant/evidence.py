@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.injection import looks_like_instruction
+from assistant.names import named_terms
 from assistant.nouns import question_nouns
 from assistant.passages import Passage
 from assistant.question_types import expected_answer, has_answer_form
@@ -27,11 +28,9 @@ from assistant.sentences import Sentence, split_sentences
 from knowledge.embeddings import EmbeddingCache
 from knowledge.french import fold_accents, tokenize
 
-_NAMED = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w-]+(?:[ -][A-ZÀ-Ý][\w-]+)*)")
 MIN_COVERAGE = 0.25
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
-_ARTICLES = ("Le ", "La ", "Les ", "L'", "Un ", "Une ", "Des ", "Du ")
 
 
 @dataclass(frozen=True)
@@ -91,29 +90,6 @@ class Evidence:
         """Sentences that could answer: in scope, of the asked form, on the asked subject."""
         return [s for s in self.sentences
                 if s.in_scope and s.has_form and s.coverage >= MIN_COVERAGE]
-
-
-def named_terms(question: str) -> list[str]:
-    """Proper names and acronyms the question uses ("CADA", "Compagnons Bâtisseurs").
-
-    The question's first word is capitalised anyway: it counts only as an acronym.
-    """
-    body = re.sub(r"\b[A-Za-zÀ-ÿ]{1,3}['’]", " ", question.strip())
-    first = len(body) - len(body.lstrip())
-    names: list[str] = []
-    for match in _NAMED.finditer(body):
-        name = match.group(1)
-        for article in _ARTICLES:
-            if name.startswith(article):
-                name = name[len(article):]
-        if match.start() == first and not name.split()[0].isupper():
-            rest = name.split(maxsplit=1)
-            if len(rest) < 2:
-                continue
-            name = rest[1]
-        if len(name) >= 2:
-            names.append(name)
-    return names
 
 
 class EvidenceReader:

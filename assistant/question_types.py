@@ -1,11 +1,12 @@
 """What kind of answer a French question expects.
 
 One classifier for two uses. ``expected_answer`` names the form an answer takes
-(amount, frequency, duration, rate, phone, hours, date, number: "Combien coûte…",
-"Tous les combien…", "En quelle année…"); ``has_answer_form`` tells whether a text
-holds it. Retrieval (``answer_filter``) gives passages holding the form an extra
-ranked list in the fusion, nothing is filtered out; answers require it of a sentence,
-and the refusal decision relies on it."""
+(person, amount, frequency, duration, rate, phone, hours, date, number: "Qui
+dirige…", "Combien coûte…", "Tous les combien…", "En quelle année…");
+``has_answer_form`` tells whether a text holds it. Retrieval (``answer_filter``)
+gives passages holding the form an extra ranked list in the fusion, nothing is
+filtered out; answers require it of a sentence, and the refusal decision relies on it.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from knowledge.french import fold_accents
+from knowledge.pii.recognizers import name_spans
 
 _WANTS_DATE = re.compile(
     r"\b(?:en quelle annee|quelle annee|quand|depuis quand|a quelle date|quelle date|"
@@ -40,6 +42,12 @@ _WANTS_FREQUENCY = re.compile(
     r"\b(?:tous les combien|toutes les combien|a quelle frequence|quelle frequence|"
     r"quelle periodicite|a quel rythme|combien de fois)\b"
 )
+_ROLES = (r"(?:president|presidente|directeur|directrice|dg|responsable|chef|coordinateur|"
+          r"coordinatrice|referent|referente|tresorier|tresoriere|secretaire)")
+_WANTS_PERSON = re.compile(
+    rf"\bqui (?:dirige|preside|est (?:(?:le|la|l) )?{_ROLES}|sont (?:les )?(?:dirigeants|"
+    rf"responsables|administrateurs))\b|\b(?:nom|noms) (?:du|de la|des) {_ROLES}"
+)
 _WANTS_PHONE = re.compile(r"\b(?:telephone|numero d appel)\b")
 _WANTS_HOURS = re.compile(r"\b(?:horaires?|heures? d ouverture)\b")
 _MONEY = re.compile(r"\d[\d\s .,]*\s?(?:€|euros?\b|k€|m€|eur\b)|€\s?\d", re.I)
@@ -54,6 +62,7 @@ _FREQUENCY = re.compile(
     r"\bchaque (?:jour|semaine|mois|annee|trimestre|semestre)\b|\bfois par\b|"
     r"\b(?:quotidien|hebdomadaire|mensuel|bimestriel|trimestriel|semestriel|annuel)(?:le)?s?\b"
 )
+_PERSON = re.compile(r"\[Personne \d+\]|(?<!\w)(?:M\.|Mme|Monsieur|Madame)\s+[A-ZÀ-Ý]")
 _PHONE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.]?\d\d){4}")
 _RATE = re.compile(r"\d\s?%|\bpour ?cent\b|\bsur (?:\d+|dix|cent)\b|\bmoitie|\btiers|\bquart")
 _NOT_QUANTITIES = re.compile(
@@ -71,7 +80,8 @@ _STRICT: dict[str, re.Pattern[str]] = {
 def expected_answer(question: str) -> str | None:
     """The form an answer must take to count as one: "argent", "durée", "date"…"""
     folded = re.sub(r"['’]", " ", fold_accents(question.lower()))
-    for kind, pattern in (("argent", _WANTS_MONEY), ("fréquence", _WANTS_FREQUENCY),
+    for kind, pattern in (("personne", _WANTS_PERSON), ("argent", _WANTS_MONEY),
+                          ("fréquence", _WANTS_FREQUENCY),
                           ("durée", _WANTS_DURATION),
                           ("taux", _WANTS_RATE),
                           ("téléphone", _WANTS_PHONE), ("horaires", _WANTS_HOURS),
@@ -94,6 +104,8 @@ def has_answer_form(kind: str | None, text: str) -> bool:
     """``text`` contains something of the form ``kind`` (always true without a kind)."""
     if kind is None:
         return True
+    if kind == "personne":
+        return bool(_PERSON.search(text) or name_spans(text))
     folded = fold_accents(text.lower())
     if kind not in ("téléphone", "horaires"):
         folded = _NOT_QUANTITIES.sub(" ", folded)

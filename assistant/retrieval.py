@@ -10,6 +10,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.names import named_terms
 from assistant.passages import Passage, assemble
 from assistant.question_types import answer_filter
 from knowledge.base import KnowledgeBase
@@ -141,21 +142,35 @@ class HybridSearcher:
                     rankings += [scoped[: self.candidates], self._keyword(keyword_query, docs)]
         fused: dict[str, float] = {}
         for ranking in rankings:
-            for rank, (cid, _) in enumerate(ranking):
-                fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+            self._add(fused, [cid for cid, _ in ranking])
         ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        window = max(self.merge_window, self.typed_window)
-        chunks = self.kb.manifest.chunks_by_ids(ordered[: window + k * 3])
+        chunks = self.kb.manifest.chunks_by_ids(ordered[: self.candidates + k * 3])
+        names = self._entity_patterns(query)
+        if names:
+            self._add(fused, [c for c in ordered[: self.candidates] if c in chunks and all(
+                n.search(fold_accents(chunks[c].embed_text.lower())) for n in names)])
+            ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
         wants = answer_filter(query)
         if wants is not None:
-            typed = [c for c in ordered[: self.typed_window]
-                     if c in chunks and wants(chunks[c].text)]
-            for rank, cid in enumerate(typed):
-                fused[cid] += 1.0 / (self.rrf_k + rank + 1)
+            self._add(fused, [c for c in ordered[: self.typed_window]
+                              if c in chunks and wants(chunks[c].text)])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
         ranked = [(chunks[c], fused[c]) for c in ordered if c in chunks]
         return assemble(ranked, k, merge_window=self.merge_window)
 
+    def _add(self, fused: dict[str, float], ranking: list[str]) -> None:
+        """Reciprocal rank fusion: each list adds 1 / (k + rank) to its chunks."""
+        for rank, cid in enumerate(ranking):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+
+    def _entity_patterns(self, query: str) -> list[re.Pattern[str]]:
+        """The names the question is about ("la résidence Viala", "le Réaltor"), other
+        than the base's organisations (scoped separately): passages naming them all get
+        one more ranked list."""
+        organisations = {fold_accents(name.lower()) for _, name, _ in self._organisations()}
+        return [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+                for name in (fold_accents(n.lower()) for n in named_terms(query))
+                if name not in organisations]
 
 class CanevasRetriever(BaseRetriever):
     """The hybrid searcher as a LangChain retriever (passages become Documents)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.evidence import named_terms
+from assistant.names import named_terms
 from assistant.passages import shingles
 from generators.draft import Section
 from generators.evidence import Quote

@@ -15,7 +15,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant.answers import REFUSAL, AnswerService, is_follow_up
 from assistant.conversations import ConversationNotFound, ConversationStore
-from assistant.evidence import EvidenceReader, named_terms
+from assistant.evidence import EvidenceReader
+from assistant.names import named_terms
 from assistant.retrieval import HybridSearcher
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import E5Embeddings

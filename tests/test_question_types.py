@@ -38,3 +38,12 @@ def test_retrieval_and_answers_read_questions_the_same_way() -> None:
     assert expected_answer(question) == "argent" and wants is not None
     assert wants("L'adhésion coûte 2 € par an.")
     assert not wants("L'adhésion est proposée à 120 personnes.")
+
+
+def test_who_leads_questions_want_a_person() -> None:
+    wants = answer_filter("Qui dirige l'association : qui est président et qui est DG ?")
+    assert wants is not None
+    assert wants("Le rapport est signé par Pascal Gallard, Président.")
+    assert wants("[Personne 4], directrice, a présenté le bilan.")
+    assert not wants("Le conseil d'administration élit le président chaque année.")
+    assert answer_filter("Qui finance les actions du service ?") is None
