@@ -15,7 +15,7 @@ from assistant.passages import Passage, assemble
 from assistant.question_types import answer_filter
 from knowledge.base import KnowledgeBase
 from knowledge.document import doc_id_of
-from knowledge.french import fold_accents
+from knowledge.french import fold_accents, tokenize
 from knowledge.glossary import Glossary
 
 
@@ -144,12 +144,12 @@ class HybridSearcher:
         for ranking in rankings:
             self._add(fused, [cid for cid, _ in ranking])
         ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        chunks = self.kb.manifest.chunks_by_ids(ordered[: self.candidates + k * 3])
-        names = self._entity_patterns(query)
-        if names:
-            self._add(fused, [c for c in ordered[: self.candidates] if c in chunks and all(
-                n.search(fold_accents(chunks[c].embed_text.lower())) for n in names)])
+        naming = self._naming_chunks(query)
+        if naming is not None:
+            self._add(fused, [c for c in ordered[: self.candidates] if c in naming])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
+        window = max(self.merge_window, self.typed_window)
+        chunks = self.kb.manifest.chunks_by_ids(ordered[: window + k * 3])
         wants = answer_filter(query)
         if wants is not None:
             self._add(fused, [c for c in ordered[: self.typed_window]
@@ -163,14 +163,20 @@ class HybridSearcher:
         for rank, cid in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
 
-    def _entity_patterns(self, query: str) -> list[re.Pattern[str]]:
-        """The names the question is about ("la résidence Viala", "le Réaltor"), other
-        than the base's organisations (scoped separately): passages naming them all get
-        one more ranked list."""
+    def _naming_chunks(self, query: str) -> set[str] | None:
+        """Chunks that name everything the question is about ("la résidence Viala", "le
+        Réaltor"), organisations of the base apart (they are scoped): they get one more
+        ranked list. None when the question names nothing else."""
         organisations = {fold_accents(name.lower()) for _, name, _ in self._organisations()}
-        return [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
-                for name in (fold_accents(n.lower()) for n in named_terms(query))
-                if name not in organisations]
+        names = [n for n in named_terms(query) if fold_accents(n.lower()) not in organisations]
+        if not names:
+            return None
+        index = self.kb.keyword_index()
+        found: set[str] | None = None
+        for name in names:
+            chunks = index.containing(tokenize(name))
+            found = chunks if found is None else found & chunks
+        return found
 
 class CanevasRetriever(BaseRetriever):
     """The hybrid searcher as a LangChain retriever (passages become Documents)."""

@@ -22,10 +22,22 @@ STOP_WORDS = frozenset(
 )
 
 
+class _Folding(dict[int, str]):
+    """Character → folded characters, each computed once (``str.translate`` then runs in C)."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[code] = folded.replace("œ", "oe")
+        return self[code]
+
+
+_FOLDING = _Folding()
+
+
 def fold_accents(text: str) -> str:
     """Remove diacritics, so "évaluation" and "evaluation" meet."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe")
+    return text.translate(_FOLDING)
 
 
 @lru_cache(maxsize=1)

@@ -88,6 +88,22 @@ class KeywordIndex:
             weights[token] = float(np.log(1 + (total - frequency + 0.5) / (frequency + 0.5)))
         return weights
 
+    def containing(self, tokens: Collection[str]) -> set[str]:
+        """Ids of the chunks that hold every one of ``tokens`` (read from the postings)."""
+        if self._model is None or not tokens:
+            return set()
+        vocab = self._model.vocab_dict
+        indptr = self._model.scores["indptr"]
+        indices = self._model.scores["indices"]
+        found: set[int] | None = None
+        for token in tokens:
+            if token not in vocab:
+                return set()
+            position = vocab[token]
+            postings = set(indices[indptr[position]:indptr[position + 1]].tolist())
+            found = postings if found is None else found & postings
+        return {self.ids[i] for i in found or ()}
+
     def search(
         self, query: str, k: int, allowed_docs: Collection[str] | None = None
     ) -> list[tuple[str, float]]:

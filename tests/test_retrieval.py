@@ -51,3 +51,28 @@ def test_question_naming_an_organisation_prefers_its_documents(
         [d.doc_id for d in kb.documents() if d.source == "autre.md"]]
     assert searcher.search("Combien de logements gère Horizon Logis ?", 1)[0].source == (
         "autre.md")
+
+
+def test_passages_naming_what_the_question_names_come_first(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    actions = ["des visites à domicile", "une aide ménagère", "un suivi des soins",
+               "un portage de repas", "une téléassistance", "des ateliers mémoire"]
+    parts = []
+    for i, name in enumerate(["Les Tilleuls", "Les Acacias", "Le Moulin", "Les Cèdres"]):
+        parts.append(f"## Résidence {name}\n\nPour le maintien à domicile des résidents âgés "
+                     f"de {name}, l'équipe a mis en place {actions[i]} et {actions[i + 2]}, afin "
+                     "que les résidents âgés puissent rester chez eux.\n")
+        parts.append(f"## Vie de la résidence {name}\n\nLe conseil de concertation s'est réuni "
+                     f"{i + 2} fois pour parler du cadre de vie et des animations.\n")
+    report = tmp_path / "rapport.md"
+    report.write_text("# Rapport d'activité\n\n" + "\n".join(parts), encoding="utf-8")
+    sites = tmp_path / "sites.md"
+    sites.write_text("# Nos sites\n\n## Sud\n\nÀ Viala, le maintien à domicile repose sur une "
+                     "infirmière qui passe chaque semaine et une auxiliaire de vie auprès des "
+                     "chibanis.\n\n## Nord\n\nLe site de Lille ouvre un bureau d'accueil.\n",
+                     encoding="utf-8")
+    kb.ingest([report, sites], Overrides(organisation="Horizon Logis"))
+    question = ("À la résidence Viala, qu'est-ce qui est mis en place pour le maintien à "
+                "domicile des résidents âgés qui veulent rester chez eux ?")
+    assert HybridSearcher(kb).search(question, 3)[0].source == "sites.md"
