@@ -107,6 +107,9 @@ def has_answer_form(kind: str | None, text: str) -> bool:
     if kind == "personne":
         return bool(_PERSON.search(text) or name_spans(text))
     folded = fold_accents(text.lower())
+    pattern = _STRICT[kind]
+    if not pattern.search(folded):
+        return False
     if kind not in ("téléphone", "horaires"):
         folded = _NOT_QUANTITIES.sub(" ", folded)
-    return bool(_STRICT[kind].search(folded))
+    return bool(pattern.search(folded))

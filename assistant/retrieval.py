@@ -144,7 +144,7 @@ class HybridSearcher:
         for ranking in rankings:
             self._add(fused, [cid for cid, _ in ranking])
         ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        naming = self._naming_chunks(query)
+        naming = self._naming_chunks(query, ordered[: self.candidates])
         if naming is not None:
             self._add(fused, [c for c in ordered[: self.candidates] if c in naming])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
@@ -163,7 +163,7 @@ class HybridSearcher:
         for rank, cid in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
 
-    def _naming_chunks(self, query: str) -> set[str] | None:
+    def _naming_chunks(self, query: str, candidates: list[str]) -> set[str] | None:
         """Chunks that name everything the question is about ("la résidence Viala", "le
         Réaltor"), organisations of the base apart (they are scoped): they get one more
         ranked list. None when the question names nothing else."""
@@ -174,9 +174,10 @@ class HybridSearcher:
         index = self.kb.keyword_index()
         found: set[str] | None = None
         for name in names:
-            chunks = index.containing(tokenize(name))
+            chunks = index.containing(tokenize(name), candidates)
             found = chunks if found is None else found & chunks
         return found
+
 
 class CanevasRetriever(BaseRetriever):
     """The hybrid searcher as a LangChain retriever (passages become Documents)."""

@@ -28,6 +28,7 @@ class KeywordIndex:
         self.ids = ids
         self.generation = generation
         self._model = model
+        self._positions: dict[str, int] | None = None
         by_doc: dict[str, list[int]] = {}
         for i, cid in enumerate(ids):
             by_doc.setdefault(doc_id_of(cid), []).append(i)
@@ -88,21 +89,25 @@ class KeywordIndex:
             weights[token] = float(np.log(1 + (total - frequency + 0.5) / (frequency + 0.5)))
         return weights
 
-    def containing(self, tokens: Collection[str]) -> set[str]:
-        """Ids of the chunks that hold every one of ``tokens`` (read from the postings)."""
-        if self._model is None or not tokens:
+    def containing(self, tokens: Collection[str], among: Sequence[str]) -> set[str]:
+        """Those of the chunks ``among`` that hold every one of ``tokens`` (read from the
+        postings, so a frequent word costs no more than a rare one)."""
+        if self._model is None or not tokens or not among:
             return set()
+        if self._positions is None:
+            self._positions = {cid: i for i, cid in enumerate(self.ids)}
+        known = [cid for cid in among if cid in self._positions]
+        positions = np.asarray([self._positions[cid] for cid in known], dtype=np.int64)
+        keep = np.ones(len(known), dtype=bool)
         vocab = self._model.vocab_dict
         indptr = self._model.scores["indptr"]
         indices = self._model.scores["indices"]
-        found: set[int] | None = None
         for token in tokens:
             if token not in vocab:
                 return set()
             position = vocab[token]
-            postings = set(indices[indptr[position]:indptr[position + 1]].tolist())
-            found = postings if found is None else found & postings
-        return {self.ids[i] for i in found or ()}
+            keep &= np.isin(positions, indices[indptr[position]:indptr[position + 1]])
+        return {cid for cid, kept in zip(known, keep.tolist(), strict=True) if kept}
 
     def search(
         self, query: str, k: int, allowed_docs: Collection[str] | None = None
