@@ -171,12 +171,11 @@ class HybridSearcher:
         names = [n for n in named_terms(query) if fold_accents(n.lower()) not in organisations]
         if not names:
             return None
-        index = self.kb.keyword_index()
-        found: set[str] | None = None
-        for name in names:
-            chunks = index.containing(tokenize(name), candidates)
-            found = chunks if found is None else found & chunks
-        return found
+        tokens = [tokenize(name) for name in names]
+        if not all(tokens):
+            return set()
+        return self.kb.keyword_index().containing(
+            {token for name in tokens for token in name}, candidates)
 
 
 class CanevasRetriever(BaseRetriever):
