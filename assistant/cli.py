@@ -451,15 +451,10 @@ def _evaluation_container(container: Container, corpus: Path | None, tmp: Path) 
     """The user's base, or a temporary base holding ``corpus``."""
     if corpus is None:
         return container
-    settings = container.settings.model_copy(update={
-        "data_dir": tmp,
-        "embedding_cache": container.settings.embedding_cache
-        or container.settings.data_dir / "cache" / "embeddings.sqlite",
-    })
-    fresh = Container(settings)
-    files = sorted(p for p in corpus.iterdir() if not p.name.startswith("README"))
+    from evals.corpus import corpus_container
+
     started = time.monotonic()
-    report = fresh.knowledge_base.ingest(files, progress=_progress_printer())
+    fresh, report = corpus_container(container.settings, corpus, tmp, _progress_printer())
     if report.counts["failed"]:
         _print_report(report, time.monotonic() - started)
     return fresh

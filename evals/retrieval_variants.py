@@ -28,6 +28,7 @@ from assistant.passages import Passage
 from assistant.retrieval import HybridSearcher
 from assistant.sentences import split_sentences
 from assistant.settings import Settings
+from evals.corpus import corpus_container
 from evals.metrics import score
 from evals.retrieval import load_jsonl
 from knowledge.embeddings import EmbeddingCache
@@ -83,9 +84,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = load_jsonl(args.set_path)
     with tempfile.TemporaryDirectory(prefix="canevas-variants-") as tmp:
-        container = Container(Settings(data_dir=Path(tmp), embedding_cache=args.cache))
-        files = sorted(p for p in args.corpus.iterdir() if not p.name.startswith("README"))
-        container.knowledge_base.ingest(files)
+        container, _ = corpus_container(Settings(embedding_cache=args.cache), args.corpus,
+                                        Path(tmp))
         kb = container.knowledge_base
         default = searched(container.searcher, rows)
         variants: dict[str, Callable[[], Ranking]] = {

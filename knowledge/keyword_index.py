@@ -126,12 +126,9 @@ class KeywordIndex:
             if not positions:
                 return []
             mask[np.concatenate(positions)] = 1.0
-        k = min(k, len(self.ids))
-        docs, scores = self._model.retrieve(
-            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=0
-        )
-        return [
-            (self.ids[int(d)], float(s))
-            for d, s in zip(docs[0], scores[0], strict=True)
-            if float(s) > 0
-        ]
+        scores = np.asarray(self._model.get_scores(tokens, weight_mask=mask))
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > k:
+            hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
+        hits = hits[np.lexsort((hits, -scores[hits]))]
+        return [(self.ids[int(i)], float(scores[i])) for i in hits]

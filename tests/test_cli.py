@@ -143,3 +143,19 @@ def test_ask_with_unknown_provider_is_a_clear_error(base: Path,
     monkeypatch.setenv("CANEVAS_LLM_PROVIDER", "inconnu")
     code, out = run(base, "ask", "Qui valide une mesure ASLL ?")
     assert code == 1 and "Fournisseur de modèle inconnu" in out
+
+
+def test_eval_retrieval_on_a_corpus_in_a_temporary_base(demo_dir: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "set.jsonl"
+    questions.write_text(json.dumps({
+        "id": "q1", "question": "Combien coûte le dépôt de garantie ?", "kind": "fact",
+        "evidence": ["Le résident verse un dépôt de garantie égal à un mois de redevance"],
+    }, ensure_ascii=False) + "\n", encoding="utf-8")
+    empty = tmp_path / "empty"
+    code, out = run(empty, "eval", "retrieval", "--set", str(questions), "--corpus",
+                    str(demo_dir), "--json")
+    assert code == 0, out
+    scores = json.loads(out.strip().splitlines()[-1])
+    assert scores["span_recall@5"] == 1.0 and scores["questions"] == 1
+    assert not (empty / "chroma").exists()
+    assert (empty / "cache" / "embeddings.sqlite").exists()

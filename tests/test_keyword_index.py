@@ -1,0 +1,38 @@
+"""The keyword index's own top-k: best first, only matching chunks, filters applied."""
+
+from __future__ import annotations
+
+from knowledge.keyword_index import KeywordIndex
+
+TEXTS = {
+    "doca-00000": "La laverie de la résidence ouvre le matin.",
+    "doca-00001": "Le conseil de concertation se réunit chaque trimestre.",
+    "doca-00002": "Laverie, laverie : la laverie est gratuite pour les résidents de la laverie.",
+    "docb-00000": "La laverie du foyer ferme à vingt heures.",
+    "docb-00001": "Les ateliers droits et devoirs ont lieu le jeudi.",
+}
+
+
+def index() -> KeywordIndex:
+    return KeywordIndex.build(list(TEXTS), list(TEXTS.values()), generation=1)
+
+
+def test_search_ranks_matching_chunks_only_best_first() -> None:
+    hits = index().search("laverie", k=10)
+    assert hits[0][0] == "doca-00002"
+    assert {cid for cid, _ in hits} == {"doca-00000", "doca-00002", "docb-00000"}
+    scores = [score for _, score in hits]
+    assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+
+
+def test_search_keeps_k_best_and_applies_the_document_filter() -> None:
+    assert [cid for cid, _ in index().search("laverie", k=1)] == ["doca-00002"]
+    only_b = index().search("laverie résidence", k=10, allowed_docs=["docb"])
+    assert [cid for cid, _ in only_b] == ["docb-00000"]
+    assert index().search("laverie", k=10, allowed_docs=["inconnu"]) == []
+
+
+def test_equal_scores_come_in_index_order() -> None:
+    texts = ["Atelier cuisine du mardi.", "Atelier cuisine du mardi.", "Autre chose."]
+    tied = KeywordIndex.build(["d-00000", "d-00001", "d-00002"], texts, generation=1)
+    assert [cid for cid, _ in tied.search("atelier cuisine", k=5)] == ["d-00000", "d-00001"]
