@@ -6,7 +6,8 @@ Embedding 100,000 passages would take hours on this machine, so the synthetic ba
 are derived from the real corpus: each synthetic passage strings together real
 sentences (realistic French lengths) and its vector mixes two real passage vectors
 plus noise (a realistic neighbourhood structure). Queries are the dev questions,
-embedded for real at every search, so latency includes the query encoder.
+embedded for real at every search (the model's cache of recent questions is off), so
+latency includes the query encoder.
 Figures are reported with their ratio to the smallest base of the same run.
 """
 
@@ -45,6 +46,7 @@ def rss_mb() -> float:
 def real_material(corpus: Path, work: Path) -> tuple[list[str], np.ndarray, E5Embeddings]:
     """Sentences and passage vectors of the real corpus (embedded once, then cached)."""
     embeddings = E5Embeddings()
+    embeddings.query_cache_size = 0
     kb = KnowledgeBase(work / "real", embeddings, embedding_cache=work / "cache.sqlite")
     kb.ingest(sorted(p for p in corpus.iterdir() if p.suffix == ".txt"))
     chunks = kb.manifest.ready_chunks()

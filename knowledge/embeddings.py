@@ -12,6 +12,7 @@ import os
 import sqlite3
 import threading
 from abc import abstractmethod
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,36 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 class CanevasEmbeddings(Embeddings):
-    """An embedding model that also knows its identity and its token limit."""
+    """An embedding model that also knows its identity and its token limit.
+
+    The last questions' vectors are kept: answering one question searches, then
+    reads the passages, with the same question (and a follow-up often repeats it).
+    """
 
     model_id: str
     max_tokens: int
+    query_cache_size = 128
+
+    def __init__(self) -> None:
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
+        self._queries_lock = threading.Lock()
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._queries_lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return list(self._queries[text])
+        vector = self._encode_query(text)
+        if self.query_cache_size > 0:
+            with self._queries_lock:
+                self._queries[text] = vector
+                while len(self._queries) > self.query_cache_size:
+                    self._queries.popitem(last=False)
+        return list(vector)
+
+    @abstractmethod
+    def _encode_query(self, text: str) -> list[float]:
+        """The model's vector for a question (prefix included)."""
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:
@@ -43,6 +70,7 @@ class E5Embeddings(CanevasEmbeddings):
     max_tokens = 512
 
     def __init__(self) -> None:
+        super().__init__()
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -60,7 +88,7 @@ class E5Embeddings(CanevasEmbeddings):
             return []
         return np.asarray(self.model.passage(list(texts)), dtype=np.float32).tolist()
 
-    def embed_query(self, text: str) -> list[float]:
+    def _encode_query(self, text: str) -> list[float]:
         return np.asarray(self.model.query(text), dtype=np.float32).tolist()
 
     def count_tokens(self, text: str) -> int:
@@ -75,6 +103,7 @@ class SentenceTransformerEmbeddings(CanevasEmbeddings):
             raise CanevasError(
                 f"Le dossier « {folder} » ne contient pas de modèle sentence-transformers."
             )
+        super().__init__()
         self.folder = folder
         self.model_id = f"sentence-transformers/{name or folder.name}"
         self._model: Any = None
@@ -97,7 +126,7 @@ class SentenceTransformerEmbeddings(CanevasEmbeddings):
         vectors = self.model.encode(list(texts), normalize_embeddings=True, batch_size=16)
         return np.asarray(vectors, dtype=np.float32).tolist()
 
-    def embed_query(self, text: str) -> list[float]:
+    def _encode_query(self, text: str) -> list[float]:
         vector = self.model.encode([text], normalize_embeddings=True)[0]
         return np.asarray(vector, dtype=np.float32).tolist()
 
