@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 import uuid
@@ -14,7 +13,7 @@ from typing import Any
 
 from knowledge.errors import CanevasError
 from knowledge.french import fold_accents
-from knowledge.scrub import rewrite_without_deleted_rows
+from knowledge.sqlite_files import open_shared, rewrite_without_deleted_rows
 
 
 class ConversationNotFound(CanevasError):
@@ -43,20 +42,16 @@ class ConversationStore:
     """SQLite file ``conversations.sqlite``: one row per conversation, one per turn."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db = open_shared(path, (
+            "CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, title TEXT, "
+            "owner TEXT, created REAL, updated REAL);"
+            "CREATE TABLE IF NOT EXISTS turns (conversation TEXT, position INTEGER, "
+            "question TEXT, retrieval_query TEXT, answer TEXT, created REAL, "
+            "PRIMARY KEY (conversation, position));"
+            "CREATE TABLE IF NOT EXISTS feedback (conversation TEXT, position INTEGER, "
+            "liked INTEGER, created REAL, PRIMARY KEY (conversation, position));"
+        ))
         self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, "
-                             "title TEXT, owner TEXT, created REAL, updated REAL)")
-            self._db.execute("CREATE TABLE IF NOT EXISTS turns (conversation TEXT, position "
-                             "INTEGER, question TEXT, retrieval_query TEXT, answer TEXT, "
-                             "created REAL, PRIMARY KEY (conversation, position))")
-            self._db.execute("CREATE TABLE IF NOT EXISTS feedback (conversation TEXT, position "
-                             "INTEGER, liked INTEGER, created REAL, "
-                             "PRIMARY KEY (conversation, position))")
-            self._db.commit()
 
     def new(self, title: str, owner: str = "") -> str:
         conversation_id = uuid.uuid4().hex[:12]

@@ -8,7 +8,6 @@ export) is appended to a journal with who and when; an edit keeps the previous t
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import uuid
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from generators.draft import Draft, Section
 from knowledge.errors import CanevasError
 from knowledge.french import fold_accents
 from knowledge.manifest import now
-from knowledge.scrub import rewrite_without_deleted_rows
+from knowledge.sqlite_files import open_shared, rewrite_without_deleted_rows
 
 
 class DraftNotFound(CanevasError):
@@ -54,20 +53,15 @@ class DraftStore:
     """SQLite store of drafts, sections and the review journal; safe across threads."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db = open_shared(path, (
+            "CREATE TABLE IF NOT EXISTS drafts (id TEXT PRIMARY KEY, owner TEXT, "
+            "header TEXT, updated_at TEXT);"
+            "CREATE TABLE IF NOT EXISTS sections (draft_id TEXT, position INTEGER, "
+            "section_id TEXT, data TEXT, PRIMARY KEY (draft_id, section_id));"
+            "CREATE TABLE IF NOT EXISTS events (draft_id TEXT, at TEXT, by TEXT, "
+            "section TEXT, action TEXT, detail TEXT, previous_text TEXT);"
+        ))
         self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(
-                "CREATE TABLE IF NOT EXISTS drafts (id TEXT PRIMARY KEY, owner TEXT, "
-                "header TEXT, updated_at TEXT);"
-                "CREATE TABLE IF NOT EXISTS sections (draft_id TEXT, position INTEGER, "
-                "section_id TEXT, data TEXT, PRIMARY KEY (draft_id, section_id));"
-                "CREATE TABLE IF NOT EXISTS events (draft_id TEXT, at TEXT, by TEXT, "
-                "section TEXT, action TEXT, detail TEXT, previous_text TEXT);"
-            )
-            self._db.commit()
 
     def close(self) -> None:
         self._db.close()

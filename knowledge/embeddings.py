@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import threading
 from abc import abstractmethod
 from collections import OrderedDict
@@ -20,7 +19,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from knowledge.errors import CanevasError
-from knowledge.scrub import rewrite_without_deleted_rows
+from knowledge.sqlite_files import open_shared, rewrite_without_deleted_rows
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -161,14 +160,8 @@ class EmbeddingCache:
     """Passage vectors keyed by model and text, so re-indexing only embeds what changed."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, digest TEXT, vector BLOB, "
-            "PRIMARY KEY (model, digest))"
-        )
-        self._db.commit()
+        self._db = open_shared(path, "CREATE TABLE IF NOT EXISTS vectors (model TEXT, "
+                               "digest TEXT, vector BLOB, PRIMARY KEY (model, digest));")
         self._lock = threading.Lock()
 
     @staticmethod

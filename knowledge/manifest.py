@@ -18,7 +18,7 @@ from pathlib import Path
 
 from knowledge.document import Chunk
 from knowledge.glossary import Definition
-from knowledge.scrub import rewrite_without_deleted_rows
+from knowledge.sqlite_files import rewrite_without_deleted_rows
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -6,6 +6,7 @@ import queue
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from generators.service import DraftingService
 from generators.sources import number_sources
 from knowledge.errors import CanevasError
 
-MAX_FACTS = 8  # the fact boxes of the form; ``start`` takes them one by one
+MAX_FACTS = 8
 _STATUS = {"brouillon": "○ brouillon", "relu": "◐ relu", "validé": "● validé"}
 
 
@@ -27,6 +28,16 @@ def _fail(exc: Exception) -> gr.Error:
     if isinstance(exc, CanevasError):
         return gr.Error(str(exc))
     return gr.Error(f"L'opération a échoué ({type(exc).__name__}). Réessayez.")
+
+
+@dataclass(frozen=True)
+class _Form:
+    """The drafting form's inputs, read back by ``DraftPage.start``."""
+
+    kind: gr.Dropdown
+    call: gr.File
+    browser_id: gr.BrowserState
+    facts: list[gr.Textbox]
 
 
 class DraftPage:
@@ -77,8 +88,9 @@ class DraftPage:
                     draft_export = gr.Button("Exporter un brouillon", elem_id="export-draft")
                 download = gr.File(label="Document Word", elem_id="download", interactive=False)
         view = [title, section, state, text, evidence, completeness]
+        self._form = _Form(kind, call, browser_id, facts)
         kind.change(self.form, kind, [*facts, call])
-        start.click(self.start, [kind, call, browser_id, *facts],
+        start.click(self.start, {kind, call, browser_id, *facts},
                     [progress, current, mine, *view])
         mine.select(self.open, [mine, browser_id], [current, *view])
         section.change(self.show, [current, section, browser_id], view)
@@ -117,11 +129,13 @@ class DraftPage:
         updates.append(gr.update(visible=template is not None and template.mode == "call"))
         return updates
 
-    def start(self, type_id: str | None, call: str | None, browser_id: str, f0: str, f1: str,
-              f2: str, f3: str, f4: str, f5: str, f6: str, f7: str,
-              request: gr.Request) -> Iterator[tuple[Any, ...]]:
-        """Draft section by section, showing each finished one."""
-        texts = [f0, f1, f2, f3, f4, f5, f6, f7]
+    def start(self, values: dict[Any, Any], request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        """Draft section by section, showing each finished one (``values``: the form's
+        components and what they hold, as Gradio passes a set of inputs)."""
+        form = self._form
+        type_id, call, browser_id = (values[form.kind], values[form.call],
+                                     values[form.browser_id])
+        texts = [values[box] for box in form.facts]
         template = self.templates.get(type_id or "")
         if template is None:
             raise gr.Error("Choisissez un type de document.")

@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from knowledge.pii.detector import ENTITY_LABELS
-from knowledge.scrub import rewrite_without_deleted_rows
+from knowledge.sqlite_files import rewrite_without_deleted_rows
 
 
 def normalise(entity: str, value: str) -> str:
