@@ -4,11 +4,12 @@
         --corpus ../shared/corpus [--cache DATA_DIR/cache/embeddings.sqlite]
 
 Answers the question "what would lift the first rank?" with numbers: the fusion
-constant, the adjacent-chunk merge window, and re-scoring the top passages with the
+constant, the adjacent-chunk merge window, re-scoring the top passages with the
 embedding model at sentence level (the best sentence's similarity to the question,
 optionally plus its share of the question's rare words), alone or added to the
-fused rank. Every variant is scored with the same metric as ``canevas eval
-retrieval``.
+fused rank with several weights, and a model-free proximity list (the passages'
+best run of three sentences by the question's rare words) fused with the ranking.
+Every variant is scored with the same metric as ``canevas eval retrieval``.
 """
 
 from __future__ import annotations
@@ -75,6 +76,34 @@ def sentence_rescored(container: Container, rows: list[dict[str, Any]], ranking:
     return out
 
 
+def best_window(passage: Passage, terms: QuestionTerms, width: int = 1) -> float:
+    """The passage's best run of sentences by the share of the question's rare words
+    (section and title included): a proximity signal that needs no model."""
+    sentences = [s.text for s in split_sentences(passage.text)] or [passage.text]
+    context = set(tokenize(f"{passage.section} {passage.title}"))
+    return max(terms.coverage(set(tokenize(" ".join(sentences[max(0, i - width): i + width + 1])))
+                              | context) for i in range(len(sentences)))
+
+
+def proximity_fused(container: Container, rows: list[dict[str, Any]], ranking: Ranking,
+                    top: int, weight: float, rrf_k: int = 20) -> Ranking:
+    """The ``top`` passages re-ordered by their fused rank plus a second ranked list:
+    the same passages ordered by ``best_window``."""
+    out: Ranking = {}
+    for row in rows:
+        passages = ranking[row["id"]]
+        head = passages[:top]
+        terms = container.evidence_reader.terms(row["question"])
+        windows = [best_window(p, terms) for p in head]
+        by_window = {i: rank for rank, i in enumerate(
+            sorted(range(len(head)), key=lambda i: windows[i], reverse=True))}
+        values = [1 / (rrf_k + i + 1) + weight / (rrf_k + by_window[i] + 1)
+                  for i in range(len(head))]
+        order = sorted(range(len(head)), key=lambda i: values[i], reverse=True)
+        out[row["id"]] = [head[i] for i in order] + passages[top:]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", dest="set_path", type=Path, required=True)
@@ -100,6 +129,14 @@ def main() -> None:
                 container, rows, default, 10, 0.0, 0.2),
             "idem + rang de fusion": lambda: sentence_rescored(
                 container, rows, default, 10, 1.0, 0.2),
+            "idem, rang de fusion pesant 0,5": lambda: sentence_rescored(
+                container, rows, default, 10, 0.5, 0.2),
+            "idem, rang de fusion pesant 2": lambda: sentence_rescored(
+                container, rows, default, 10, 2.0, 0.2),
+            "meilleure phrase + rang de fusion, sans mots rares": lambda: sentence_rescored(
+                container, rows, default, 10, 1.0, 0.0),
+            "top 10 + liste par mots rares réunis (3 phrases)": lambda: proximity_fused(
+                container, rows, default, 10, 0.5),
         }
         table = {name: scored(rows, make()) for name, make in variants.items()}
         container.close()

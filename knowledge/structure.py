@@ -24,11 +24,10 @@ _NUMBERED = re.compile(
 )
 _GLUED = re.compile(r"^(?P<num>0\d)\s*(?P<title>[A-ZÀ-ÖØ-Ý].{1,80})$")
 _ENDS_SENTENCE = re.compile(r"[.,;:!]\s*$")
-_ENDS_WITH_LINK_WORD = re.compile(
-    r"\b(?:de|du|des|la|le|les|l'|d'|et|ou|à|au|aux|en|pour|par|sur|avec|dans|un|une|"
-    r"qui|que|dont|est|sont|a|ont|ce|cette|ses|son|sa|leur|leurs|notre|nos|plus|très)$",
-    re.I,
-)
+_LINK_WORDS = (r"(?:de|du|des|la|le|les|l'|d'|et|ou|à|au|aux|en|pour|par|sur|avec|dans|un|une|"
+               r"qui|que|dont|est|sont|a|ont|ce|cette|ses|son|sa|leur|leurs|notre|nos|plus|très)")
+_ENDS_WITH_LINK_WORD = re.compile(rf"\b{_LINK_WORDS}$", re.I)
+_ONLY_LINK_WORD = re.compile(rf"^{_LINK_WORDS}$", re.I)
 _UPPER_START = re.compile(r"^[A-ZÀ-ÖØ-Ý]")
 _LETTERS = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
 
@@ -44,6 +43,8 @@ class HeadingDetector:
         if not text or len(text) > 110 or len(text.split()) > self.max_words:
             return None
         if _ENDS_SENTENCE.search(text) and not text.endswith("?"):
+            return None
+        if _ONLY_LINK_WORD.match(text):
             return None
         m = _NUMBERED.match(text)
         if m and not _ENDS_WITH_LINK_WORD.search(text):

@@ -9,6 +9,7 @@ import pytest
 
 from knowledge.cleanup import clean_plain_text, normalize_chars, strip_running_lines
 from knowledge.document import Block
+from knowledge.structure import HeadingDetector
 from tests.conftest import corpus_files
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -96,3 +97,11 @@ def test_real_corpus_headings(corpus_text: dict[str, str]) -> None:
     assert "[heading 3 pNone] 3.2.1. Les principes structurants de la pratique" in alpa
     alotra = corpus_text["001_78458b5e8fd56282.txt"]
     assert "[heading 1 pNone] 01 Qui sommes nous" in alotra
+
+
+def test_a_lone_connector_between_diagram_boxes_is_not_a_heading() -> None:
+    detector = HeadingDetector()
+    assert detector.level("OU", "Bonne tenue de logement", "1er avertissement") is None
+    assert detector.level("ET", "Relogement", "Accompagnement") is None
+    assert detector.level("CADA", "Fin du paragraphe.", "Le centre accueille") == 5
+    assert detector.level("NOS VALEURS", "", "Solidarité") == 5
