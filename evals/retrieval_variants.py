@@ -7,8 +7,9 @@ Answers the question "what would lift the first rank?" with numbers: the fusion
 constant, the adjacent-chunk merge window, re-scoring the top passages with the
 embedding model at sentence level (the best sentence's similarity to the question,
 optionally plus its share of the question's rare words), alone or added to the
-fused rank with several weights, and a model-free proximity list (the passages'
-best run of three sentences by the question's rare words) fused with the ranking.
+fused rank with several weights, a model-free proximity list (the passages' best
+run of three sentences by the question's rare words) fused with the ranking, and
+parent passages (each passage grown by its neighbouring chunks).
 Every variant is scored with the same metric as ``canevas eval retrieval``.
 """
 
@@ -18,6 +19,7 @@ import argparse
 import json
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from assistant.settings import Settings
 from evals.corpus import corpus_container
 from evals.metrics import score
 from evals.retrieval import load_jsonl
+from knowledge.document import chunk_id_for
 from knowledge.embeddings import EmbeddingCache
 from knowledge.french import tokenize
 
@@ -104,6 +107,33 @@ def proximity_fused(container: Container, rows: list[dict[str, Any]], ranking: R
     return out
 
 
+def with_neighbours(container: Container, ranking: Ranking, max_chars: int) -> Ranking:
+    """Parent passages: each passage grows by the chunks right after it in its document
+    (then right before), up to ``max_chars``, leaving chunks another passage holds."""
+    manifest = container.knowledge_base.manifest
+    out: Ranking = {}
+    for qid, passages in ranking.items():
+        used = {cid for p in passages for cid in p.chunk_ids}
+        grown: list[Passage] = []
+        for passage in passages:
+            chunks = list(manifest.chunks_by_ids(list(passage.chunk_ids)).values())
+            size = len(passage.text)
+            for step in (1, -1):
+                ordinals = [c.ordinal for c in chunks]
+                edge = max(ordinals) if step > 0 else min(ordinals)
+                neighbour = manifest.chunks_by_ids([chunk_id_for(passage.doc_id, edge + step)])
+                for chunk in neighbour.values():
+                    if chunk.chunk_id not in used and size + len(chunk.text) <= max_chars:
+                        chunks.append(chunk)
+                        used.add(chunk.chunk_id)
+                        size += len(chunk.text)
+            chunks.sort(key=lambda c: c.ordinal)
+            grown.append(replace(passage, text="\n".join(c.text for c in chunks),
+                                 chunk_ids=tuple(c.chunk_id for c in chunks)))
+        out[qid] = grown
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", dest="set_path", type=Path, required=True)
@@ -137,6 +167,8 @@ def main() -> None:
                 container, rows, default, 10, 1.0, 0.0),
             "top 10 + liste par mots rares réunis (3 phrases)": lambda: proximity_fused(
                 container, rows, default, 10, 0.5),
+            "passages parents (voisins ajoutés, 1 000 caractères au plus)": lambda:
+                with_neighbours(container, default, 1000),
         }
         table = {name: scored(rows, make()) for name, make in variants.items()}
         container.close()
