@@ -15,8 +15,8 @@ from knowledge.base import IngestReport, Progress
 
 
 def corpus_files(corpus: Path) -> list[Path]:
-    """The corpus's documents, its README aside."""
-    return sorted(p for p in corpus.iterdir() if p.is_file() and not p.name.startswith("README"))
+    """The corpus's documents and folders, its README aside."""
+    return sorted(p for p in corpus.iterdir() if not p.name.startswith("README"))
 
 
 def corpus_container(
