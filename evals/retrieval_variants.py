@@ -20,6 +20,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,16 @@ def with_neighbours(container: Container, ranking: Ranking, max_chars: int) -> R
     return out
 
 
+SENTENCE_VARIANTS = (
+    ("top 10 re-classé par la meilleure phrase (e5)", 0.0, 0.0),
+    ("idem + mots rares", 0.0, 0.2),
+    ("idem + rang de fusion", 1.0, 0.2),
+    ("idem, rang de fusion pesant 0,5", 0.5, 0.2),
+    ("idem, rang de fusion pesant 2", 2.0, 0.2),
+    ("meilleure phrase + rang de fusion, sans mots rares", 1.0, 0.0),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", dest="set_path", type=Path, required=True)
@@ -153,23 +164,14 @@ def main() -> None:
             "RRF k=60": lambda: searched(HybridSearcher(kb, rrf_k=60), rows),
             "voisins fusionnés dans le top 20": lambda: searched(
                 HybridSearcher(kb, merge_window=20), rows),
-            "top 10 re-classé par la meilleure phrase (e5)": lambda: sentence_rescored(
-                container, rows, default, 10, 0.0, 0.0),
-            "idem + mots rares": lambda: sentence_rescored(
-                container, rows, default, 10, 0.0, 0.2),
-            "idem + rang de fusion": lambda: sentence_rescored(
-                container, rows, default, 10, 1.0, 0.2),
-            "idem, rang de fusion pesant 0,5": lambda: sentence_rescored(
-                container, rows, default, 10, 0.5, 0.2),
-            "idem, rang de fusion pesant 2": lambda: sentence_rescored(
-                container, rows, default, 10, 2.0, 0.2),
-            "meilleure phrase + rang de fusion, sans mots rares": lambda: sentence_rescored(
-                container, rows, default, 10, 1.0, 0.0),
             "top 10 + liste par mots rares réunis (3 phrases)": lambda: proximity_fused(
                 container, rows, default, 10, 0.5),
             "passages parents (voisins ajoutés, 1 000 caractères au plus)": lambda:
                 with_neighbours(container, default, 1000),
         }
+        for name, rank_weight, words_weight in SENTENCE_VARIANTS:
+            variants[name] = partial(sentence_rescored, container, rows, default, 10,
+                                     rank_weight, words_weight)
         table = {name: scored(rows, make()) for name, make in variants.items()}
         container.close()
     print(json.dumps(table, ensure_ascii=False, indent=1))
