@@ -18,7 +18,7 @@ from typing import Any
 
 from assistant.answers import Answer, AnswerService
 from evals.metrics import found, shingles, strip
-from evals.retrieval import load_jsonl, percentile
+from evals.retrieval import latency, load_jsonl
 
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -74,8 +74,7 @@ def run_answer_eval(service: AnswerService, set_path: Path,
         "answers_fully_cited": _ratio(fully_cited, given),
         "answers_without_fallback": _ratio(
             sum(1 for _, a in answers if not a.refused and not a.fallback), given),
-        "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else 0.0,
-        "latency_ms_p95": round(percentile(latencies, 95), 1),
+        **latency("latency_ms", latencies),
     }
 
 

@@ -16,14 +16,13 @@ import statistics
 import time
 from pathlib import Path
 
-from evals.retrieval import load_jsonl, percentile
+from evals.retrieval import DEV_SET, latency, load_jsonl
 from knowledge.embeddings import E5Embeddings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--questions", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared/evals/dev.jsonl")
+    parser.add_argument("--questions", type=Path, default=DEV_SET)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     questions = [r["question"] for r in load_jsonl(args.questions)]
@@ -37,9 +36,8 @@ def main() -> None:
             model.embed_query(question)
             timings.append((time.perf_counter() - started) * 1000)
     tokens = statistics.mean(model.count_tokens(q) for q in questions)
-    print(json.dumps({"encode_ms_p50": round(statistics.median(timings), 1),
-                      "encode_ms_p95": round(percentile(timings, 95), 1),
-                      "mean_tokens": round(tokens, 1), "encodings": len(timings)}))
+    print(json.dumps({**latency("encode_ms", timings), "mean_tokens": round(tokens, 1),
+                      "encodings": len(timings)}))
 
 
 if __name__ == "__main__":

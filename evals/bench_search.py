@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from assistant.retrieval import HybridSearcher
-from evals.retrieval import load_jsonl, percentile
+from evals.retrieval import DEV_SET, latency, load_jsonl
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import split_sentences
 from knowledge.document import Chunk, chunk_id_for
@@ -129,12 +128,9 @@ def measure(kb: KnowledgeBase, questions: list[str], repeats: int) -> dict[str, 
     KeywordIndex.load(kb.data_dir / "keyword")
     load_ms = (time.perf_counter() - started) * 1000
     return {
-        "search_ms_p50": round(statistics.median(latencies), 1),
-        "search_ms_p95": round(percentile(latencies, 95), 1),
-        "encode_ms_p50": round(statistics.median(encodes), 1),
-        "encode_ms_p95": round(percentile(encodes, 95), 1),
-        "without_encode_ms_p50": round(statistics.median(rest), 1),
-        "without_encode_ms_p95": round(percentile(rest, 95), 1),
+        **latency("search_ms", latencies),
+        **latency("encode_ms", encodes),
+        **latency("without_encode_ms", rest),
         "keyword_index_load_ms": round(load_ms, 1),
         "rss_mb": round(rss_mb(), 0),
     }
@@ -145,7 +141,7 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--questions", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared/evals/dev.jsonl")
+                        default=DEV_SET)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     questions = [r["question"] for r in load_jsonl(args.questions)]

@@ -11,6 +11,8 @@ from typing import Any
 from assistant.retrieval import HybridSearcher
 from evals.metrics import score
 
+DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "evals" / "dev.jsonl"
+
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
@@ -25,6 +27,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def latency(name: str, values: list[float]) -> dict[str, float]:
+    """``{name}_p50`` and ``{name}_p95`` of ``values`` in ms, to 0.1 (0.0 when empty)."""
+    return {f"{name}_p50": round(statistics.median(values), 1) if values else 0.0,
+            f"{name}_p95": round(percentile(values, 95), 1)}
+
+
 def run_retrieval_eval(searcher: HybridSearcher, set_path: Path, k: int = 20) -> dict[str, Any]:
     """Score every question of ``set_path``; latency excludes the one-off model load."""
     rows = load_jsonl(set_path)
@@ -37,7 +45,6 @@ def run_retrieval_eval(searcher: HybridSearcher, set_path: Path, k: int = 20) ->
         latencies.append((time.perf_counter() - started) * 1000)
         results[row["id"]] = [p.as_dict() for p in passages]
     scores: dict[str, Any] = dict(score(rows, results))
-    scores["latency_ms_p50"] = round(statistics.median(latencies), 1) if latencies else 0.0
-    scores["latency_ms_p95"] = round(percentile(latencies, 95), 1)
+    scores.update(latency("latency_ms", latencies))
     scores["questions"] = len(rows)
     return scores
