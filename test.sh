@@ -9,4 +9,5 @@ source ./install.sh
 ./install-system.sh
 ruff check .
 mypy
+lint-imports
 pytest "$@"

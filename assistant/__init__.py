@@ -1,1 +1,1 @@
-"""Canevas assistant: settings, composition root, search services and CLI."""
+"""Canevas: question answering (``qa``) and the application shell (``app``)."""

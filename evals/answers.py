@@ -16,7 +16,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from assistant.answers import Answer, AnswerService
+from assistant.qa.answers import Answer, AnswerService
 from evals.metrics import found, shingles, strip
 from evals.retrieval import latency, load_jsonl
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from evals.retrieval import DEV_SET, latency, load_jsonl
-from knowledge.embeddings import E5Embeddings
+from knowledge.search.embeddings import E5Embeddings
 
 
 def main() -> None:

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from knowledge.base import KnowledgeBase
-from knowledge.embeddings import make_embeddings
 from knowledge.pii.detector import detect
+from knowledge.search.embeddings import make_embeddings
 
 
 def main() -> None:

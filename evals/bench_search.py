@@ -23,14 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from assistant.retrieval import HybridSearcher
+from assistant.qa.retrieval import HybridSearcher
 from evals.retrieval import DEV_SET, latency, load_jsonl
 from knowledge.base import KnowledgeBase
 from knowledge.chunking import split_sentences
 from knowledge.document import Chunk, chunk_id_for
-from knowledge.embeddings import E5Embeddings
-from knowledge.keyword_index import KeywordIndex
 from knowledge.manifest import PENDING, DocumentRecord, now
+from knowledge.search.embeddings import E5Embeddings
+from knowledge.search.keyword_index import KeywordIndex
 
 CHUNKS_PER_DOC = 1000
 

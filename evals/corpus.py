@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.container import Container
-from assistant.settings import Settings
+from assistant.app.container import Container
+from assistant.app.settings import Settings
 from knowledge.base import IngestReport, Progress
 
 

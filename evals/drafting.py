@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.container import Container
-from assistant.settings import Settings
+from assistant.app.container import Container
+from assistant.app.settings import Settings
 from generators.completeness import report
 from generators.sources import resolves
 from knowledge.base import Overrides

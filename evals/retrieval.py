@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.retrieval import HybridSearcher
+from assistant.qa.retrieval import HybridSearcher
 from evals.metrics import score
 
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "evals" / "dev.jsonl"

@@ -26,18 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from assistant.container import Container
-from assistant.evidence import QuestionTerms
-from assistant.passages import Passage
-from assistant.retrieval import HybridSearcher
-from assistant.sentences import split_sentences
-from assistant.settings import Settings
+from assistant.app.container import Container
+from assistant.app.settings import Settings
+from assistant.qa.evidence import QuestionTerms
+from assistant.qa.passages import Passage
+from assistant.qa.retrieval import HybridSearcher
+from assistant.qa.sentences import split_sentences
 from evals.corpus import corpus_container
 from evals.metrics import score
 from evals.retrieval import load_jsonl
 from knowledge.document import chunk_id_for
-from knowledge.embeddings import EmbeddingCache
 from knowledge.french import tokenize
+from knowledge.search.embeddings import EmbeddingCache
 
 Ranking = dict[str, list[Passage]]
 

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.settings import Limits
 from knowledge.document import Block, ParsedDocument
 from knowledge.errors import CanevasError
+from knowledge.limits import Limits
 from knowledge.loaders import load_document
 
 _ZONE = re.compile(r"crit[èe]res?|questions?|grille|attendus|contenu (?:du|de la) "

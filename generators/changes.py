@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.names import named_terms
-from assistant.passages import shingles
+from assistant.qa.names import named_terms
+from assistant.qa.passages import shingles
 from generators.draft import Section
-from generators.evidence import Quote
+from generators.section_evidence import Quote
 from knowledge.french import fold_accents
 
 _FIGURE = re.compile(

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from generators.draft import Draft, Flag, Section, placeholder
-from generators.evidence import mentions
+from generators.section_evidence import mentions
 
 _FIGURE = re.compile(r"(?<![\d/])(?!(?:19|20)\d\d(?!\d))\d+")
 OLD_AFTER_YEARS = 3

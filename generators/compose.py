@@ -16,13 +16,13 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.citations import check_citations
-from assistant.injection import neutralise
-from assistant.llm import explain_failure
-from assistant.prompts import render
-from assistant.settings import LLMSettings
+from assistant.qa.citations import check_citations
+from assistant.qa.injection import neutralise
+from assistant.qa.llm import explain_failure
+from assistant.qa.llm_settings import LLMSettings
+from assistant.qa.prompts import render
 from generators.draft import Section, SourceRef, placeholder
-from generators.evidence import Quote, select
+from generators.section_evidence import Quote, select
 from generators.template import Fact
 
 _SLOT = re.compile(r"\{([a-z_]+)\}")

@@ -24,12 +24,12 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from assistant.settings import Limits
 from generators.changes import summary
 from generators.completeness import report
 from generators.draft import PLACEHOLDER, Draft
 from generators.sources import Numbering, number_sources
 from knowledge.errors import CanevasError
+from knowledge.limits import Limits
 from knowledge.loaders.safety import check_office_archive
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from assistant.settings import Limits
 from generators.completeness import CompletenessReport, report
 from generators.docx_export import export_docx
 from generators.draft import Draft, Section
-from generators.drafting import Drafter, Progress
+from generators.drafter import Drafter, Progress
 from generators.review import Reviewer, check_exportable
 from generators.store import DraftStore, DraftSummary, Event, now
 from generators.template import Template
+from knowledge.limits import Limits
 
 
 @dataclass

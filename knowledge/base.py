@@ -23,20 +23,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.settings import Limits
 from knowledge.chunking import Chunker, document_label
 from knowledge.document import Block, Chunk
-from knowledge.embeddings import CanevasEmbeddings, EmbeddingCache
 from knowledge.errors import BaseLocked, DocumentNotFound, EmbeddingModelMismatch, IngestError
 from knowledge.french import fold_accents
 from knowledge.glossary import Definition, Glossary, mine_definitions, seed_definitions
-from knowledge.keyword_index import KeywordIndex
+from knowledge.limits import Limits
 from knowledge.loaders import SUPPORTED_SUFFIXES, load_document
 from knowledge.manifest import PENDING, READY, REMOVING, DocumentRecord, Manifest, now
 from knowledge.metadata import infer_info
 from knowledge.pii.pseudonymise import POLICIES, Pseudonymiser, default_policy
 from knowledge.pii.vault import PseudonymVault
-from knowledge.vector_store import VectorStore, connect
+from knowledge.search.embeddings import CanevasEmbeddings, EmbeddingCache
+from knowledge.search.keyword_index import KeywordIndex
+from knowledge.search.vector_store import VectorStore, connect
 
 FAULT_ENV = "CANEVAS_FAULT"
 _CHROMA_BATCH = 128

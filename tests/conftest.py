@@ -16,7 +16,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from knowledge.base import KnowledgeBase
 from knowledge.demo import build_demo, write_pdf
 from knowledge.document import Block
-from knowledge.embeddings import E5Embeddings
+from knowledge.search.embeddings import E5Embeddings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.citations import check_citations
-from assistant.injection import looks_like_instruction, neutralise
-from assistant.prompts import PromptError, render, variables
-from assistant.question_types import expected_answer, has_answer_form
-from assistant.sentences import split_sentences
+from assistant.qa.citations import check_citations
+from assistant.qa.injection import looks_like_instruction, neutralise
+from assistant.qa.prompts import PromptError, render, variables
+from assistant.qa.question_types import expected_answer, has_answer_form
+from assistant.qa.sentences import split_sentences
 
 
 def test_sentences_keep_abbreviations_headings_and_list_intros() -> None:

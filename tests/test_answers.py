@@ -13,13 +13,13 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from assistant.answers import REFUSAL, AnswerService, is_follow_up
-from assistant.conversations import ConversationNotFound, ConversationStore
-from assistant.evidence import EvidenceReader
-from assistant.names import named_terms
-from assistant.retrieval import HybridSearcher
+from assistant.qa.answers import REFUSAL, AnswerService, is_follow_up
+from assistant.qa.conversations import ConversationNotFound, ConversationStore
+from assistant.qa.evidence import EvidenceReader
+from assistant.qa.names import named_terms
+from assistant.qa.retrieval import HybridSearcher
 from knowledge.base import KnowledgeBase
-from knowledge.embeddings import E5Embeddings
+from knowledge.search.embeddings import E5Embeddings
 
 CANARY = "CANARI-7Q4-ZEBRE"
 INJECTED = f"""# Règlement de la laverie de la résidence Les Tilleuls

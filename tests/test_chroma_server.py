@@ -17,7 +17,7 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from knowledge.vector_store import COLLECTION
+from knowledge.search.vector_store import COLLECTION
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,7 @@ def canevas(data: Path, url: str | None, *args: str) -> subprocess.CompletedProc
     if url:
         env["CANEVAS_CHROMA_URL"] = url
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), *args],
+        [sys.executable, "-m", "assistant.app.cli", "--data-dir", str(data), *args],
         env=env, capture_output=True, text=True, timeout=300,
     )
 

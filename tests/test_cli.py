@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assistant.cli import cli
+from assistant.app.cli import cli
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answers import AnswerService
-from assistant.conversations import ConversationStore
-from assistant.evidence import EvidenceReader
-from assistant.retrieval import HybridSearcher
+from assistant.qa.answers import AnswerService
+from assistant.qa.conversations import ConversationStore
+from assistant.qa.evidence import EvidenceReader
+from assistant.qa.retrieval import HybridSearcher
 from evals.answers import run_answer_eval
 from evals.retrieval import run_retrieval_eval
 from knowledge.base import KnowledgeBase
-from knowledge.embeddings import E5Embeddings
+from knowledge.search.embeddings import E5Embeddings
 from tests.conftest import DEV_SET, open_corpus_copy
 
 pytestmark = pytest.mark.slow

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieval import HybridSearcher
+from assistant.qa.retrieval import HybridSearcher
 from knowledge.base import FAULT_ENV, KnowledgeBase
-from knowledge.embeddings import E5Embeddings
-from knowledge.keyword_index import KeywordIndex
+from knowledge.search.embeddings import E5Embeddings
+from knowledge.search.keyword_index import KeywordIndex
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ def canevas(data: Path, *args: str, fault: str | None = None) -> subprocess.Comp
     if fault:
         env[FAULT_ENV] = fault
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), *args],
+        [sys.executable, "-m", "assistant.app.cli", "--data-dir", str(data), *args],
         env=env, capture_output=True, text=True, timeout=300,
     )
 
@@ -112,7 +112,8 @@ def test_kill_at_arbitrary_moments(delay: float, tmp_path: Path, demo_dir: Path,
                                    e5: E5Embeddings) -> None:
     data = tmp_path / "data"
     process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "ingest", str(demo_dir)],
+        [sys.executable, "-m", "assistant.app.cli", "--data-dir", str(data),
+         "ingest", str(demo_dir)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     time.sleep(delay)

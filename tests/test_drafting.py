@@ -11,13 +11,13 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import RGBColor
 
-from assistant.settings import Limits
 from generators.call import CallError, read_call
 from generators.docx_export import DRAFT_MARK, ExportError, export_docx
 from generators.draft import Draft, Section, SourceRef
 from generators.review import ExportRefused, Reviewer, ReviewError, check_exportable
 from generators.store import DraftNotFound, DraftStore, now
 from generators.template import TemplateError, load_templates, parse_template
+from knowledge.limits import Limits
 from tests.conftest import soffice
 
 CALL = Path(__file__).resolve().parents[1] / "evals" / "data" / "drafting" / (

@@ -12,17 +12,17 @@ from docx import Document
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.cli import cli
-from assistant.evidence import EvidenceReader
-from assistant.retrieval import HybridSearcher
+from assistant.app.cli import cli
+from assistant.qa.evidence import EvidenceReader
+from assistant.qa.retrieval import HybridSearcher
 from generators.draft import STAGES, Draft
-from generators.drafting import Drafter, DraftingError
+from generators.drafter import Drafter, DraftingError
 from generators.review import ExportRefused, Reviewer
 from generators.service import DraftingService
 from generators.sources import number_sources, resolves
 from generators.store import DraftStore
 from knowledge.base import KnowledgeBase, Overrides
-from knowledge.embeddings import E5Embeddings
+from knowledge.search.embeddings import E5Embeddings
 from tests.conftest import open_corpus_copy, soffice
 
 pytestmark = pytest.mark.slow

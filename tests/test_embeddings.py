@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from knowledge.embeddings import E5Embeddings
+from knowledge.search.embeddings import E5Embeddings
 
 
 class CountingE5(E5Embeddings):

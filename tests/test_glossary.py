@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from assistant.cli import cli
+from assistant.app.cli import cli
 from knowledge.base import KnowledgeBase
 from knowledge.glossary import Definition, Glossary, mine_definitions
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from knowledge.keyword_index import KeywordIndex
+from knowledge.search.keyword_index import KeywordIndex
 
 TEXTS = {
     "doca-00000": "La laverie de la résidence ouvre le matin.",

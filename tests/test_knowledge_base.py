@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieval import HybridSearcher, SearchFilters
+from assistant.qa.retrieval import HybridSearcher, SearchFilters
 from knowledge.base import KnowledgeBase, Overrides
-from knowledge.embeddings import E5Embeddings, SentenceTransformerEmbeddings, minilm_folder
 from knowledge.errors import DocumentNotFound, EmbeddingModelMismatch
-from knowledge.keyword_index import KeywordIndex
+from knowledge.search.embeddings import E5Embeddings, SentenceTransformerEmbeddings, minilm_folder
+from knowledge.search.keyword_index import KeywordIndex
 
 
 def copy_demo(demo_dir: Path, target: Path) -> Path:

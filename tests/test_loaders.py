@@ -7,8 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.settings import Limits
 from knowledge.errors import IngestError
+from knowledge.limits import Limits
 from knowledge.loaders import load_document
 from tests.conftest import (
     make_doctype_docx,

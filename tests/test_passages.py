@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.passages import assemble
+from assistant.qa.passages import assemble
 from knowledge.manifest import StoredChunk
 
 

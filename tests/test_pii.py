@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assistant.cli import cli
+from assistant.app.cli import cli
 from evals.pii import run_pii_eval
 from knowledge.pii.detector import STRUCTURED, detect
 from knowledge.pii.recognizers import _nir_valid
@@ -128,7 +128,7 @@ def test_flag_policy_keeps_names_but_not_identifiers(tmp_path: Path) -> None:
 def test_old_conversations_are_purged(tmp_path: Path) -> None:
     import sqlite3
 
-    from assistant.conversations import ConversationStore
+    from assistant.qa.conversations import ConversationStore
 
     store = ConversationStore(tmp_path / "c.sqlite")
     old, recent = store.new("ancienne"), store.new("récente")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.question_types import answer_filter, expected_answer
+from assistant.qa.question_types import answer_filter, expected_answer
 
 
 def test_date_questions() -> None:

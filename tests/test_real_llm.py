@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evidence import EvidenceReader
-from assistant.llm import LLMUnavailable, make_chat_model
-from assistant.retrieval import HybridSearcher
-from assistant.settings import LLMSettings
-from generators.drafting import Drafter
+from assistant.qa.evidence import EvidenceReader
+from assistant.qa.llm import LLMUnavailable, make_chat_model
+from assistant.qa.llm_settings import LLMSettings
+from assistant.qa.retrieval import HybridSearcher
+from generators.drafter import Drafter
 from generators.sources import resolves
 from generators.store import DraftStore
 from knowledge.base import KnowledgeBase

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from langchain_core.documents import Document
 
-from assistant.retrieval import CanevasRetriever, HybridSearcher, SearchFilters
+from assistant.qa.retrieval import CanevasRetriever, HybridSearcher, SearchFilters
 from knowledge.base import KnowledgeBase, Overrides
 
 

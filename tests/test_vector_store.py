@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.vector_store import VectorStore, connect
+from knowledge.search.vector_store import VectorStore, connect
 
 
 def test_listing_a_large_collection(tmp_path: Path) -> None:

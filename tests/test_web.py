@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from docx import Document
 
-from assistant.users import UserStore
+from assistant.app.users import UserStore
 from knowledge.base import KnowledgeBase
-from knowledge.embeddings import E5Embeddings
+from knowledge.search.embeddings import E5Embeddings
 
 pytestmark = pytest.mark.slow
 REPORTS = Path(__file__).resolve().parents[1] / "evals" / "reports" / "web"
@@ -45,7 +45,7 @@ def _start(data: Path, host: str, log: Path) -> tuple[subprocess.Popen[bytes], s
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", "from assistant.cli import main; main()", "--data-dir",
+        [sys.executable, "-c", "from assistant.app.cli import main; main()", "--data-dir",
          str(data), "serve", "--host", host, "--port", str(port)],
         stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
@@ -246,7 +246,7 @@ def test_login_required_beyond_localhost(browser: Any, data_dir: Path, tmp_path:
     lonely = tmp_path / "sans-comptes"
     shutil.copytree(data_dir, lonely)
     refused = subprocess.run(
-        [sys.executable, "-c", "from assistant.cli import main; main()", "--data-dir",
+        [sys.executable, "-c", "from assistant.app.cli import main; main()", "--data-dir",
          str(lonely), "serve", "--host", "0.0.0.0", "--port", str(_free_port())],
         capture_output=True, text=True, timeout=120)
     assert refused.returncode == 1 and "Refus de démarrer" in refused.stderr

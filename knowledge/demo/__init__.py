@@ -15,8 +15,8 @@ from odf.opendocument import OpenDocumentText
 from odf.style import ParagraphProperties, Style, TextProperties
 from odf.text import H, List, ListItem, P
 
-from assistant.settings import Limits
 from knowledge.document import Block
+from knowledge.limits import Limits
 from knowledge.loaders.text import load_markdown
 
 SOURCES = Path(__file__).parent

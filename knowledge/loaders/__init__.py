@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.settings import Limits
 from knowledge.document import ParsedDocument
 from knowledge.errors import IngestError
+from knowledge.limits import Limits
 from knowledge.loaders.docx import load_docx
 from knowledge.loaders.html import load_html
 from knowledge.loaders.odt import load_odt

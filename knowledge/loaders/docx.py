@@ -10,9 +10,9 @@ from docx.document import Document as DocxDocument
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from assistant.settings import Limits
 from knowledge.cleanup import normalize_chars, strip_bullet
 from knowledge.document import Block, ParsedDocument
+from knowledge.limits import Limits
 from knowledge.loaders.safety import check_office_archive
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)", re.I)

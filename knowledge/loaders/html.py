@@ -6,9 +6,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
-from assistant.settings import Limits
 from knowledge.cleanup import normalize_chars
 from knowledge.document import Block, ParsedDocument
+from knowledge.limits import Limits
 from knowledge.loaders.text import read_text
 
 _TAGS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "blockquote", "pre", "dt", "dd"]

@@ -9,9 +9,9 @@ from odf import teletype
 from odf.namespaces import TABLENS, TEXTNS
 from odf.opendocument import load
 
-from assistant.settings import Limits
 from knowledge.cleanup import normalize_chars
 from knowledge.document import Block, ParsedDocument
+from knowledge.limits import Limits
 from knowledge.loaders.safety import check_office_archive
 
 

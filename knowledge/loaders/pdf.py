@@ -8,10 +8,10 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from assistant.settings import Limits
 from knowledge.cleanup import clean_pages
 from knowledge.document import ParsedDocument
 from knowledge.errors import IngestError
+from knowledge.limits import Limits
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 

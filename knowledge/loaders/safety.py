@@ -5,8 +5,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from assistant.settings import Limits
 from knowledge.errors import IngestError
+from knowledge.limits import Limits
 
 FORMATS = {
     ".pdf": "pdf",

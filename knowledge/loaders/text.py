@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.settings import Limits
 from knowledge.cleanup import clean_plain_text, normalize_chars
 from knowledge.document import Block, ParsedDocument
+from knowledge.limits import Limits
 
 
 def read_text(path: Path) -> str:

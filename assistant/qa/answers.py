@@ -1,7 +1,7 @@
 """Grounded answers: extractive by default, generative when a model is configured.
 
 Both modes share retrieval, sentence scoring and the refusal decision
-(``assistant/refusal.py``), made before any model is called. Every answer sentence
+(``assistant/qa/refusal.py``), made before any model is called. Every answer sentence
 carries ``[n]`` pointing to a passage listed in ``citations``.
 """
 
@@ -16,17 +16,17 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.citations import check_citations
-from assistant.conversations import ConversationStore, Turn
-from assistant.evidence import Evidence, EvidenceReader, ScoredSentence
-from assistant.injection import neutralise
-from assistant.llm import explain_failure
-from assistant.names import named_terms
-from assistant.nouns import question_nouns
-from assistant.passages import Passage
-from assistant.prompts import render
-from assistant.refusal import Verdict, judge
-from assistant.settings import LLMSettings
+from assistant.qa.citations import check_citations
+from assistant.qa.conversations import ConversationStore, Turn
+from assistant.qa.evidence import Evidence, EvidenceReader, ScoredSentence
+from assistant.qa.injection import neutralise
+from assistant.qa.llm import explain_failure
+from assistant.qa.llm_settings import LLMSettings
+from assistant.qa.names import named_terms
+from assistant.qa.nouns import question_nouns
+from assistant.qa.passages import Passage
+from assistant.qa.prompts import render
+from assistant.qa.refusal import Verdict, judge
 
 REFUSAL = "Je ne trouve pas cette information dans la base documentaire."
 FALLBACK_NOTE = ("(Le modèle n'a cité aucun passage : voici les phrases des documents "

@@ -11,7 +11,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from knowledge.errors import CanevasError
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
 
 class PromptError(CanevasError):

@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.injection import looks_like_instruction
-from assistant.names import named_terms
-from assistant.nouns import question_nouns
-from assistant.passages import Passage
-from assistant.question_types import expected_answer, has_answer_form
-from assistant.retrieval import HybridSearcher, SearchFilters
-from assistant.sentences import Sentence, split_sentences
-from knowledge.embeddings import EmbeddingCache
+from assistant.qa.injection import looks_like_instruction
+from assistant.qa.names import named_terms
+from assistant.qa.nouns import question_nouns
+from assistant.qa.passages import Passage
+from assistant.qa.question_types import expected_answer, has_answer_form
+from assistant.qa.retrieval import HybridSearcher, SearchFilters
+from assistant.qa.sentences import Sentence, split_sentences
 from knowledge.french import fold_accents, tokenize
+from knowledge.search.embeddings import EmbeddingCache
 
 MIN_COVERAGE = 0.25
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",

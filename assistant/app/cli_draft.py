@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli_support import container_of, user_errors
+from assistant.app.cli_support import container_of, user_errors
 from generators.changes import summary
 from generators.completeness import report
 from generators.draft import Draft, Section

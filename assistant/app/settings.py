@@ -8,39 +8,14 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.qa.llm_settings import LLMSettings
+from knowledge.limits import Limits
+
 
 def default_data_dir() -> Path:
     """Per-user data directory, following the XDG convention."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "canevas"
-
-
-class Limits(BaseSettings):
-    """Input limits: every file is checked against them before it is parsed."""
-
-    model_config = SettingsConfigDict(env_prefix="CANEVAS_LIMIT_")
-
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_pdf_pages: int = 3000
-    max_zip_uncompressed_bytes: int = 200 * 1024 * 1024
-    max_zip_ratio: float = 100.0
-    max_zip_entries: int = 5000
-    max_text_chars: int = 20_000_000
-
-
-class LLMSettings(BaseSettings):
-    """The optional language model; the key is read from the environment only."""
-
-    model_config = SettingsConfigDict(env_prefix="CANEVAS_LLM_")
-
-    provider: str = "aucun"
-    base_url: str | None = None
-    model: str | None = None
-    api_key: str | None = Field(default=None, repr=False)
-    gguf_path: Path | None = None
-    temperature: float = 0.1
-    max_tokens: int = 400
-    timeout: float = 120.0
 
 
 class Settings(BaseSettings):
@@ -59,3 +34,6 @@ class Settings(BaseSettings):
     pii_policy: str | None = None
     conversation_retention_days: int = 180
     draft_retention_days: int = 730
+
+
+__all__ = ["LLMSettings", "Limits", "Settings", "default_data_dir"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.container import Container
-from assistant.sentences import split_sentences
+from assistant.app.container import Container
+from assistant.qa.sentences import split_sentences
 from knowledge.french import fold_accents
 
 

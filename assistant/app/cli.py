@@ -6,17 +6,18 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from assistant.answers import Answer
-from assistant.cli_draft import draft_group
-from assistant.cli_support import container_of, user_errors
-from assistant.container import Container
-from assistant.retrieval import SearchFilters
-from assistant.settings import Settings
+from assistant.app.cli_draft import draft_group
+from assistant.app.cli_support import container_of, user_errors
+from assistant.app.container import Container
+from assistant.app.settings import Settings
+from assistant.qa.answers import Answer
+from assistant.qa.retrieval import SearchFilters
 from knowledge.base import IngestReport, Overrides
 from knowledge.errors import CanevasError
 
@@ -25,7 +26,7 @@ _STATUS_FR = {"added": "ajoutés", "updated": "mis à jour", "unchanged": "incha
               "failed": "en échec"}
 
 
-def _progress_printer() -> Callable[[str, int, int], None]:
+def progress_printer() -> Callable[[str, int, int], None]:
     started = time.monotonic()
 
     def show(name: str, done: int, total: int) -> None:
@@ -41,7 +42,7 @@ def _progress_printer() -> Callable[[str, int, int], None]:
     return show
 
 
-def _print_report(report: IngestReport, elapsed: float) -> None:
+def print_report(report: IngestReport, elapsed: float) -> None:
     counts = report.counts
     summary = ", ".join(f"{n} {_STATUS_FR[k]}" for k, n in counts.items())
     chunks = sum(o.chunks for o in report.outcomes if o.status in ("added", "updated"))
@@ -53,7 +54,28 @@ def _print_report(report: IngestReport, elapsed: float) -> None:
             click.echo(f"  = {Path(outcome.path).name} : {outcome.message}")
 
 
-@click.group()
+class PluginGroup(click.Group):
+    """The root group, completed by commands of higher layers found by entry point.
+
+    ``canevas eval …`` lives in ``evals`` and registers itself under the
+    ``canevas.commands`` entry point group: the shell never imports ``evals``, so the
+    layer contract holds, and the command still appears in ``canevas --help``.
+    """
+
+    def _plugins(self) -> dict[str, EntryPoint]:
+        return {e.name: e for e in entry_points(group="canevas.commands")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._plugins()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in self._plugins():
+            command = self._plugins()[cmd_name].load()
+        return command
+
+
+@click.group(cls=PluginGroup)
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None,
               help="Dossier des données (par défaut : CANEVAS_DATA_DIR ou ~/.local/share/canevas).")
 @click.pass_context
@@ -80,9 +102,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], org: str | None,
     with user_errors():
         started = time.monotonic()
         report = container_of(ctx).knowledge_base.ingest(
-            list(paths), Overrides(org, doc_type, year, title, pii), progress=_progress_printer()
+            list(paths), Overrides(org, doc_type, year, title, pii), progress=progress_printer()
         )
-        _print_report(report, time.monotonic() - started)
+        print_report(report, time.monotonic() - started)
         if report.counts["failed"]:
             sys.exit(1)
 
@@ -125,8 +147,8 @@ def reindex(ctx: click.Context) -> None:
     """Réindexer toute la base avec le modèle configuré."""
     with user_errors():
         started = time.monotonic()
-        report = container_of(ctx).knowledge_base.reindex(progress=_progress_printer())
-        _print_report(report, time.monotonic() - started)
+        report = container_of(ctx).knowledge_base.reindex(progress=progress_printer())
+        print_report(report, time.monotonic() - started)
 
 
 def _filters(org: str | None, doc_type: str | None, year: int | None,
@@ -294,8 +316,8 @@ def demo(ctx: click.Context, question: str) -> None:
         container = container_of(ctx)
         folder = build_demo(container.settings.data_dir / "demo-documents")
         started = time.monotonic()
-        report = container.knowledge_base.ingest([folder], progress=_progress_printer())
-        _print_report(report, time.monotonic() - started)
+        report = container.knowledge_base.ingest([folder], progress=progress_printer())
+        print_report(report, time.monotonic() - started)
         click.echo(f"\n» {question}")
         ctx.invoke(ask, question=question)
 
@@ -320,7 +342,7 @@ def glossary(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def forget(ctx: click.Context, text: str) -> None:
     """Effacer une personne ou un identifiant de toute la base (droit à l'effacement)."""
-    from assistant.erasure import forget_everywhere
+    from assistant.app.erasure import forget_everywhere
 
     with user_errors():
         try:
@@ -392,82 +414,6 @@ def pii_mapping(ctx: click.Context, reveal: bool) -> None:
         click.echo(f"{placeholder}\t{original}")
 
 
-def eval_options(func: F) -> F:
-    """The options every ``eval`` command shares: the set, a corpus, JSON output."""
-    for option in (
-        click.option("--json", "as_json", is_flag=True, help="Sortie JSON."),
-        click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
-                     help="Dossier à indexer dans une base temporaire avant l'évaluation."),
-        click.option("--set", "set_path", required=True,
-                     type=click.Path(exists=True, path_type=Path),
-                     help="Jeu de questions JSONL (id, question, evidence, kind)."),
-    ):
-        func = option(func)
-    return func
-
-
-@cli.group(name="eval")
-def eval_group() -> None:
-    """Mesurer la qualité de la recherche sur un jeu de questions."""
-
-
-@eval_group.command(name="retrieval")
-@eval_options
-@click.pass_context
-def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
-                   as_json: bool) -> None:
-    """Rappel des passages de preuve (@1/3/5/10), full@5, MRR, rappel en 4 000 caractères."""
-    import tempfile
-
-    from evals.retrieval import run_retrieval_eval
-
-    with user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
-        container = _evaluation_container(container_of(ctx), corpus, Path(tmp))
-        scores = run_retrieval_eval(container.searcher, set_path)
-        container.close()
-        _print_scores(scores, as_json)
-
-
-@eval_group.command(name="answers")
-@eval_options
-@click.option("--details", type=click.Path(path_type=Path), default=None,
-              help="Écrire chaque réponse (JSONL) dans ce fichier.")
-@click.pass_context
-def eval_answers(ctx: click.Context, set_path: Path, corpus: Path | None, as_json: bool,
-                 details: Path | None) -> None:
-    """Refus, faux refus, couverture des preuves, validité des citations, latence."""
-    import tempfile
-
-    from evals.answers import run_answer_eval
-
-    with user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
-        container = _evaluation_container(container_of(ctx), corpus, Path(tmp))
-        scores = run_answer_eval(container.answers, set_path, details)
-        container.close()
-        _print_scores(scores, as_json)
-
-
-def _evaluation_container(container: Container, corpus: Path | None, tmp: Path) -> Container:
-    """The user's base, or a temporary base holding ``corpus``."""
-    if corpus is None:
-        return container
-    from evals.corpus import corpus_container
-
-    started = time.monotonic()
-    fresh, report = corpus_container(container.settings, corpus, tmp, _progress_printer())
-    if report.counts["failed"]:
-        _print_report(report, time.monotonic() - started)
-    return fresh
-
-
-def _print_scores(scores: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps(scores, ensure_ascii=False))
-        return
-    for key, value in scores.items():
-        click.echo(f"{key:>24} : {value}")
-
-
 cli.add_command(draft_group)
 
 
@@ -479,7 +425,7 @@ cli.add_command(draft_group)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
     """Ouvrir l'application web (questions, rédaction, base documentaire)."""
-    from assistant.web.app import serve as serve_app
+    from assistant.app.web.app import serve as serve_app
 
     with user_errors():
         click.echo(f"Canevas : http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port} "
@@ -498,7 +444,7 @@ def users_group() -> None:
 @click.pass_context
 def users_add(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Créer un compte ou changer son mot de passe."""
-    from assistant.users import UserStore
+    from assistant.app.users import UserStore
 
     password = (sys.stdin.readline().rstrip("\n") if password_stdin else
                 click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True))
@@ -512,7 +458,7 @@ def users_add(ctx: click.Context, name: str, password_stdin: bool) -> None:
 @click.pass_context
 def users_remove(ctx: click.Context, name: str) -> None:
     """Supprimer un compte."""
-    from assistant.users import UserStore
+    from assistant.app.users import UserStore
 
     with user_errors():
         UserStore(container_of(ctx).settings.data_dir).remove(name)
@@ -523,7 +469,7 @@ def users_remove(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def users_list(ctx: click.Context) -> None:
     """Lister les comptes."""
-    from assistant.users import UserStore
+    from assistant.app.users import UserStore
 
     with user_errors():
         for name in UserStore(container_of(ctx).settings.data_dir).names():

@@ -12,7 +12,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.web.session import display_name, folder_of, owner_of
+from assistant.app.web.session import display_name, folder_of, owner_of
 from generators.changes import summary
 from generators.completeness import report
 from generators.draft import Draft, Section

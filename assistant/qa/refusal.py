@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.evidence import Evidence
+from assistant.qa.evidence import Evidence
 
 THRESHOLD = 0.79
 MISSING_NOUN_PENALTY = 0.06

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.sentences import split_sentences
+from assistant.qa.sentences import split_sentences
 from knowledge.french import fold_accents
 
 _PATTERNS = [

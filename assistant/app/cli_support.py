@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import click
 
-from assistant.container import Container
+from assistant.app.container import Container
 from knowledge.errors import CanevasError
 
 

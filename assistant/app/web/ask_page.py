@@ -9,8 +9,8 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.answers import Answer, AnswerService
-from assistant.web.session import owner_of
+from assistant.app.web.session import owner_of
+from assistant.qa.answers import Answer, AnswerService
 from knowledge.errors import CanevasError
 
 Message = dict[str, Any]

@@ -10,11 +10,11 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.container import Container
-from assistant.web.ask_page import AskPage
-from assistant.web.draft_page import DraftPage
-from assistant.web.library_page import LibraryPage
-from assistant.web.session import new_browser_id
+from assistant.app.container import Container
+from assistant.app.web.ask_page import AskPage
+from assistant.app.web.draft_page import DraftPage
+from assistant.app.web.library_page import LibraryPage
+from assistant.app.web.session import new_browser_id
 
 
 def build_blocks(container: Container, web_dir: Path, secret: str, title: str) -> gr.Blocks:

@@ -1,6 +1,6 @@
 """Evidence for one section: the passages its queries retrieve and the sentences to quote.
 
-Sentences are read the way answers read them (``assistant/evidence.py``): meaning
+Sentences are read the way answers read them (``assistant/qa/evidence.py``): meaning
 against the query, share of the query's words, no planted instructions. A sentence is
 evidence only above a support threshold: a section with none gets an « À compléter »
 placeholder rather than loosely related text.
@@ -12,10 +12,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from assistant.evidence import MIN_COVERAGE, EvidenceReader
-from assistant.nouns import is_prose
-from assistant.passages import Passage, shingles
-from assistant.retrieval import SearchFilters
+from assistant.qa.evidence import MIN_COVERAGE, EvidenceReader
+from assistant.qa.nouns import is_prose
+from assistant.qa.passages import Passage, shingles
+from assistant.qa.retrieval import SearchFilters
 from knowledge.french import fold_accents
 
 SUPPORT = 0.80

@@ -14,8 +14,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from assistant.container import Container
-from assistant.users import UserStore
+from assistant.app.container import Container
+from assistant.app.users import UserStore
 from knowledge.errors import CanevasError
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -40,7 +40,7 @@ def prepare_environment(data_dir: Path) -> Path:
 def build_app(container: Container) -> Any:
     """The Blocks app; building it loads nothing heavy (models load on first use)."""
     prepare_environment(container.settings.data_dir)
-    from assistant.web.layout import build_blocks
+    from assistant.app.web.layout import build_blocks
 
     web_dir = container.settings.data_dir / "web"
     return build_blocks(container, web_dir, _secret(web_dir), TITLE)

@@ -15,20 +15,21 @@ from pathlib import Path
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from assistant.evidence import EvidenceReader
-from assistant.retrieval import SearchFilters
-from assistant.settings import Limits, LLMSettings
+from assistant.qa.evidence import EvidenceReader
+from assistant.qa.llm_settings import LLMSettings
+from assistant.qa.retrieval import SearchFilters
 from generators import changes as change_log
 from generators.call import Call, read_call
 from generators.completeness import check_section
 from generators.compose import extractive, fill_lead, generative
 from generators.draft import STAGES, Draft, Flag, Section
-from generators.evidence import gather, merge
+from generators.section_evidence import gather, merge
 from generators.store import DraftStore, Event, now
 from generators.template import SectionSpec, Template, get_template, load_templates
 from knowledge.document import doc_id_of
 from knowledge.errors import CanevasError
 from knowledge.french import fold_accents
+from knowledge.limits import Limits
 from knowledge.manifest import DocumentRecord
 
 Progress = Callable[[Section, int, int], None]

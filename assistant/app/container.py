@@ -6,18 +6,18 @@ from functools import cached_property
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from assistant.answers import AnswerService
-from assistant.conversations import ConversationStore
-from assistant.evidence import EvidenceReader
-from assistant.llm import make_chat_model
-from assistant.retrieval import HybridSearcher
-from assistant.settings import Settings
-from generators.drafting import Drafter
+from assistant.app.settings import Settings
+from assistant.qa.answers import AnswerService
+from assistant.qa.conversations import ConversationStore
+from assistant.qa.evidence import EvidenceReader
+from assistant.qa.llm import make_chat_model
+from assistant.qa.retrieval import HybridSearcher
+from generators.drafter import Drafter
 from generators.review import Reviewer
 from generators.service import DraftingService
 from generators.store import DraftStore
 from knowledge.base import KnowledgeBase
-from knowledge.embeddings import CanevasEmbeddings, make_embeddings
+from knowledge.search.embeddings import CanevasEmbeddings, make_embeddings
 
 
 class Container:

@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict
 
-from assistant.settings import LLMSettings
+from assistant.qa.llm_settings import LLMSettings
 from knowledge.errors import CanevasError
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.web.session import folder_of, owner_of
+from assistant.app.web.session import folder_of, owner_of
 from knowledge.base import KnowledgeBase
 from knowledge.errors import CanevasError
 

@@ -10,9 +10,9 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.names import named_terms
-from assistant.passages import Passage, assemble
-from assistant.question_types import answer_filter
+from assistant.qa.names import named_terms
+from assistant.qa.passages import Passage, assemble
+from assistant.qa.question_types import answer_filter
 from knowledge.base import KnowledgeBase
 from knowledge.document import doc_id_of
 from knowledge.french import fold_accents, tokenize

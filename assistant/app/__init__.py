@@ -1,0 +1,1 @@
+"""Application shell: CLI, web app, settings and the composition root."""

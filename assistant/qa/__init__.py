@@ -1,0 +1,1 @@
+"""Question answering: analysis, retrieval, evidence, refusal, answers, LLM providers."""

@@ -1,0 +1,1 @@
+"""Search primitives: embeddings, the keyword index and the vector store."""
