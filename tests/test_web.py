@@ -174,8 +174,13 @@ def _draft(page: Any, residence: str) -> None:
     page.wait_for_function(
         "() => document.querySelector('#fact-0')?.innerText.includes('Association gestionnaire')")
     page.wait_for_timeout(500)
+    assert page.is_disabled("#draft-start")
     page.fill("#fact-0 textarea", "Toit Commun")
     page.fill("#fact-1 textarea", residence)
+    page.fill("#fact-2 textarea", "résidence sociale")
+    page.fill("#fact-3 textarea", "12 rue des Tilleuls, 37000 Tours")
+    page.fill("#fact-4 textarea", "Claire Martin")
+    page.wait_for_function("() => !document.querySelector('#draft-start').disabled")
     page.click("#draft-start")
 
 

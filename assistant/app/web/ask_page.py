@@ -78,7 +78,7 @@ class AskPage:
         conversation = gr.State(None)
         with gr.Row():
             with gr.Column(scale=1, min_width=260):
-                new = gr.Button("➕ Nouvelle conversation", elem_id="new-conversation")
+                new = gr.Button("Nouvelle conversation", elem_id="new-conversation")
                 past = gr.Radio(label="Mes conversations (les plus récentes d'abord)",
                                 choices=[], elem_id="conversations", interactive=True)
                 with gr.Accordion("Renommer ou supprimer", open=False,
@@ -131,7 +131,7 @@ class AskPage:
         except CanevasError as exc:
             raise failure(exc) from exc
         history = [*history, {"role": "user", "content": inert(question)},
-                   {"role": "assistant", "content": "⏳ Recherche dans vos documents…"}]
+                   {"role": "assistant", "content": "◌ Recherche dans vos documents…"}]
         yield history, conversation_id, "", gr.update()
         pieces: queue.Queue[str | None] = queue.Queue()
         outcome: dict[str, Any] = {}

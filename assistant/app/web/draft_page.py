@@ -239,16 +239,16 @@ class DraftPage:
                 events.put(None)
 
         threading.Thread(target=work, daemon=True).start()
-        yield ("⏳ Rédaction en cours : recherche des passages pour chaque section…", None,
+        yield ("◌ Rédaction en cours : recherche des passages pour chaque section…", None,
                gr.update(), *blank)
         while (line := events.get()) is not None:
             lines.append(f"- {line}")
-            yield ("⏳ Rédaction en cours…\n\n" + "\n".join(lines), None, gr.update(), *blank)
+            yield ("◌ Rédaction en cours…\n\n" + "\n".join(lines), None, gr.update(), *blank)
         if "error" in outcome:
             yield ("⚠️ " + plain_french(outcome["error"]), None, gr.update(), *blank)
             return
         draft: Draft = outcome["draft"]
-        done = (f"✅ Brouillon prêt en {draft.timings.get('total_seconds', 0):.0f} s "
+        done = (f"✔ Brouillon prêt en {draft.timings.get('total_seconds', 0):.0f} s "
                 f"({len(draft.sections)} sections). Relisez chaque section à droite.\n\n"
                 + "\n".join(lines))
         yield (done, draft.id, *self.drafts(request), *self._view(draft, draft.sections[0].id))
@@ -337,25 +337,41 @@ class DraftPage:
         return self._act(draft_id, section_id, request, lambda owner: (
             self.drafting.edit(draft_id or "", section_id or "", text,
                                display_name(request, reviewer), owner)),
-            "✅ Texte enregistré.")
+            "✔ Texte enregistré.")
 
     def regenerate(self, draft_id: str | None, section_id: str | None, reviewer: str,
                    request: gr.Request) -> tuple[Any, ...]:
         return self._act(draft_id, section_id, request, lambda owner: (
             self.drafting.regenerate(draft_id or "", section_id or "",
                                      display_name(request, reviewer), owner)),
-            "✅ Section réécrite à partir des documents.")
+            "✔ Section réécrite à partir des documents.")
 
     def mark(self, status: str, everything: bool) -> Any:
         said = {"relu": "marquée relue", "validé": "validée"}[status]
 
         def handler(draft_id: str | None, section_id: str | None, reviewer: str,
                     request: gr.Request) -> tuple[Any, ...]:
-            return self._act(draft_id, section_id, request, lambda owner: (
-                self.drafting.mark(draft_id or "", None if everything else [section_id or ""],
-                                   status, display_name(request, reviewer), owner)),
-                f"✅ Toutes les sections ont été {said}s." if everything
-                else f"✅ Section {said}.")
+            skipped: list[str] = []
+
+            def act(owner: str) -> None:
+                chosen = [section_id or ""]
+                if everything:
+                    draft = self.drafting.get(draft_id or "", owner)
+                    chosen = [s.id for s in draft.sections if not s.missing]
+                    skipped.extend(s.title for s in draft.sections if s.missing)
+                if chosen:
+                    self.drafting.mark(draft_id or "", chosen, status,
+                                       display_name(request, reviewer), owner)
+
+            view = self._act(draft_id, section_id, request, act, f"✔ Section {said}.")
+            if not everything or view[-1].startswith("⚠️"):
+                return view
+            done = f"✔ Toutes les sections complètes ont été {said}s."
+            if skipped:
+                done = (f"✔ Sections complètes {said}s. Restent « À compléter » (complétez "
+                        "le texte, enregistrez, puis validez-les une à une) :\n\n"
+                        + "\n".join(f"- [ ] {inert(t)}" for t in skipped))
+            return (*view[:-1], done)
         return handler
 
     def comment(self, verify: bool) -> Any:
@@ -366,7 +382,7 @@ class DraftPage:
             view = self._act(draft_id, section_id, request, lambda owner: (
                 self.drafting.comment(draft_id or "", section_id or "", text,
                                       display_name(request, reviewer), verify, owner)),
-                "✅ Commentaire ajouté.")
+                "✔ Commentaire ajouté.")
             return (*view, "")
         return handler
 
@@ -395,5 +411,5 @@ class DraftPage:
             except CanevasError as exc:
                 return gr.update(value=None), "⚠️ " + plain_french(exc)
             self.downloads.add(Path(path))
-            return str(path), f"✅ Document Word prêt : « {inert(Path(path).name)} »."
+            return str(path), f"✔ Document Word prêt : « {inert(Path(path).name)} »."
         return handler

@@ -19,7 +19,7 @@ from assistant.app.web.guard import Downloads
 from assistant.app.web.library_page import LibraryPage
 from assistant.app.web.session import Sessions
 
-LOADING = ("⏳ **Chargement des modèles en cours…** La première ouverture prend environ "
+LOADING = ("◌ **Chargement des modèles en cours…** La première ouverture prend environ "
            "une minute ; vous pourrez poser une question dès que ce message disparaît.")
 CSS = """
 #loading {background: #fff7e6; border: 1px solid #f0c36d; border-radius: 8px; padding: 8px 12px;}

@@ -25,8 +25,8 @@ from knowledge.base import IngestReport, KnowledgeBase, Overrides
 from knowledge.errors import CanevasError
 from knowledge.metadata import DOC_TYPES
 
-_STATUS_FR = {"added": "✅ ajouté", "updated": "🔄 mis à jour (remplace l'ancienne version)",
-              "unchanged": "= inchangé", "failed": "❌ en échec"}
+_STATUS_FR = {"added": "✔ ajouté", "updated": "↻ mis à jour (remplace l'ancienne version)",
+              "unchanged": "= inchangé", "failed": "✖ en échec"}
 _SAFE = re.compile(r"[^\w.\- ]+")
 _HEADERS = ["Fichier", "Titre", "Organisation", "Type", "Année", "Passages", "Ajouté le"]
 
@@ -77,16 +77,27 @@ class LibraryPage:
                 outcome = gr.Dataframe(headers=["Fichier", "Résultat", "Détail"],
                                        datatype=["str", "str", "str"], wrap=True,
                                        label="Résultat de l'ajout", elem_id="ingest-results",
-                                       interactive=False, column_widths=["30%", "20%", "50%"])
+                                       interactive=False, column_widths=["32%", "26%", "42%"])
             with gr.Column(scale=2):
                 counts = gr.Markdown(elem_id="counts")
                 documents = gr.Dataframe(headers=_HEADERS, datatype=["str"] * 7, wrap=True,
                                          label="Documents de la base", elem_id="documents",
-                                         interactive=False)
+                                         interactive=False,
+                                         column_widths=["19%", "27%", "15%", "13%", "7%",
+                                                        "8%", "11%"])
+                chosen = gr.Dropdown(label="Choisir un document pour le corriger ou le retirer",
+                                     choices=[], elem_id="remove-choice")
                 with gr.Row():
-                    chosen = gr.Dropdown(label="Document", choices=[], elem_id="remove-choice")
+                    edit_org = gr.Textbox(label="Organisation", elem_id="edit-org")
+                    edit_type = gr.Dropdown(label="Type", choices=list(DOC_TYPES),
+                                            allow_custom_value=True, elem_id="edit-type")
+                    edit_year = gr.Textbox(label="Année", elem_id="edit-year")
+                with gr.Row():
+                    save_meta = gr.Button("Enregistrer organisation, type et année",
+                                          elem_id="save-metadata")
                     remove = gr.Button("Retirer de la base", variant="stop", elem_id="remove")
                     reindex = gr.Button("Réindexer toute la base", elem_id="reindex")
+                edited = gr.Markdown(elem_id="metadata-saved")
                 with gr.Accordion("Glossaire des sigles", open=False):
                     glossary = gr.Dataframe(headers=["Sigle", "Signification", "Source"],
                                             datatype=["str"] * 3, wrap=True,
@@ -96,6 +107,9 @@ class LibraryPage:
                      [status, outcome, *listing, files, folder], show_progress="hidden",
                      **private)
         remove.click(self.remove, chosen, listing, **private)
+        chosen.change(self.details, chosen, [edit_org, edit_type, edit_year], **private)
+        save_meta.click(self.save_metadata, [chosen, edit_org, edit_type, edit_year],
+                        [edited, *listing], **private)
         reindex.click(self.reindex, None, [outcome, *listing], show_progress="minimal",
                       show_progress_on=[status], **private)
         self.refresh_outputs = listing
@@ -140,7 +154,7 @@ class LibraryPage:
             with self._lock:
                 for done, upload in enumerate(uploads):
                     name = safe_name(upload.name)
-                    yield ("\n".join([*lines, f"- ⏳ {inert(name)} : lecture, recherche des "
+                    yield ("\n".join([*lines, f"- ◌ {inert(name)} : lecture, recherche des "
                                        f"données personnelles et indexation… ({done + 1} sur "
                                        f"{len(uploads)})"]), gr.update(), *keep)
                     staged = self.uploads_dir / name
@@ -166,6 +180,29 @@ class LibraryPage:
         rows = [[plain(Path(o.path).name), _STATUS_FR[o.status], plain(o.message or "")]
                 for o in report.outcomes]
         yield ("\n".join([summary, "", *lines]), rows, *self.listing(), None, None)
+
+    def details(self, doc_id: str | None) -> tuple[Any, Any, Any]:
+        record = next((r for r in self.kb.documents() if r.doc_id == doc_id), None)
+        if record is None:
+            return "", None, ""
+        return record.organisation or "", record.doc_type, str(record.year or "")
+
+    def save_metadata(self, doc_id: str | None, organisation: str, kind: str, year: str,
+                      request: gr.Request) -> tuple[Any, ...]:
+        try:
+            self.sessions.owner(request)
+            if not doc_id:
+                raise user_error("Choisissez d'abord le document à corriger.")
+            overrides = self._overrides(organisation, kind, year)
+            record = self.kb.set_metadata(doc_id, overrides.organisation,
+                                          overrides.doc_type or "", overrides.year)
+        except CanevasError as exc:
+            raise failure(exc) from exc
+        saved = (f"✔ Enregistré pour « {inert(record.source)} » : organisation "
+                 f"« {inert(record.organisation or 'non renseignée')} », type "
+                 f"« {inert(record.doc_type)} », année {record.year or 'non renseignée'}.")
+        counts, rows, _, glossary = self.listing()
+        return saved, counts, rows, gr.update(), glossary
 
     def remove(self, doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
         try:
