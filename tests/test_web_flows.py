@@ -127,6 +127,8 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     _choose(page, "#my-drafts", "Pension de famille Saint-Éloi")
     page.wait_for_function("() => document.querySelector('#draft-type input')?.value"
                            ".includes('Projet social')")
+    page.wait_for_function("() => document.querySelector('#draft-fields-help')?.innerText"
+                           ".includes('Cliquez sur')")
     assert page.input_value("#fact-0 textarea") == "Toit Commun"
     assert page.input_value("#fact-1 textarea") == "Pension de famille Saint-Éloi"
     shot(page, "rediger-3-brouillon-rouvert.png", full_page=True)

@@ -127,7 +127,7 @@ class DraftPage:
                                        interactive=False)
         view = [title, section, state, text, evidence, completeness, editor]
         self._form = _Form(kind, call, facts)
-        kind.change(self.form, kind, [*facts, call, fields_help, start], **private)
+        kind.input(self.form, kind, [*facts, call, fields_help, start], **private)
         for box in facts:
             box.change(self.check, [kind, *facts], [start, fields_help], show_progress="hidden",
                        **private)
