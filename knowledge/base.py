@@ -503,6 +503,19 @@ class KnowledgeBase:
             self.vault.forget_document(record.doc_id)
         return record
 
+    def set_metadata(self, name_or_id: str, organisation: str | None, doc_type: str,
+                     year: int | None) -> DocumentRecord:
+        """Correct a document's organisation, type and year (what search filters and
+        drafting use); kept as its overrides, so a re-index keeps them."""
+        with self.writing():
+            record = self.resolve(name_or_id)
+            overrides = json.loads(record.overrides or "{}")
+            overrides.update({"organisation": organisation, "doc_type": doc_type,
+                              "year": year})
+            self.manifest.set_metadata(record.doc_id, organisation, doc_type, year,
+                                       Overrides(**overrides).as_json())
+            return self.resolve(record.doc_id)
+
     def forget(self, text: str) -> ForgetReport:
         """Erase every passage that mentions ``text`` (or its pseudonym) from every store.
 

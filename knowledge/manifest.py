@@ -220,6 +220,17 @@ class Manifest:
                 list(values.values()),
             )
 
+    def set_metadata(self, doc_id: str, organisation: str | None, doc_type: str,
+                     year: int | None, overrides: str) -> None:
+        """Change a document's organisation, type and year; readers see a new generation."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE documents SET organisation=?, doc_type=?, year=?, overrides=?, "
+                "updated_at=? WHERE doc_id=?",
+                (organisation, doc_type, year, overrides, now(), doc_id),
+            )
+            self.bump_generation(db)
+
     def set_all_status(self, status: str) -> None:
         with self.transaction() as db:
             db.execute("UPDATE documents SET status=?, updated_at=?", (status, now()))

@@ -115,6 +115,24 @@ class ConversationStore:
             rows = self._db.execute(query, (owner,) if owner is not None else ()).fetchall()
         return [ConversationSummary(*row) for row in rows]
 
+    def rename(self, conversation_id: str, title: str, owner: str | None = None) -> None:
+        """Give a conversation the title its owner chose."""
+        with self._lock:
+            self._check(conversation_id, owner)
+            self._db.execute("UPDATE conversations SET title=? WHERE id=?",
+                             (" ".join(title.split())[:120], conversation_id))
+            self._db.commit()
+
+    def delete(self, conversation_id: str, owner: str | None = None) -> None:
+        """Delete a conversation, its turns and ratings; nothing of it stays on disk."""
+        with self._lock:
+            self._check(conversation_id, owner)
+            for table, key in (("turns", "conversation"), ("feedback", "conversation"),
+                               ("conversations", "id")):
+                self._db.execute(f"DELETE FROM {table} WHERE {key}=?", (conversation_id,))
+            self._db.commit()
+            rewrite_without_deleted_rows(self._db)
+
     def forget(self, needles: Sequence[str]) -> int:
         """Delete every turn (and conversation title) mentioning a needle; the turns removed.
 

@@ -2,15 +2,20 @@
 
 Security choices (Gradio has had many file-access CVEs): no share link; a login is
 required as soon as the app listens beyond localhost, and it refuses to start without
-accounts; analytics off; Gradio's temporary files, the uploads and the exports live
-under the data directory; no extra ``allowed_paths``; downloads are files the app just
-wrote for that user, never a path a user chose.
+accounts; analytics off; Gradio's temporary files live under the data directory and an
+upload leaves them as soon as it is ingested; no extra ``allowed_paths``; the only files
+served back are the Word exports the app just wrote; a gate (``guard.Guard``) in front of
+Gradio refuses foreign Host/Origin headers, hides Gradio's API and requires the page's
+signed session cookie for every action.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import threading
+import webbrowser
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +25,7 @@ from knowledge.errors import CanevasError
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 TITLE = "Canevas — base documentaire de l'association"
+log = logging.getLogger("canevas.web")
 
 
 class ServeError(CanevasError):
@@ -37,17 +43,47 @@ def prepare_environment(data_dir: Path) -> Path:
     return temp
 
 
-def build_app(container: Container) -> Any:
-    """The Blocks app; building it loads nothing heavy (models load on first use)."""
+class Readiness:
+    """Models load in the background when the server starts; the page says so."""
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.error: str | None = None
+
+    def load(self, container: Container) -> None:
+        def work() -> None:
+            try:
+                container.embeddings.embed_query("chargement")
+                container.knowledge_base.check_model()
+                container.searcher.search("accueil des résidents", k=1)
+                _ = container.answers
+            except Exception as exc:  # shown on the page; the app stays usable
+                self.error = f"{type(exc).__name__}: {exc}"
+                log.warning("Chargement des modèles incomplet : %s", self.error)
+            finally:
+                self.ready.set()
+
+        threading.Thread(target=work, name="canevas-preload", daemon=True).start()
+
+
+def build_app(container: Container, readiness: Readiness | None = None) -> Any:
+    """The Blocks app and what the gate needs (sessions, downloads)."""
     prepare_environment(container.settings.data_dir)
     from assistant.app.web.layout import build_blocks
 
     web_dir = container.settings.data_dir / "web"
-    return build_blocks(container, web_dir, _secret(web_dir), TITLE)
+    return build_blocks(container, web_dir, _secret(web_dir), TITLE,
+                        readiness or _ready_now())
+
+
+def _ready_now() -> Readiness:
+    readiness = Readiness()
+    readiness.ready.set()
+    return readiness
 
 
 def _secret(web_dir: Path) -> str:
-    """The key that encrypts each browser's session identifier, kept in the data directory."""
+    """The key that signs each browser's session cookie, kept in the data directory."""
     path = web_dir / "session-secret"
     if not path.exists():
         web_dir.mkdir(parents=True, exist_ok=True)
@@ -74,10 +110,35 @@ def serve(container: Container, host: str = "127.0.0.1", port: int = 7860,
     """Start the app (blocking)."""
     users = UserStore(container.settings.data_dir)
     login = check_binding(host, users)
-    app = build_app(container)
-    app.queue(default_concurrency_limit=4, api_open=False)
-    app.launch(server_name=host, server_port=port, share=False, inbrowser=open_browser,
-               auth=users.check if login else None,
-               auth_message="Connectez-vous avec votre compte Canevas." if login else None,
-               max_file_size=container.settings.limits.max_file_bytes, allowed_paths=[],
-               show_error=True, ssr_mode=False, quiet=True, footer_links=[])
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s canevas : %(message)s", "%H:%M:%S"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    readiness = Readiness()
+    readiness.load(container)
+    web = build_app(container, readiness)
+    import gradio as gr
+    import uvicorn
+    from fastapi import FastAPI
+
+    from assistant.app.web.guard import Guard, allowed_hosts
+    from assistant.app.web.i18n import translations
+
+    web.blocks.queue(default_concurrency_limit=4, api_open=False)
+    outer = gr.mount_gradio_app(
+        FastAPI(openapi_url=None, docs_url=None, redoc_url=None), web.blocks, path="/",
+        server_name=host, server_port=port, footer_links=[],
+        auth=users.check if login else None,
+        auth_message="Connectez-vous avec votre compte Canevas." if login else None,
+        max_file_size=container.settings.limits.max_file_bytes, allowed_paths=[],
+        show_error=True, ssr_mode=False, i18n=gr.I18n(fr=translations()),
+        run_history=False, mcp_server=False, pwa=False)
+    extra = [h.strip() for h in os.environ.get("CANEVAS_WEB_HOSTS", "").split(",") if h.strip()]
+    guarded = Guard(outer, web.sessions, allowed_hosts(host, port, extra), web.downloads,
+                    port, any_interface=host in ("0.0.0.0", "::"),
+                    max_upload_bytes=container.settings.limits.max_file_bytes)
+    if open_browser:
+        threading.Timer(2.0, webbrowser.open, [f"http://127.0.0.1:{port}"]).start()
+    print(f"Canevas : http://127.0.0.1:{port} (Ctrl+C pour arrêter)", flush=True)
+    uvicorn.run(guarded, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)

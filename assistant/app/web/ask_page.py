@@ -1,87 +1,137 @@
-"""« Poser une question »: chat with sourced answers, past conversations, feedback."""
+"""« Poser une question »: chat with sourced answers, past conversations, feedback.
+
+Every text that comes from the base (answers built from passages, titles, file names,
+quotes) goes through ``text.inert``: it is shown as text, never as HTML or Markdown.
+"""
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.app.web.session import owner_of
+from assistant.app.web.errors import failure, user_error
+from assistant.app.web.guard import Downloads
+from assistant.app.web.session import Sessions
+from assistant.app.web.text import inert
 from assistant.qa.answers import Answer, AnswerService
+from knowledge.base import KnowledgeBase
 from knowledge.errors import CanevasError
 
 Message = dict[str, Any]
 
 
 def _source_title(citation: dict[str, Any]) -> str:
-    where = [citation["title"]]
+    where = [str(citation["title"])]
     if citation.get("section"):
-        where.append(citation["section"])
+        where.append(str(citation["section"]))
     if citation.get("page"):
         where.append(f"p. {citation['page']}")
-    return f"[{citation['n']}] " + " — ".join(where) + f" ({citation['source']})"
+    return inert(f"[{citation['n']}] " + " — ".join(where) + f" ({citation['source']})")
+
+
+def _passage(citation: dict[str, Any]) -> str:
+    """The cited passage, the quoted sentence highlighted."""
+    text, quote = str(citation.get("text") or ""), str(citation.get("quote") or "").strip()
+    at = text.find(quote) if quote else -1
+    if at < 0:
+        return inert(text)
+    return (inert(text[:at]) + "<mark>" + inert(quote) + "</mark>"
+            + inert(text[at + len(quote):]))
 
 
 def answer_messages(answer: Answer | dict[str, Any]) -> list[Message]:
     """The answer, then one collapsible message per cited passage."""
     data = answer.as_dict() if isinstance(answer, Answer) else answer
-    text = data["text"]
+    text = inert(data["text"])
     if data.get("refused"):
         text = f"⚠️ {text}"
     messages: list[Message] = [{"role": "assistant", "content": text}]
     for citation in data.get("citations", []):
-        messages.append({"role": "assistant", "content": citation["text"],
+        messages.append({"role": "assistant", "content": _passage(citation),
                          "metadata": {"title": _source_title(citation), "status": "done"}})
     return messages
+
+
+def _when(timestamp: float) -> str:
+    return time.strftime("%d/%m/%Y %H:%M", time.localtime(timestamp))
 
 
 class AskPage:
     """Builds the chat tab and wires its events to the answer service."""
 
-    def __init__(self, answers: AnswerService) -> None:
+    def __init__(self, answers: AnswerService, sessions: Sessions, kb: KnowledgeBase,
+                 max_chars: int, downloads: Downloads, originals_dir: Path) -> None:
         self.answers = answers
+        self.sessions = sessions
+        self.kb = kb
+        self.max_chars = max_chars
+        self.downloads = downloads
+        self.originals_dir = originals_dir
 
-    def build(self, browser_id: gr.BrowserState) -> None:
+    def build(self) -> None:
         conversation = gr.State(None)
         with gr.Row():
-            with gr.Column(scale=1, min_width=220):
-                past = gr.Dropdown(label="Conversations précédentes", choices=[],
-                                   elem_id="conversations", interactive=True)
+            with gr.Column(scale=1, min_width=260):
                 new = gr.Button("Nouvelle conversation", elem_id="new-conversation")
+                past = gr.Radio(label="Mes conversations (les plus récentes d'abord)",
+                                choices=[], elem_id="conversations", interactive=True)
+                with gr.Accordion("Renommer ou supprimer", open=False,
+                                  elem_id="conversation-tools"):
+                    name = gr.Textbox(label="Nouveau titre", elem_id="conversation-name")
+                    with gr.Row():
+                        rename = gr.Button("Renommer", elem_id="rename-conversation")
+                        delete = gr.Button("Supprimer", variant="stop",
+                                           elem_id="delete-conversation")
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="Réponses sourcées", elem_id="chat", height=520,
-                                  feedback_options=("Like", "Dislike"))
-                question = gr.Textbox(label="Votre question", elem_id="question",
-                                      placeholder="Par exemple : C'est quoi l'ASLL ?")
+                                  feedback_options=("Like", "Dislike"), latex_delimiters=[],
+                                  sanitize_html=True, buttons=["copy"])
+                question = gr.Textbox(
+                    label=f"Votre question (au plus {self.max_chars} caractères)",
+                    elem_id="question", max_length=self.max_chars,
+                    placeholder="Par exemple : C'est quoi l'ASLL ?")
                 send = gr.Button("Demander", variant="primary", elem_id="ask-button")
-        inputs = [question, chat, conversation, browser_id]
+        inputs = [question, chat, conversation]
         outputs = [chat, conversation, question, past]
-        send.click(self.ask, inputs, outputs)
-        question.submit(self.ask, inputs, outputs)
-        new.click(lambda: ([], None, gr.update(value=None)), None, [chat, conversation, past])
-        past.select(self.open, [past, browser_id], [chat, conversation])
-        chat.like(self.rate, [conversation, browser_id], None)
-        self.refresh_inputs = [browser_id]
+        private: dict[str, Any] = {"api_visibility": "private"}
+        send.click(self.ask, inputs, outputs, **private)
+        question.submit(self.ask, inputs, outputs, **private)
+        new.click(lambda: ([], None, gr.update(value=None)), None, [chat, conversation, past],
+                  **private)
+        past.select(self.open, past, [chat, conversation], **private)
+        rename.click(self.rename, [past, name], [past, name], **private)
+        delete.click(self.delete, past, [past, chat, conversation], **private)
+        chat.like(self.rate, conversation, None, **private)
         self.refresh_outputs = [past]
 
-    def conversations(self, browser_id: str, request: gr.Request) -> Any:
-        owner = owner_of(request, browser_id)
-        choices = [(f"{c.title} ({c.turns})", c.id)
+    def conversations(self, request: gr.Request, selected: str | None = None) -> tuple[Any]:
+        owner = self.sessions.owner(request)
+        choices = [(f"{_when(c.updated)} — {c.title} ({c.turns})", c.id)
                    for c in self.answers.conversations.list(owner)]
-        return gr.update(choices=choices)
+        return (gr.update(choices=choices, value=selected),)
 
     def ask(self, question: str, history: list[Message], conversation_id: str | None,
-            browser_id: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+            request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """Stream the answer as it is written, then show its sources."""
         question = (question or "").strip()
         if not question:
-            raise gr.Error("Écrivez une question.")
-        owner = owner_of(request, browser_id)
-        history = [*history, {"role": "user", "content": question},
-                   {"role": "assistant", "content": "…"}]
+            raise user_error("Écrivez une question.")
+        if len(question) > self.max_chars:
+            raise user_error(
+                f"Votre question fait {len(question)} caractères ; la limite est de "
+                f"{self.max_chars}. Raccourcissez-la (réglage CANEVAS_MAX_QUESTION_CHARS).")
+        try:
+            owner = self.sessions.owner(request)
+        except CanevasError as exc:
+            raise failure(exc) from exc
+        history = [*history, {"role": "user", "content": inert(question)},
+                   {"role": "assistant", "content": "◌ Recherche dans vos documents…"}]
         yield history, conversation_id, "", gr.update()
         pieces: queue.Queue[str | None] = queue.Queue()
         outcome: dict[str, Any] = {}
@@ -99,39 +149,61 @@ class AskPage:
         written = ""
         while (piece := pieces.get()) is not None:
             written += piece
-            history[-1] = {"role": "assistant", "content": written}
+            history[-1] = {"role": "assistant", "content": inert(written)}
             yield history, conversation_id, "", gr.update()
         if "error" in outcome:
-            error = outcome["error"]
-            message = str(error) if isinstance(error, CanevasError) else (
-                f"La réponse a échoué ({type(error).__name__}). Réessayez.")
-            raise gr.Error(message)
+            raise failure(outcome["error"])
         answer: Answer = outcome["answer"]
         history = [*history[:-1], *answer_messages(answer)]
-        yield history, answer.conversation_id, "", self.conversations(browser_id, request)
+        yield (history, answer.conversation_id, "",
+               *self.conversations(request, answer.conversation_id))
 
-    def open(self, conversation_id: str | None, browser_id: str,
+    def open(self, conversation_id: str | None,
              request: gr.Request) -> tuple[list[Message], str | None]:
         if not conversation_id:
             return [], None
-        owner = owner_of(request, browser_id)
+        owner = self.sessions.owner(request)
         try:
             turns = self.answers.conversations.turns(conversation_id, owner)
         except CanevasError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise failure(exc) from exc
         history: list[Message] = []
         for turn in turns:
-            history += [{"role": "user", "content": turn.question}, *answer_messages(turn.answer)]
+            history += [{"role": "user", "content": inert(turn.question)},
+                        *answer_messages(turn.answer)]
         return history, conversation_id
 
-    def rate(self, conversation_id: str | None, browser_id: str, data: gr.LikeData,
+    def rename(self, conversation_id: str | None, title: str,
+               request: gr.Request) -> tuple[Any, ...]:
+        if not conversation_id:
+            raise user_error("Choisissez d'abord la conversation à renommer.")
+        if not (title or "").strip():
+            raise user_error("Écrivez le nouveau titre.")
+        try:
+            self.answers.conversations.rename(conversation_id, title,
+                                              self.sessions.owner(request))
+        except CanevasError as exc:
+            raise failure(exc) from exc
+        return (*self.conversations(request, conversation_id), "")
+
+    def delete(self, conversation_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        if not conversation_id:
+            raise user_error("Choisissez d'abord la conversation à supprimer.")
+        try:
+            self.answers.conversations.delete(conversation_id, self.sessions.owner(request))
+        except CanevasError as exc:
+            raise failure(exc) from exc
+        gr.Info("Conversation supprimée.")
+        return (*self.conversations(request), [], None)
+
+    def rate(self, conversation_id: str | None, data: gr.LikeData,
              request: gr.Request) -> None:
         """Save a thumbs up or down on the answer the message belongs to."""
         if not conversation_id:
             return
-        owner = owner_of(request, browser_id)
+        owner = self.sessions.owner(request)
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
-        history = self.open(conversation_id, browser_id, request)[0]
+        history = self.open(conversation_id, request)[0]
         position = sum(1 for m in history[: int(index) + 1] if m["role"] == "user") - 1
         if 0 <= position < sum(1 for m in history if m["role"] == "user"):
             self.answers.conversations.rate(conversation_id, position, bool(data.liked), owner)

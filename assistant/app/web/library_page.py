@@ -1,22 +1,34 @@
-"""« Base documentaire »: upload files or a folder, list, remove, re-index, glossary."""
+"""« Base documentaire »: upload files or a folder, list, remove, re-index, glossary.
+
+An upload is ingested under the person's own file name (``uploads/NAME``), so a second
+upload of the same name replaces the document; Gradio's temporary copy and that staging
+copy are deleted as soon as the file is ingested: only what the base keeps (the
+pseudonymised rendition when personal data was found) stays in the data directory.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
-import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.app.web.session import folder_of, owner_of
-from knowledge.base import KnowledgeBase
+from assistant.app.web.errors import failure, user_error
+from assistant.app.web.session import Sessions
+from assistant.app.web.text import inert, plain
+from knowledge.base import IngestReport, KnowledgeBase, Overrides
 from knowledge.errors import CanevasError
+from knowledge.metadata import DOC_TYPES
 
-_STATUS_FR = {"added": "ajouté", "updated": "mis à jour", "unchanged": "inchangé",
-              "failed": "en échec"}
+_STATUS_FR = {"added": "✔ ajouté", "updated": "↻ mis à jour (remplace l'ancienne version)",
+              "unchanged": "= inchangé", "failed": "✖ en échec"}
 _SAFE = re.compile(r"[^\w.\- ]+")
+_HEADERS = ["Fichier", "Titre", "Organisation", "Type", "Année", "Passages", "Ajouté le"]
 
 
 def safe_name(name: str) -> str:
@@ -26,104 +38,226 @@ def safe_name(name: str) -> str:
     return base[:150] or "document"
 
 
+def _date(stamp: str) -> str:
+    """``2026-11-28T20:31:05…`` as ``28/11/2026``."""
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", stamp or "")
+    return f"{match[3]}/{match[2]}/{match[1]}" if match else ""
+
+
 class LibraryPage:
     """Builds the document-base tab; the base is shared by the association's staff."""
 
-    def __init__(self, kb: KnowledgeBase, uploads_dir: Path) -> None:
+    def __init__(self, kb: KnowledgeBase, uploads_dir: Path, sessions: Sessions,
+                 temp_dir: Path) -> None:
         self.kb = kb
         self.uploads_dir = uploads_dir
+        self.temp_dir = temp_dir
+        self.sessions = sessions
+        self._lock = threading.Lock()
 
-    def build(self, browser_id: gr.BrowserState) -> None:
+    def build(self) -> None:
+        private: dict[str, Any] = {"api_visibility": "private"}
         with gr.Row():
-            with gr.Column(scale=1, min_width=260):
-                files = gr.File(label="Fichiers à ajouter (PDF, Word, ODT, texte, HTML)",
-                                file_count="multiple", elem_id="upload")
+            with gr.Column(scale=1, min_width=280):
+                files = gr.File(label="Fichiers à ajouter (PDF, Word, ODT, texte, Markdown, "
+                                "HTML)", file_count="multiple", elem_id="upload")
                 folder = gr.File(label="Ou un dossier entier", file_count="directory",
                                  elem_id="upload-folder")
+                with gr.Accordion("Organisation, type et année (facultatif)", open=False):
+                    gr.Markdown("Laissés vides, Canevas les devine à partir du document. "
+                                "Pour corriger un document déjà ajouté, ajoutez-le à "
+                                "nouveau avec les bonnes valeurs : il est remplacé.")
+                    organisation = gr.Textbox(label="Organisation", elem_id="upload-org")
+                    kind = gr.Dropdown(label="Type de document",
+                                       choices=["", *DOC_TYPES], value="",
+                                       elem_id="upload-type")
+                    year = gr.Textbox(label="Année (AAAA)", elem_id="upload-year")
                 ingest = gr.Button("Ajouter à la base", variant="primary", elem_id="ingest")
+                status = gr.Markdown(elem_id="ingest-status")
                 outcome = gr.Dataframe(headers=["Fichier", "Résultat", "Détail"],
+                                       datatype=["str", "str", "str"], wrap=True,
                                        label="Résultat de l'ajout", elem_id="ingest-results",
-                                       interactive=False)
+                                       interactive=False, column_widths=["32%", "26%", "42%"])
             with gr.Column(scale=2):
                 counts = gr.Markdown(elem_id="counts")
-                documents = gr.Dataframe(
-                    headers=["Identifiant", "Fichier", "Titre", "Organisation", "Type", "Année",
-                             "Passages"], label="Documents", elem_id="documents",
-                    interactive=False)
+                documents = gr.Dataframe(headers=_HEADERS, datatype=["str"] * 7, wrap=True,
+                                         label="Documents de la base", elem_id="documents",
+                                         interactive=False,
+                                         column_widths=["19%", "27%", "15%", "13%", "7%",
+                                                        "8%", "11%"])
+                chosen = gr.Dropdown(label="Choisir un document pour le corriger ou le retirer",
+                                     choices=[], elem_id="remove-choice")
                 with gr.Row():
-                    chosen = gr.Dropdown(label="Document", choices=[], elem_id="remove-choice")
+                    edit_org = gr.Textbox(label="Organisation", elem_id="edit-org")
+                    edit_type = gr.Dropdown(label="Type", choices=list(DOC_TYPES),
+                                            allow_custom_value=True, elem_id="edit-type")
+                    edit_year = gr.Textbox(label="Année", elem_id="edit-year")
+                with gr.Row():
+                    save_meta = gr.Button("Enregistrer organisation, type et année",
+                                          elem_id="save-metadata")
                     remove = gr.Button("Retirer de la base", variant="stop", elem_id="remove")
                     reindex = gr.Button("Réindexer toute la base", elem_id="reindex")
+                edited = gr.Markdown(elem_id="metadata-saved")
                 with gr.Accordion("Glossaire des sigles", open=False):
                     glossary = gr.Dataframe(headers=["Sigle", "Signification", "Source"],
+                                            datatype=["str"] * 3, wrap=True,
                                             elem_id="glossary", interactive=False)
         listing = [counts, documents, chosen, glossary]
-        ingest.click(self.ingest, [files, folder, browser_id], [outcome, *listing, files, folder])
-        remove.click(self.remove, chosen, listing)
-        reindex.click(self.reindex, None, [outcome, *listing])
-        self.refresh_inputs: list[Any] = []
+        ingest.click(self.ingest, [files, folder, organisation, kind, year],
+                     [status, outcome, *listing, files, folder], show_progress="hidden",
+                     **private)
+        remove.click(self.remove, chosen, listing, **private)
+        chosen.change(self.details, chosen, [edit_org, edit_type, edit_year], **private)
+        save_meta.click(self.save_metadata, [chosen, edit_org, edit_type, edit_year],
+                        [edited, *listing], **private)
+        reindex.click(self.reindex, None, [outcome, *listing], show_progress="minimal",
+                      show_progress_on=[status], **private)
         self.refresh_outputs = listing
 
     def listing(self) -> tuple[Any, ...]:
         records = self.kb.documents()
-        rows = [[r.doc_id, r.source, r.title, r.organisation or "?", r.doc_type, r.year or "",
-                 r.chunk_count] for r in records]
+        rows = [[plain(r.source), plain(r.title), plain(r.organisation or "non renseignée"),
+                 r.doc_type, str(r.year or ""), str(r.chunk_count), _date(r.created_at)]
+                for r in records]
         chunks = sum(r.chunk_count for r in records)
-        entries = [[e["sigle"], e["definition"], e["source"]] for e in self.kb.glossary_entries()]
+        entries = [[plain(e["sigle"]), plain(e["definition"]), plain(e["source"])]
+                   for e in self.kb.glossary_entries()]
         counts = (f"**{len(records)} document(s)**, {chunks} passages indexés, "
                   f"{len(entries)} sigle(s) au glossaire.")
-        choices = [(f"{r.source} — {r.title}", r.doc_id) for r in records]
+        choices = [(plain(f"{r.source} — {r.title}"), r.doc_id) for r in records]
         return counts, rows, gr.update(choices=choices, value=None), entries
 
-    def ingest(self, files: list[str] | None, folder: list[str] | None, browser_id: str,
-               request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        """Copy the uploads under the data directory, then ingest them with progress."""
-        uploads = [*(files or []), *(folder or [])]
-        if not uploads:
-            raise gr.Error("Choisissez d'abord des fichiers ou un dossier.")
-        owner = owner_of(request, browser_id)
-        target = self.uploads_dir / folder_of(owner)
-        target.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=target))
-        copies: list[Path] = []
-        for upload in uploads:
-            source = Path(upload)
-            copy = staging / safe_name(source.name)
-            while copy.exists():
-                copy = copy.with_name(f"_{copy.name}")
-            shutil.copyfile(source, copy)
-            copies.append(copy)
+    @staticmethod
+    def _overrides(organisation: str, kind: str, year: str) -> Overrides:
+        year = (year or "").strip()
+        if year and not re.fullmatch(r"(19|20)\d\d", year):
+            raise user_error(f"Année « {year} » : écrivez-la sur quatre chiffres, par "
+                             "exemple 2024.")
+        return Overrides(organisation=(organisation or "").strip() or None,
+                         doc_type=kind or None, year=int(year) if year else None)
 
-        def show(name: str, done: int, total: int) -> None:
-            progress((done, total), desc=f"{name}")
-
+    def ingest(self, files: list[str] | None, folder: list[str] | None, organisation: str,
+               kind: str, year: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        """Ingest each upload under its own name, saying in French where it is, then
+        delete every temporary copy."""
+        uploads = [Path(u) for u in [*(files or []), *(folder or [])]]
+        prints = {u: _fingerprint(u) for u in uploads}
+        keep = [gr.update()] * 6
+        lines: list[str] = []
         try:
-            report = self.kb.ingest(copies, progress=show)
+            self.sessions.owner(request)
+            if not uploads:
+                raise user_error("Choisissez d'abord des fichiers ou un dossier.")
+            overrides = self._overrides(organisation, kind, year)
+            self.uploads_dir.mkdir(parents=True, exist_ok=True)
+            report = IngestReport()
+            with self._lock:
+                for done, upload in enumerate(uploads):
+                    name = safe_name(upload.name)
+                    yield ("\n".join([*lines, f"- ◌ {inert(name)} : lecture, recherche des "
+                                       f"données personnelles et indexation… ({done + 1} sur "
+                                       f"{len(uploads)})"]), gr.update(), *keep)
+                    staged = self.uploads_dir / name
+                    try:
+                        shutil.copyfile(upload, staged)
+                        outcomes = self.kb.ingest([staged], overrides).outcomes
+                    finally:
+                        staged.unlink(missing_ok=True)
+                        _discard(upload)
+                    report.outcomes += outcomes
+                    lines += [f"- {_STATUS_FR[o.status]} : {inert(name)}"
+                              + (f" — {inert(o.message)}" if o.message else "")
+                              for o in outcomes]
         except CanevasError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise failure(exc) from exc
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        rows = [[Path(o.path).name, _STATUS_FR[o.status], o.message or ""]
+            for upload in uploads:
+                _discard(upload)
+            _discard_copies(self.temp_dir, prints)
+        counts = report.counts
+        summary = (f"**Terminé** : {counts['added']} ajouté(s), {counts['updated']} mis à "
+                   f"jour, {counts['unchanged']} inchangé(s), {counts['failed']} en échec.")
+        rows = [[plain(Path(o.path).name), _STATUS_FR[o.status], plain(o.message or "")]
                 for o in report.outcomes]
-        return (rows, *self.listing(), None, None)
+        yield ("\n".join([summary, "", *lines]), rows, *self.listing(), None, None)
 
-    def remove(self, doc_id: str | None) -> tuple[Any, ...]:
-        if not doc_id:
-            raise gr.Error("Choisissez le document à retirer.")
+    def details(self, doc_id: str | None) -> tuple[Any, Any, Any]:
+        record = next((r for r in self.kb.documents() if r.doc_id == doc_id), None)
+        if record is None:
+            return "", None, ""
+        return record.organisation or "", record.doc_type, str(record.year or "")
+
+    def save_metadata(self, doc_id: str | None, organisation: str, kind: str, year: str,
+                      request: gr.Request) -> tuple[Any, ...]:
         try:
+            self.sessions.owner(request)
+            if not doc_id:
+                raise user_error("Choisissez d'abord le document à corriger.")
+            overrides = self._overrides(organisation, kind, year)
+            record = self.kb.set_metadata(doc_id, overrides.organisation,
+                                          overrides.doc_type or "", overrides.year)
+        except CanevasError as exc:
+            raise failure(exc) from exc
+        saved = (f"✔ Enregistré pour « {inert(record.source)} » : organisation "
+                 f"« {inert(record.organisation or 'non renseignée')} », type "
+                 f"« {inert(record.doc_type)} », année {record.year or 'non renseignée'}.")
+        counts, rows, _, glossary = self.listing()
+        return saved, counts, rows, gr.update(), glossary
+
+    def remove(self, doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        try:
+            self.sessions.owner(request)
+            if not doc_id:
+                raise user_error("Choisissez le document à retirer.")
             self.kb.remove(doc_id)
         except CanevasError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise failure(exc) from exc
+        gr.Info("Document retiré de la base.")
         return self.listing()
 
-    def reindex(self, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def reindex(self, request: gr.Request,
+                progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         def show(name: str, done: int, total: int) -> None:
-            progress((done, total), desc=name)
+            progress((done, total), desc=f"Réindexation : {name}" if name else "Réindexation",
+                     unit="document")
 
         try:
+            self.sessions.owner(request)
             report = self.kb.reindex(progress=show)
         except CanevasError as exc:
-            raise gr.Error(str(exc)) from exc
-        rows = [[Path(o.path).name, _STATUS_FR[o.status], o.message or ""]
+            raise failure(exc) from exc
+        rows = [[plain(Path(o.path).name), _STATUS_FR[o.status], plain(o.message or "")]
                 for o in report.outcomes]
         return (rows, *self.listing())
+
+
+def _discard(upload: Path) -> None:
+    """Delete Gradio's temporary copy of an upload and its folder when empty."""
+    try:
+        upload.unlink(missing_ok=True)
+        upload.parent.rmdir()
+    except OSError:
+        pass
+
+
+
+def _fingerprint(path: Path) -> tuple[int, str] | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def _discard_copies(temp_dir: Path, uploads: dict[Path, tuple[int, str] | None]) -> None:
+    """Gradio keeps the file it received and the copy it hands the function in two
+    folders of its temporary directory: delete every file there with the same name and
+    content as an upload (never the exports folder)."""
+    names = {u.name for u in uploads}
+    prints = {p for p in uploads.values() if p is not None}
+    if not prints or not temp_dir.is_dir():
+        return
+    for candidate in temp_dir.glob("*/*"):
+        if (candidate.name in names and candidate.parent.name != "exports"
+                and _fingerprint(candidate) in prints):
+            _discard(candidate)

@@ -1,0 +1,192 @@
+"""The web app as a social worker meets it (issue 18): French everywhere, the loading
+notice, drafting as a guided flow, the document table, citations and conversations.
+
+Screenshots go to ``evals/reports/web/`` only with CANEVAS_WRITE_REPORTS=1.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_web import ARGS, CHROMIUM, LONG, _start, data_dir, shot  # noqa: F401
+
+pytestmark = pytest.mark.slow
+ENGLISH = re.compile(r"\b(Error|Copy|Copied|Click to|Drop File|Upload|Submit|Clear|Loading|"
+                     r"steps|Like|Dislike|Retry|Undo|Download|processing)\b")
+
+
+@pytest.fixture(scope="module")
+def flows_server(data_dir: Path,  # noqa: F811 - the fixture imported above
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("web-flows-log") / "serve.log"
+    process, url, _ = _start(data_dir, "127.0.0.1", log)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium absent : ./test.sh l'installe (apt-get install chromium) en root")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _page(browser: Any, url: str) -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(LONG)
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    return page
+
+
+def _visible_words(page: Any) -> str:
+    labels = page.eval_on_selector_all(
+        "[title], [aria-label], [placeholder]",
+        "els => els.map(e => [e.title, e.getAttribute('aria-label'), "
+        "e.getAttribute('placeholder')].join(' '))")
+    return page.inner_text("body") + " " + " ".join(labels)
+
+
+def test_the_page_is_french_and_says_when_models_are_loading(browser: Any,
+                                                             flows_server: str) -> None:
+    with urllib.request.urlopen(f"{flows_server}/config", timeout=20) as response:
+        assert "Chargement des modèles" in response.read().decode("utf-8")
+    page = _page(browser, flows_server)
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    page.wait_for_selector("#loading", state="hidden")
+    page.fill("#question textarea", "C'est quoi l'ASLL ?")
+    page.click("#ask-button")
+    page.wait_for_function("() => document.querySelector('#chat')?.innerText.includes('(')")
+    seen = []
+    for tab in ("Poser une question", "Rédiger un document", "Base documentaire"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(400)
+        seen += ENGLISH.findall(_visible_words(page))
+    assert seen == [], seen
+    page.context.close()
+
+
+def _choose(page: Any, selector: str, option: str) -> None:
+    page.click(f"{selector} input")
+    page.click(f"ul[role=listbox] li:has-text(\"{option}\")")
+
+
+def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Path) -> None:
+    page = _page(browser, flows_server)
+    page.get_by_role("tab", name="Rédiger un document").click()
+    assert page.is_disabled("#draft-start")
+    assert not page.is_visible("#draft-editor")
+    assert not page.is_visible("#export-final")
+    _choose(page, "#draft-type", "Projet social")
+    page.wait_for_function("() => document.querySelector('#fact-0')?.innerText"
+                           ".includes('Association gestionnaire *')")
+    assert "(facultatif)" in page.inner_text("body")
+    assert page.is_disabled("#draft-start")
+    assert "Association gestionnaire" in page.inner_text("#draft-fields-help")
+    page.fill("#fact-0 textarea", "Toit Commun")
+    page.fill("#fact-1 textarea", "Pension de famille Saint-Éloi")
+    page.wait_for_function("() => !document.querySelector('#draft-start').disabled")
+    shot(page, "rediger-1-formulaire.png", full_page=True)
+    page.click("#draft-start")
+    page.wait_for_function("() => document.querySelector('#draft-progress')?.innerText"
+                           ".includes('Brouillon prêt')", timeout=LONG)
+    assert page.is_visible("#draft-editor")
+    text = page.locator("#section-text textarea")
+    text.fill(text.input_value() + "\nPhrase ajoutée par la relectrice.")
+    page.fill("#reviewer textarea", "Claire Martin")
+    page.click("#save-text")
+    page.wait_for_selector("#draft-notice >> text=Texte enregistré")
+    page.click("#export-final")
+    page.wait_for_selector("#draft-notice >> text=Export refusé")
+    notice = page.inner_text("#draft-notice")
+    assert "--" not in notice and "canevas" not in notice.lower()
+    assert page.locator("#draft-notice input[type=checkbox], #draft-notice li").count() >= 2
+    shot(page, "rediger-2-export-refuse.png", full_page=True)
+    page.click("#export-draft")
+    link = page.wait_for_selector("#download a")
+    with page.expect_download() as waiting:
+        link.click()
+    name = waiting.value.suggested_filename
+    assert name == "Projet social — Pension de famille Saint-Éloi — brouillon.docx", name
+    page.reload()
+    page.wait_for_selector("#question textarea")
+    page.get_by_role("tab", name="Rédiger un document").click()
+    _choose(page, "#my-drafts", "Pension de famille Saint-Éloi")
+    page.wait_for_function("() => document.querySelector('#draft-type input')?.value"
+                           ".includes('Projet social')")
+    page.wait_for_function("() => document.querySelector('#draft-fields-help')?.innerText"
+                           ".includes('Cliquez sur')")
+    assert page.input_value("#fact-0 textarea") == "Toit Commun"
+    assert page.input_value("#fact-1 textarea") == "Pension de famille Saint-Éloi"
+    shot(page, "rediger-3-brouillon-rouvert.png", full_page=True)
+    page.context.close()
+
+
+def test_the_document_table_shows_and_corrects_metadata(browser: Any,
+                                                        flows_server: str) -> None:
+    page = _page(browser, flows_server)
+    page.get_by_role("tab", name="Base documentaire").click()
+    page.wait_for_function("() => document.querySelector('#documents')?.innerText"
+                           ".includes('procedure-accueil.pdf')")
+    header = page.inner_text("#documents")
+    for column in ("Fichier", "Organisation", "Type", "Année", "Passages", "Ajouté le"):
+        assert column in header
+    _choose(page, "#remove-choice", "procedure-accueil.pdf")
+    page.fill("#edit-org textarea", "Toit Commun")
+    page.fill("#edit-year textarea", "2023")
+    page.click("#save-metadata")
+    page.wait_for_selector("#metadata-saved >> text=Enregistré")
+    page.wait_for_function("() => document.querySelector('#documents')?.innerText"
+                           ".includes('2023')")
+    table = page.inner_text("#documents")
+    row = table[table.index("procedure-accueil.pdf"):].split("\n\n")[0][:400]
+    assert "Toit Commun" in row and "2023" in row, table
+    shot(page, "base-documentaire-table.png", full_page=True)
+    page.context.close()
+
+
+def test_a_citation_opens_its_passage_with_the_quote_highlighted(browser: Any,
+                                                                 flows_server: str) -> None:
+    page = _page(browser, flows_server)
+    page.fill("#question textarea", "Combien de temps dure une mesure ASLL ?")
+    page.click("#ask-button")
+    page.wait_for_function("() => document.querySelector('#chat')?.innerText"
+                           ".includes('projet-de-service-asll')", timeout=LONG)
+    page.locator("#chat").get_by_text("projet-de-service-asll").first.click()
+    page.wait_for_selector("#chat mark")
+    assert page.inner_text("#chat mark").strip()
+    shot(page, "question-source-surlignee.png", full_page=True)
+    page.context.close()
+
+
+def test_conversations_are_dated_renamed_and_deleted(browser: Any, flows_server: str) -> None:
+    page = _page(browser, flows_server)
+    page.fill("#question textarea", "Qui peut bénéficier de l'ASLL ?")
+    page.click("#ask-button")
+    page.wait_for_function("() => document.querySelector('#conversations')?.innerText"
+                           ".includes('bénéficier')", timeout=LONG)
+    listing = page.inner_text("#conversations")
+    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", listing), listing
+    page.locator("#conversation-tools").get_by_text("Renommer ou supprimer").click()
+    page.fill("#conversation-name textarea", "Public de l'ASLL")
+    page.click("#rename-conversation")
+    page.wait_for_function("() => document.querySelector('#conversations')?.innerText"
+                           ".includes(\"Public de l'ASLL\")")
+    shot(page, "conversations.png", full_page=True)
+    page.click("#delete-conversation")
+    page.wait_for_function("() => !document.querySelector('#conversations')?.innerText"
+                           ".includes(\"Public de l'ASLL\")")
+    page.context.close()
