@@ -16,12 +16,14 @@ from assistant.qa.evidence import MIN_COVERAGE, EvidenceReader
 from assistant.qa.nouns import is_prose
 from assistant.qa.passages import Passage, shingles
 from assistant.qa.retrieval import SearchFilters
+from generators.scope import Scope
+from knowledge.calibration import tuned
 from knowledge.french import fold_accents
 
-SUPPORT = 0.80
-_MIN_WORDS = 7
-_MAX_WORDS = 80
-_NEAR_DUPLICATE = 0.6
+SUPPORT = tuned("drafting.support")
+_MIN_WORDS = tuned("drafting.min_words")
+_MAX_WORDS = tuned("drafting.max_words")
+_NEAR_DUPLICATE = tuned("drafting.near_duplicate")
 _BULLET = re.compile(r"^[•\-–*·▪●◦]\s*")
 
 
@@ -51,10 +53,18 @@ class SectionEvidence:
         return saved
 
 
+def _dump(words: list[str]) -> bool:
+    """A table, a page of headings or a TOC run together by the PDF: many capitalised
+    words or figures for a sentence's length (prose has few)."""
+    marked = sum(w[:1].isupper() or w[:1].isdigit() for w in words[1:])
+    return len(words) > 25 and marked > 0.3 * len(words)
+
+
 def _usable(text: str) -> bool:
     words = text.split()
     return (_MIN_WORDS <= len(words) <= _MAX_WORDS and not text.rstrip().endswith(":")
-            and is_prose(text))
+            and is_prose(text) and not _dump(words)
+            and not re.search(r"\.{4,}|…{2,}|Partager cette page|Cliquez", text))
 
 
 def _clean(text: str) -> str:
@@ -86,6 +96,26 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
             quotes.append(Quote(text, index[key], scored.score + bonus, number,
                                 scored.sentence.position))
     return SectionEvidence(passages, _distinct(quotes))
+
+
+def scoped(evidence: SectionEvidence, scope: Scope) -> SectionEvidence:
+    """The quotes that may be used for the structure drafted: none about another
+    structure, a bonus for those about this one, and — in a structure's section — none
+    about the association as a whole."""
+    if not scope.active:
+        return evidence
+    bonus = tuned("drafting.own_structure_bonus")
+    kept: list[Quote] = []
+    for quote in evidence.quotes:
+        text = evidence.passages[quote.passage].text
+        start = text.find(quote.text[1:40])
+        verdict = scope.verdict(quote.text, text[:start] if start > 0 else "")
+        if verdict == "other" or (verdict == "neutral" and scope.association_wide(quote.text)):
+            continue
+        kept.append(Quote(quote.text, quote.passage,
+                          quote.score + (bonus if verdict == "own" else 0.0), quote.query,
+                          quote.position))
+    return SectionEvidence(evidence.passages, kept)
 
 
 def merge(first: SectionEvidence, second: SectionEvidence) -> SectionEvidence:
