@@ -5,8 +5,9 @@ call's criterion). For each, drafting keeps the best sentence that is about the
 structure drafted, contains one of the question's terms and the kind of answer it
 needs (an amount, a figure, a date); otherwise the draft asks « À compléter :
 <question> ». A sentence that speaks of a past year in the future or conditional
-(« En 2017, l'ALPA déposera… ») or dates the text (« date de 2006 ») is kept only with
-« à vérifier » on it.
+(« En 2017, l'ALPA déposera… ») is kept only with « à vérifier » on it; one that states a
+past situation as current (« aujourd'hui » in a 2017 document, « date de 2006 ») is not
+used: the question stays open, since the current figure is what the reader needs.
 """
 
 from __future__ import annotations
@@ -61,8 +62,11 @@ def stale(text: str, draft_year: int, document_year: int | None) -> str:
     if _DATES_FROM.search(text) and (
             (past and draft_year - max(past) > old)
             or (document_year is not None and draft_year - document_year > old)):
-        return f"situation décrite en {max(past) if past else document_year}"
+        return f"{OUTDATED} {max(past) if past else document_year}"
     return ""
+
+
+OUTDATED = "situation décrite en"
 
 
 
@@ -105,8 +109,13 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
         if given:
             bullets.append(f"– {text} : {' ; '.join(given)}.")
             continue
-        candidates = [q for q in quotes if q.query == index and q.text not in used
-                      and q.text not in elsewhere and satisfies(q.text, terms, needs)]
+        terms = [facts.get("association", "") if t == "{association}" else t for t in terms]
+        fresh = [q for q in quotes if q.text not in used and q.text not in elsewhere
+                 and satisfies(q.text, terms, needs)
+                 and not stale(q.text, draft_year,
+                               section.evidence[q.passage].get("year")).startswith(OUTDATED)]
+        candidates = [q for q in fresh if q.query == index] + (
+            [q for q in fresh if q.query != index] if terms else [])
         if not candidates:
             gaps.append(f"– {placeholder(text)}")
             continue

@@ -217,7 +217,10 @@ def _ascii_rows(zone: list[Block]) -> list[str]:
     return []
 
 
-def _items(zone: list[Block]) -> list[tuple[str, str, str | None, str]]:
+_Item = tuple[str, str, str | None, str]
+
+
+def _items(zone: list[Block]) -> list[_Item]:
     """(title, text, points, limit text) of each criterion in ``zone``: a scoring table,
     else one heading per criterion (with the paragraphs under it), else list items or
     numbered paragraphs, else prose paragraphs whose first sentence is the criterion."""
@@ -229,7 +232,7 @@ def _items(zone: list[Block]) -> list[tuple[str, str, str | None, str]]:
     headed = [i for i, b in enumerate(zone) if _is_heading(b) or (
         b.kind == "heading" and _ITEM_HEADING.match(b.text))]
     if headed and all(_ITEM_HEADING.match(zone[i].text) for i in headed):
-        found = []
+        found: list[_Item] = []
         for n, i in enumerate(headed):
             end = headed[n + 1] if n + 1 < len(headed) else len(zone)
             body = " ".join(b.text for b in zone[i + 1:end] if b.kind != "heading")
@@ -239,7 +242,7 @@ def _items(zone: list[Block]) -> list[tuple[str, str, str | None, str]]:
               for part in _INLINE_ITEM.split(b.text)]
     if listed:
         return [(t, t, None, "") for t in listed]
-    prose = []
+    prose: list[_Item] = []
     for block in zone:
         if block.kind != "paragraph":
             continue
@@ -364,7 +367,10 @@ def criterion_questions(criterion: Criterion, limit: int = 6) -> list[dict[str, 
     if body.startswith(criterion.title):
         body = body[len(criterion.title):].lstrip(" .")
     body = re.sub(r"^\(\s*\d+\s*(?:points?|pts|%)\s*\)\s*\.?\s*", "", body)
-    questions: list[dict[str, Any]] = [{"text": criterion.title, "terms": [], "needs": ""}]
+    title_words = [w for w in re.findall(r"[\wÀ-ÿ'-]{5,}", criterion.title)
+                   if w.lower() not in _STOP]
+    questions: list[dict[str, Any]] = [{"text": criterion.title, "needs": "",
+                                        "terms": [w[:6].lower() for w in title_words]}]
     for item in _split_items(body)[: limit - 1]:
         needs = next((kind for kind, pattern in _NEEDS if pattern.search(item)), "")
         words = [w for w in re.findall(r"[\wÀ-ÿ'-]{5,}", item) if w.lower() not in _STOP]

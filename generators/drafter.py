@@ -62,6 +62,7 @@ class Drafter:
         self.limits = limits or Limits()
         self._previous_texts: dict[tuple[str, int], str] = {}
         self._mined: dict[tuple[str, int], set[str]] = {}
+        self._texts: dict[tuple[str, int], dict[str, str]] = {}
 
     @staticmethod
     def types() -> list[Template]:
@@ -263,11 +264,14 @@ class Drafter:
         if key not in self._mined:
             ids = [c for c in self.kb.manifest.chunk_ids()
                    if doc_id_of(c) in set(self._documents(draft.organisation))]
-            self._mined[key] = mine_structures(
-                (c.text for c in self.kb.manifest.chunks_by_ids(ids).values()),
-                draft.organisation)
-        return Scope.of(name, kind or kind_of(" ".join(draft.facts.values())),
-                        self._mined[key], draft.organisation)
+            texts: dict[str, str] = {}
+            for chunk_id, chunk in self.kb.manifest.chunks_by_ids(ids).items():
+                texts[doc_id_of(chunk_id)] = texts.get(doc_id_of(chunk_id), "") + " " + chunk.text
+            self._texts[key] = texts
+            self._mined[key] = mine_structures(texts.values(), draft.organisation)
+        scope = Scope.of(name, kind or kind_of(" ".join(draft.facts.values())),
+                         self._mined[key], draft.organisation)
+        return scope.with_documents(self._texts[key])
 
     def _queries(self, draft: Draft, section: Section) -> list[str]:
         """One query per question (with the structure's name, so its passages come
@@ -284,14 +288,19 @@ class Drafter:
         queries = self._queries(draft, section)
         scope = self._scope(draft, section)
         previous = str(draft.previous.get("doc_id") or "") if draft.previous else ""
+        support = (tuned("drafting.question_support") if section.spec.get("questions")
+                   else tuned("drafting.support"))
         if not previous:
             found = gather(self.reader, queries,
-                           SearchFilters(documents=self._documents(organisation)))
+                           SearchFilters(documents=self._documents(organisation)),
+                           support=support)
             section.evidence = scoped(found, scope).as_list()
             return
         newer = tuple(d for d in self._documents(organisation) if d != previous)
-        recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS)
-        earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)))
+        recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
+                        support)
+        earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
+                         support=support)
         section.evidence = scoped(merge(recent, earlier), scope).as_list()
         section.previous_evidence = earlier.as_list()
 
@@ -308,15 +317,15 @@ class Drafter:
             if missing:
                 lead = "\n\n".join(p for p in (lead, placeholder(missing)) if p)
         elsewhere = "\n".join(s.text for s in draft.sections if s.id != section.id)
-        if section.spec.get("questions"):
-            composed = answer_questions(section, lead, facts, elsewhere, draft.year)
-        elif self.chat_model is None:
-            composed = extractive(section, lead, elsewhere)
+        offline = (answer_questions(section, lead, facts, elsewhere, draft.year)
+                   if section.spec.get("questions") else None)
+        if self.chat_model is None:
+            composed = offline or extractive(section, lead, elsewhere)
         else:
             given = [f"{known[k].label if k in known else k} : {v}" for k, v in facts.items()
                      if v]
             composed = generative(section, lead, given, self.chat_model, self.llm_settings,
-                                  elsewhere)
+                                  elsewhere, offline)
         section.text = composed.text
         section.generated_text = composed.text
         section.citations = composed.citations

@@ -22,7 +22,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "adresse": ("coordonnees",),
     "directeur": ("directrice", "direction", "responsable"),
     "responsable": ("directeur", "directrice", "hote", "hotes"),
-    "territoire": ("perimetre", "commune", "site"),
+    "territoire": ("perimetre", "commune"),
     "capacite": ("nombre_logements", "logements", "places"),
 }
 STRUCTURE_KEYS = ("residence", "etablissement", "site", "structure", "service")
@@ -34,7 +34,8 @@ def with_template_keys(facts: Mapping[str, str], known: set[str]) -> dict[str, s
             continue
         for name in names:
             if result.get(name) and name not in known:
-                result[target] = result.pop(name)
+                # A structure's name stays under its own key too: it scopes the draft.
+                result[target] = result[name] if name in STRUCTURE_KEYS else result.pop(name)
                 break
     return result
 

@@ -95,6 +95,8 @@ class Scope:
     kind: str | None = None
     others: set[str] = field(default_factory=set)
     association: str = ""
+    # Documents that name the structure drafted: there, only the parts about it count.
+    own_documents: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, structure_name: str, kind: str | None, mined: set[str],
@@ -136,6 +138,12 @@ class Scope:
     def association_wide(self, text: str) -> bool:
         """``text`` speaks of the association as a whole (names it, no structure)."""
         return bool(self.association) and _mentions(key(text), self.association)
+
+    def with_documents(self, texts: dict[str, str]) -> Scope:
+        """This scope knowing which documents (id → text) name the structure drafted."""
+        self.own_documents = {d for d, t in texts.items()
+                              if any(_mentions(key(t), h) for h in self.own)}
+        return self
 
     def verdict(self, sentence: str, before: str) -> str:
         """« own », « other » or « neutral » for ``sentence`` read after ``before`` (the

@@ -73,7 +73,7 @@ def _clean(text: str) -> str:
 
 
 def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
-           bonus: float = 0.0) -> SectionEvidence:
+           bonus: float = 0.0, support: float = SUPPORT) -> SectionEvidence:
     """Run every query, keep the passages, and the supporting sentences best first.
 
     ``bonus`` is added to every sentence's score (newer documents, when updating a
@@ -91,7 +91,7 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
                 index[key] = len(passages)
                 passages.append(passage)
             text = _clean(scored.sentence.text)
-            if scored.dense < SUPPORT or scored.coverage < MIN_COVERAGE or not _usable(text):
+            if scored.dense < support or scored.coverage < MIN_COVERAGE or not _usable(text):
                 continue
             quotes.append(Quote(text, index[key], scored.score + bonus, number,
                                 scored.sentence.position))
@@ -110,7 +110,11 @@ def scoped(evidence: SectionEvidence, scope: Scope) -> SectionEvidence:
         text = evidence.passages[quote.passage].text
         start = text.find(quote.text[1:40])
         verdict = scope.verdict(quote.text, text[:start] if start > 0 else "")
-        if verdict == "other" or (verdict == "neutral" and scope.association_wide(quote.text)):
+        if verdict == "neutral" and (
+                scope.association_wide(quote.text)
+                or evidence.passages[quote.passage].doc_id in scope.own_documents):
+            verdict = "other"
+        if verdict == "other":
             continue
         kept.append(Quote(quote.text, quote.passage,
                           quote.score + (bonus if verdict == "own" else 0.0), quote.query,
