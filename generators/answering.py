@@ -91,7 +91,9 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
     """The frame, then one cited bullet per question answered and one « À compléter »
     line per question left open, cut to the section's limit."""
     quotes = quotes_of(section)
-    per_question = int(tuned("drafting.quotes_per_question"))
+    asked = len(section.spec.get("questions") or []) or 1
+    per_question = max(int(tuned("drafting.quotes_per_question")),
+                       -(-int(tuned("drafting.section_min_quotes")) // asked))
     ratio = float(tuned("drafting.second_quote_ratio"))
     numbers: dict[int, int] = {}
     citations: list[SourceRef] = []

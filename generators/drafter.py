@@ -273,19 +273,23 @@ class Drafter:
                          self._mined[key], draft.organisation)
         return scope.with_documents(self._texts[key])
 
-    def _queries(self, draft: Draft, section: Section) -> list[str]:
-        """One query per question (with the structure's name, so its passages come
-        first), else the section's queries."""
+    def _queries(self, draft: Draft, section: Section) -> tuple[list[str], list[str] | None]:
+        """One question per question of the section (else the section's queries), and the
+        search queries: each question with what the document is about — the structure's
+        name, the project's title — so that its passages come first."""
         questions = section.spec.get("questions") or []
         if not questions:
-            return list(section.spec["queries"])
-        name = structure_name(draft.facts)
-        suffix = f" {name}" if name and section.spec.get("scope") != "association" else ""
-        return [question_text(q["text"], draft.facts) + suffix for q in questions]
+            return list(section.spec["queries"]), None
+        texts = [question_text(q["text"], draft.facts) for q in questions]
+        if section.spec.get("scope") == "association":
+            return texts, None
+        about = " ".join(p for p in (draft.facts.get("projet", ""),
+                                     structure_name(draft.facts)) if p)
+        return texts, [f"{t} {about}".strip() for t in texts]
 
     def _gather(self, draft: Draft, section: Section) -> None:
         organisation = draft.organisation
-        queries = self._queries(draft, section)
+        queries, retrieval = self._queries(draft, section)
         scope = self._scope(draft, section)
         previous = str(draft.previous.get("doc_id") or "") if draft.previous else ""
         support = (tuned("drafting.question_support") if section.spec.get("questions")
@@ -293,14 +297,14 @@ class Drafter:
         if not previous:
             found = gather(self.reader, queries,
                            SearchFilters(documents=self._documents(organisation)),
-                           support=support)
+                           support=support, retrieval=retrieval)
             section.evidence = scoped(found, scope).as_list()
             return
         newer = tuple(d for d in self._documents(organisation) if d != previous)
         recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
-                        support)
+                        support, retrieval)
         earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
-                         support=support)
+                         support=support, retrieval=retrieval)
         section.evidence = scoped(merge(recent, earlier), scope).as_list()
         section.previous_evidence = earlier.as_list()
 

@@ -41,8 +41,9 @@ def with_template_keys(facts: Mapping[str, str], known: set[str]) -> dict[str, s
 
 
 def structure_name(facts: Mapping[str, str]) -> str:
-    """The name of the structure drafted (résidence, établissement, site, service)."""
-    for key in STRUCTURE_KEYS:
+    """The name of the structure drafted (résidence, établissement, site) — not a
+    service, which spans its association's documents and names no place."""
+    for key in STRUCTURE_KEYS[:-1]:
         if facts.get(key):
             return re.sub(r"\s*\([^)]*\)\s*$", "", facts[key]).strip() or facts[key]
     return ""

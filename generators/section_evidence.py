@@ -73,17 +73,21 @@ def _clean(text: str) -> str:
 
 
 def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
-           bonus: float = 0.0, support: float = SUPPORT) -> SectionEvidence:
+           bonus: float = 0.0, support: float = SUPPORT,
+           retrieval: list[str] | None = None) -> SectionEvidence:
     """Run every query, keep the passages, and the supporting sentences best first.
 
     ``bonus`` is added to every sentence's score (newer documents, when updating a
-    document, so that they come first).
+    document, so that they come first). ``retrieval``: one search query per query, when
+    the passages should be searched with more words (the structure's or the project's
+    name) than the sentences are read against.
     """
     passages: list[Passage] = []
     index: dict[tuple[str, ...], int] = {}
     quotes: list[Quote] = []
     for number, query in enumerate(queries):
-        evidence = reader.read(query, filters=filters)
+        evidence = reader.read(query, retrieval[number] if retrieval else None,
+                               filters=filters)
         for scored in evidence.sentences:
             passage = evidence.passages[scored.passage]
             key = passage.chunk_ids or (passage.chunk_id,)
