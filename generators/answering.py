@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from generators.compose import Composed, _source, fit, quotes_of
-from generators.draft import Flag, Section, SourceRef, placeholder
+from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
 from generators.section_evidence import mentions
 from knowledge.calibration import tuned
 
@@ -99,46 +99,55 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
     citations: list[SourceRef] = []
     flags: list[Flag] = []
     used: set[str] = set()
-    bullets: list[str] = []
-    gaps: list[str] = []
-    for index, question in enumerate(section.spec.get("questions") or []):
-        text = question_text(question["text"], facts)
-        terms, needs = question.get("terms") or [], question.get("needs", "")
-        given = [facts[k] for k in question.get("facts") or [] if facts.get(k)]
-        if needs == "annexe":
-            gaps.append(f"– {placeholder(text)}")
-            continue
-        if given:
-            bullets.append(f"– {text} : {' ; '.join(given)}.")
-            continue
-        terms = [facts.get("association", "") if t == "{association}" else t for t in terms]
-        fresh = [q for q in quotes if q.text not in used and q.text not in elsewhere
-                 and satisfies(q.text, terms, needs)
-                 and not stale(q.text, draft_year,
-                               section.evidence[q.passage].get("year")).startswith(OUTDATED)]
-        candidates = [q for q in fresh if q.query == index] + (
-            [q for q in fresh if q.query != index] if terms else [])
-        if not candidates:
-            gaps.append(f"– {placeholder(text)}")
-            continue
-        chosen = [candidates[0]] + [q for q in candidates[1:per_question]
-                                    if q.score >= ratio * candidates[0].score]
-        parts: list[str] = []
-        for quote in chosen:
-            used.add(quote.text)
-            passage = section.evidence[quote.passage]
-            if quote.passage not in numbers:
-                numbers[quote.passage] = len(numbers) + 1
-                citations.append(_source(numbers[quote.passage], passage, quote.text))
-            sentence = quote.text.rstrip()
-            if sentence[-1:] not in ".!?»":
-                sentence += "."
-            why = stale(sentence, draft_year, passage.get("year"))
-            mark = f" (à vérifier : {why})" if why else ""
-            if why:
-                flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
-            parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
-        bullets.append("– " + " ".join(parts))
+    questions = section.spec.get("questions") or []
+    lines: dict[int, str] = {}
+    # Two passes: every question first takes the sentences found for it; only then may
+    # a question still open take a sentence another question found (when it has terms).
+    for borrowing in (False, True):
+        for index, question in enumerate(questions):
+            if index in lines:
+                continue
+            text = question_text(question["text"], facts)
+            needs = question.get("needs", "")
+            terms = [facts.get("association", "") if t == "{association}" else t
+                     for t in question.get("terms") or []]
+            given = [facts[k] for k in question.get("facts") or [] if facts.get(k)]
+            if needs == "annexe":
+                lines[index] = f"– {placeholder(text)}"
+                continue
+            if given:
+                lines[index] = f"– {text} : {' ; '.join(given)}."
+                continue
+            candidates = [q for q in quotes if q.text not in used and q.text not in elsewhere
+                          and (q.query != index) == borrowing
+                          and satisfies(q.text, terms, needs)
+                          and not stale(q.text, draft_year, section.evidence[q.passage]
+                                        .get("year")).startswith(OUTDATED)]
+            if not candidates:
+                if borrowing or not terms:
+                    lines[index] = f"– {placeholder(text)}"
+                continue
+            chosen = [candidates[0]] + [q for q in candidates[1:per_question]
+                                        if q.score >= ratio * candidates[0].score]
+            parts: list[str] = []
+            for quote in chosen:
+                used.add(quote.text)
+                passage = section.evidence[quote.passage]
+                if quote.passage not in numbers:
+                    numbers[quote.passage] = len(numbers) + 1
+                    citations.append(_source(numbers[quote.passage], passage, quote.text))
+                sentence = quote.text.rstrip()
+                if sentence[-1:] not in ".!?»":
+                    sentence += "."
+                why = stale(sentence, draft_year, passage.get("year"))
+                mark = f" (à vérifier : {why})" if why else ""
+                if why:
+                    flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
+                parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
+            lines[index] = "– " + " ".join(parts)
+    ordered = [lines[i] for i in range(len(questions)) if i in lines]
+    bullets = [line for line in ordered if not PLACEHOLDER.search(line)]
+    gaps = [line for line in ordered if PLACEHOLDER.search(line)]
     paragraphs = [p for p in (lead, section.note) if p] + bullets + gaps
     text = fit("\n\n".join(paragraphs), section.spec.get("max_chars"))
     kept = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
