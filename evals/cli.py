@@ -72,6 +72,42 @@ def eval_answers(ctx: click.Context, set_path: Path, corpus: Path | None, as_jso
         _print_scores(scores, as_json)
 
 
+@eval_group.command(name="drafting")
+@eval_options
+@click.option("--details", type=click.Path(path_type=Path), default=None,
+              help="Écrire chaque brouillon (JSONL, format du barème) dans ce fichier.")
+@click.option("--scorer", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Barème (par défaut : score_drafting.py à côté du jeu).")
+@click.option("--only", multiple=True, help="Ne rédiger que cette demande (répétable).")
+@click.option("--export", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Écrire aussi chaque brouillon en Word (relecture et final) dans ce dossier.")
+@click.pass_context
+def eval_drafting(ctx: click.Context, set_path: Path, corpus: Path | None, as_json: bool,
+                  details: Path | None, scorer: Path | None, only: tuple[str, ...],
+                  export: Path | None) -> None:
+    """Rédiger chaque demande du jeu hors ligne et la noter (rappel, pièges, lacunes,
+    critères, limites)."""
+    import tempfile
+
+    from evals.drafting_set import run_drafting_set
+
+    with user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
+        container = _evaluation_container(container_of(ctx), corpus, Path(tmp))
+        scores = run_drafting_set(container.drafting, set_path, scorer, details=details,
+                                  only=only, export=export)
+        container.close()
+        if as_json:
+            click.echo(json.dumps(scores, ensure_ascii=False))
+            return
+        for key in ("all", "failed", "failures"):
+            click.echo(f"{key:>24} : {json.dumps(scores[key], ensure_ascii=False)}")
+        for key, value in scores.items():
+            if key not in ("all", "failed", "failures", "rows"):
+                click.echo(f"{key:>24} : {json.dumps(value, ensure_ascii=False)}")
+        for row_id, row in scores["rows"].items():
+            click.echo(f"{row_id:>24} : {json.dumps(row, ensure_ascii=False)}")
+
+
 def _evaluation_container(container: Container, corpus: Path | None, tmp: Path) -> Container:
     """The user's base, or a temporary base holding ``corpus``."""
     if corpus is None:

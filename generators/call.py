@@ -13,8 +13,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge.calibration import tuned
 from knowledge.document import Block, ParsedDocument
 from knowledge.errors import CanevasError
+from knowledge.french import fold_accents
 from knowledge.limits import Limits
 from knowledge.loaders import load_document
 
@@ -28,11 +30,12 @@ _NUMBERED = re.compile(r"^\s*(?:(?:crit[èe]re|question)\s*(?:n°\s*)?\d+\s*[:.�
 _LIMIT = re.compile(
     r"(?:(?:maximum|max\.?|au plus|limité(?:e)? à|dans la limite de)\s*(?:de\s*)?"
     r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?)|"
-    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?)\s*(?:maximum|max\.?|au plus))",
+    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?)(?:\s+espaces\s+(?:non\s+)?compris)?"
+    r"\s*(?:maximum|max\.?|au plus))",
     re.IGNORECASE)
 _POINTS = re.compile(r"[—–-]?\s*\(?\s*(\d{1,3})\s*(points?|pts|%)\s*\)?", re.IGNORECASE)
-_PAGE_CHARS = 3000
-_WORD_CHARS = 6.5
+_PAGE_CHARS = tuned("drafting.page_chars")
+_WORD_CHARS = tuned("drafting.word_chars")
 
 
 class CallError(CanevasError):
@@ -52,8 +55,9 @@ class Criterion:
     @property
     def target_words(self) -> int:
         if self.max_chars is None:
-            return 200
-        return max(40, int(self.max_chars / _WORD_CHARS * 0.9))
+            return int(tuned("drafting.criterion_words"))
+        return max(int(tuned("drafting.min_criterion_words")),
+                   int(self.max_chars / _WORD_CHARS * tuned("drafting.fill_share")))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,9 +68,10 @@ class Call:
     title: str
     source: str
     criteria: list[Criterion]
+    max_chars: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "source": self.source,
+        return {"title": self.title, "source": self.source, "max_chars": self.max_chars,
                 "criteria": [c.as_dict() for c in self.criteria]}
 
 
@@ -90,11 +95,12 @@ def _limit(text: str) -> int | None:
 def _clean(text: str) -> tuple[str, str | None]:
     """The criterion without its limit and weight, and the weight."""
     points = None
+    text = _LIMIT.sub("", text)
+    text = re.sub(r"\s*[–—,;-]\s*\)", ")", text).rstrip(" —–-,;")
     weight = list(_POINTS.finditer(text))
     if weight and weight[-1].end() >= len(text.rstrip(" .)")) - 1:
         points = f"{weight[-1].group(1)} {weight[-1].group(2)}"
         text = text[: weight[-1].start()]
-    text = _LIMIT.sub("", text)
     text = re.sub(r"\(\s*\)", "", text)
     text = re.sub(r"\s+([.,])", r"\1", re.sub(r"\s{2,}", " ", text))
     return text.strip(" —–-,;"), points
@@ -107,37 +113,202 @@ def _title(text: str) -> str:
     return head[:1].upper() + head[1:]
 
 
+_STRONG = re.compile(r"crit[èe]res?|grille|bar[èe]me|notation|regardera|[ée]valuation des "
+                     r"(?:projets|dossiers)|[ée]valuerons|analyse des (?:projets|dossiers)|"
+                     r"questions? (?:à|auxquelles)", re.IGNORECASE)
+_WEAK = re.compile(r"attendus|th[ée]matiques|recevabilit[ée]|[ée]ligibilit[ée]|"
+                   r"contenu (?:du|de la) (?:dossier|réponse|candidature)|rubriques|questions?",
+                   re.IGNORECASE)
+_ITEM_HEADING = re.compile(r"^\s*(?:crit[èe]re\s*(?:n\s*°\s*)?\d+|\d{1,2}\s*\)|[a-h]\s*\))",
+                           re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*(?:(?:crit[èe]re|question|rubrique)\s*(?:n\s*°\s*)?\d+\s*[:.–—-]?|"
+                     r"\d{1,2}\s*[.)–—-]|[a-h]\s*\))\s*", re.IGNORECASE)
+_WORD_NUMBERS = {"une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                 "dix": 10}
+_PAGES = re.compile(r"(\d+|une|un|deux|trois|quatre|cinq|six|dix)\s+pages?\b", re.IGNORECASE)
+_SHARED = re.compile(r"par (?:rubrique|critère|question|réponse)|\bchacun(?:e)?\b",
+                     re.IGNORECASE)
+_INLINE_ITEM = re.compile(r"\s+(?=(?:[a-h]|\d{1,2})\)\s)")
+
+
+def _is_heading(block: Block) -> bool:
+    return block.kind == "heading" or (len(block.text) < 80 and block.kind != "table_row"
+                                       and not _NUMBERED.match(block.text)
+                                       and not block.text.rstrip().endswith((".", "?", ";", ":"))
+                                       and block.text.upper() == block.text
+                                       and any(c.isalpha() for c in block.text))
+
+
+def _zone_at(blocks: list[Block], index: int) -> list[Block]:
+    """The blocks under heading ``index``, criteria-like sub-headings included."""
+    head = blocks[index]
+    zone: list[Block] = []
+    for later in blocks[index + 1:]:
+        seen_items = any(b.kind == "heading" and _ITEM_HEADING.match(b.text) for b in zone)
+        if _is_heading(later) and not _ITEM_HEADING.match(later.text) and (
+                head.kind != "heading" or later.kind != "heading" or seen_items
+                or later.level <= head.level):
+            break
+        zone.append(later)
+    return zone
+
+
 def _zone(blocks: list[Block]) -> list[Block]:
-    """The blocks under the criteria heading, or the whole call if it has none."""
-    for index, block in enumerate(blocks):
-        heading = block.kind == "heading" or (len(block.text) < 80 and not _NUMBERED.match(
-            block.text) and not block.text.rstrip().endswith((".", "?")))
-        if heading and _ZONE.search(block.text) and not _NOT_CRITERIA.search(block.text):
-            zone: list[Block] = []
-            for later in blocks[index + 1:]:
-                if later.kind == "heading" and (block.kind != "heading"
-                                                or later.level <= block.level):
-                    break
-                zone.append(later)
-            if zone:
-                return zone
+    """The blocks under the criteria heading (« Critères de sélection », « grille »…);
+    « attendus », « thématiques », « recevabilité » only when no such heading exists;
+    the whole call if it has neither."""
+    for pattern in (_STRONG, _WEAK):
+        for index, block in enumerate(blocks):
+            if (_is_heading(block) and pattern.search(block.text)
+                    and not _NOT_CRITERIA.search(block.text)
+                    and not _ITEM_HEADING.match(block.text)):
+                zone = _zone_at(blocks, index)
+                if _items(zone):
+                    return zone
     return blocks
 
 
-def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
-    """The call's criteria in order: list items, numbered paragraphs, or questions."""
-    zone = _zone(parsed.blocks)
-    items = [b.text for b in zone if b.kind == "list_item" or _NUMBERED.match(b.text)]
-    if not items:
-        items = [b.text for b in zone if b.text.rstrip().endswith("?")]
-    criteria: list[Criterion] = []
-    for raw in items:
-        text = _NUMBERED.sub("", raw, count=1) if _NUMBERED.match(raw) else raw
-        limit = _limit(text)
-        cleaned, points = _clean(text)
-        if len(cleaned.split()) < 3:
+def _cells(row: str) -> list[str]:
+    return [c.strip(" *") for c in row.strip().strip("|").split("|")]
+
+
+def _from_table(rows: list[str]) -> list[tuple[str, str, str | None, str]]:
+    """(title, text, points, limit text) from a scoring table with a header row."""
+    header = [fold_accents(c.lower()) for c in _cells(rows[0])]
+    title_col = next((i for i, c in enumerate(header)
+                      if re.search(r"crit|intitul|rubrique|question|theme", c)), None)
+    if title_col is None:
+        return []
+    points_col = next((i for i, c in enumerate(header)
+                       if re.search(r"point|note|ponder|poids|bareme|%", c)), None)
+    limit_col = next((i for i, c in enumerate(header)
+                      if re.search(r"format|longueur|limite|taille|volume", c)), None)
+    found = []
+    for row in rows[1:]:
+        cells = _cells(row)
+        if len(cells) <= title_col or set("".join(cells)) <= set("-: "):
             continue
-        criteria.append(Criterion(len(criteria) + 1, _title(cleaned), cleaned, limit, points))
+        title = cells[title_col]
+        if not title or re.match(r"^total\b", fold_accents(title.lower())):
+            continue
+        points = None
+        if points_col is not None and points_col < len(cells):
+            number = re.search(r"\d+\s*%?", cells[points_col])
+            if number:
+                value = number.group(0).replace(" ", "")
+                points = f"{value[:-1]} %" if value.endswith("%") else f"{value} points"
+        limit = cells[limit_col] if limit_col is not None and limit_col < len(cells) else ""
+        found.append((title, title, points, limit))
+    return found
+
+
+def _ascii_rows(zone: list[Block]) -> list[str]:
+    """The rows of a table drawn with ``+---+`` and ``|`` in a text file (the loader
+    reads it as one paragraph): cells cut by the header's number of columns."""
+    for block in zone:
+        if block.text.count("|") < 6:
+            continue
+        cells = [c.strip() for c in re.sub(r"\+[-=+]{3,}\+?", "|", block.text).split("|")]
+        cells = [c for c in cells if c]
+        width = next((i for i, c in enumerate(cells) if re.match(r"^\d+$", c)), 0)
+        if width < 2:
+            continue
+        return [" | ".join(cells[i:i + width]) for i in range(0, len(cells), width)]
+    return []
+
+
+_Item = tuple[str, str, str | None, str]
+
+
+def _items(zone: list[Block]) -> list[_Item]:
+    """(title, text, points, limit text) of each criterion in ``zone``: a scoring table,
+    else one heading per criterion (with the paragraphs under it), else list items or
+    numbered paragraphs, else prose paragraphs whose first sentence is the criterion."""
+    rows = [b.text for b in zone if b.kind == "table_row"] or _ascii_rows(zone)
+    if len(rows) >= 2:
+        table = _from_table(rows)
+        if table:
+            return table
+    headed = [i for i, b in enumerate(zone) if _is_heading(b) or (
+        b.kind == "heading" and _ITEM_HEADING.match(b.text))]
+    if headed and all(_ITEM_HEADING.match(zone[i].text) for i in headed):
+        found: list[_Item] = []
+        for n, i in enumerate(headed):
+            end = headed[n + 1] if n + 1 < len(headed) else len(zone)
+            body = " ".join(b.text for b in zone[i + 1:end] if b.kind != "heading")
+            found.append((zone[i].text, f"{zone[i].text}. {body}".strip(), None, ""))
+        return found
+    listed = [part for b in zone if b.kind == "list_item" or _NUMBERED.match(b.text)
+              for part in _INLINE_ITEM.split(b.text)]
+    if listed:
+        return [(t, t, None, "") for t in listed]
+    prose: list[_Item] = []
+    for block in zone:
+        if block.kind != "paragraph":
+            continue
+        first = re.split(r"(?<=[.?!])\s+", block.text.strip(), maxsplit=1)
+        if len(first) == 2 and 2 <= len(first[0].split()) <= 12:
+            prose.append((first[0].rstrip(". "), block.text, None, ""))
+    if len(prose) >= 2:
+        return prose
+    questions = [b.text for b in zone if b.text.rstrip().endswith("?")]
+    return [(t, t, None, "") for t in questions]
+
+
+def _limit_of(text: str) -> int | None:
+    """A length limit in ``text``: characters, words or pages (« deux pages »)."""
+    found = _limit(text)
+    if found is not None:
+        return found
+    pages = _PAGES.search(text)
+    if pages and re.search(r"max|au plus|limit|pages?\s*$", text, re.IGNORECASE):
+        amount = pages.group(1).lower()
+        return (int(amount) if amount.isdigit() else _WORD_NUMBERS[amount]) * _PAGE_CHARS
+    return None
+
+
+def _shared_limit(zone: list[Block]) -> int | None:
+    """A limit the call gives for every criterion at once (« par rubrique »)."""
+    for block in zone:
+        if _SHARED.search(block.text):
+            limit = _limit_of(block.text)
+            if limit:
+                return limit
+    return None
+
+
+def global_limit(blocks: list[Block]) -> int | None:
+    """The limit of the whole response (« une note de 2 pages maximum », « mémoire
+    technique de 12 pages maximum »), if the call gives one."""
+    for block in blocks:
+        if block.kind == "table_row" or _SHARED.search(block.text):
+            continue
+        for part in re.split(r"[;•]", block.text):
+            if re.search(r"\b(?:note|mémoire|dossier technique|réponse|dossier)\b", part,
+                         re.IGNORECASE) and not re.search(r"annexe financi", part, re.I):
+                limit = _limit_of(part)
+                if limit and _PAGES.search(part):
+                    return limit
+    return None
+
+
+def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
+    """The call's criteria in order, with their limits and points."""
+    zone = _zone(parsed.blocks)
+    shared = _shared_limit(zone)
+    criteria: list[Criterion] = []
+    for title, raw, points, limit_text in _items(zone):
+        text = _PREFIX.sub("", raw, count=1)
+        head = _PREFIX.sub("", title, count=1)
+        limit = _limit_of(limit_text) if limit_text else None
+        limit = limit or _limit_of(head) or _limit_of(text.split(". ")[0]) or shared
+        cleaned, found_points = _clean(head)
+        points = points or found_points or _clean(text.split(". ")[0])[1]
+        description, _ = _clean(text)
+        if len(cleaned.split()) < 2 and len(cleaned) < 5:
+            continue
+        criteria.append(Criterion(len(criteria) + 1, _title(cleaned), description, limit,
+                                  points))
     return criteria
 
 
@@ -154,5 +325,55 @@ def read_call(path: Path, limits: Limits) -> Call:
             "lister ses critères (liste numérotée ou à puces, ou questions). Vous pouvez aussi "
             "rédiger une demande sans appel (sans --call)."
         )
-    title = parsed.title or next((b.text for b in parsed.blocks if b.text.strip()), path.stem)
-    return Call(title=title[:150], source=path.name, criteria=criteria)
+    title = next((b.text for b in parsed.blocks if re.search(r"appel à projets", b.text,
+                                                              re.IGNORECASE)), "")
+    title = title or parsed.title or next((b.text for b in parsed.blocks if b.text.strip()),
+                                          path.stem)
+    return Call(title=title[:150], source=path.name, criteria=criteria,
+                max_chars=global_limit(parsed.blocks))
+
+
+_NEEDS = (("nombre", re.compile(r"\bETP\b|effectif|nombre|chiffr|indicateur|cible|valeurs? de",
+                                re.IGNORECASE)),
+          ("montant", re.compile(r"budget|coût|montant|co-?financ", re.IGNORECASE)),
+          ("date", re.compile(r"calendrier|\bdates?\b|délai", re.IGNORECASE)))
+_STOP = frozenset("""dans avec pour leur leurs votre vous nous sont comment quel quels quelle
+    quelles elles ainsi entre chaque toute toutes tous projet dites indiquez précisez
+    expliquez montrez décrivez""".split())
+
+
+def _split_items(text: str) -> list[str]:
+    """The items a criterion's description asks for: its sentences, and the parts of an
+    enumeration (commas and semicolons outside parentheses)."""
+    items: list[str] = []
+    for sentence in re.split(r"(?<=[.?!])\s+", text):
+        depth, part, parts = 0, "", []
+        for char in sentence:
+            depth += (char == "(") - (char == ")")
+            if char in ",;:" and depth == 0:
+                parts.append(part)
+                part = ""
+            else:
+                part += char
+        parts.append(part)
+        items += [p.strip(" .?!") for p in parts if len(p.split()) >= 1 and len(p.strip()) > 6]
+    return items
+
+
+def criterion_questions(criterion: Criterion, limit: int = 6) -> list[dict[str, Any]]:
+    """What a criterion section must answer: its title, then each item its description
+    asks for, with the kind of answer the item needs (a figure, an amount, a date)."""
+    body = criterion.text
+    if body.startswith(criterion.title):
+        body = body[len(criterion.title):].lstrip(" .")
+    body = re.sub(r"^\(\s*\d+\s*(?:points?|pts|%)\s*\)\s*\.?\s*", "", body)
+    title_words = [w for w in re.findall(r"[\wÀ-ÿ'-]{5,}", criterion.title)
+                   if w.lower() not in _STOP]
+    questions: list[dict[str, Any]] = [{"text": criterion.title, "needs": "",
+                                        "terms": [w[:6].lower() for w in title_words]}]
+    for item in _split_items(body)[: limit - 1]:
+        needs = next((kind for kind, pattern in _NEEDS if pattern.search(item)), "")
+        words = [w for w in re.findall(r"[\wÀ-ÿ'-]{5,}", item) if w.lower() not in _STOP]
+        terms = [w[:6].lower() for w in words]
+        questions.append({"text": item[:1].upper() + item[1:], "terms": terms, "needs": needs})
+    return questions

@@ -15,13 +15,14 @@ from assistant.qa.names import named_terms
 from assistant.qa.passages import shingles
 from generators.draft import Section
 from generators.section_evidence import Quote
+from knowledge.calibration import tuned
 from knowledge.french import fold_accents
 
 _FIGURE = re.compile(
     r"(?<![\w,./])(?!(?:19|20)\d\d(?!\d|[  ]\d{3}))\d[\d  ]*(?:[,.]\d+)?\s*(?:%|€|euros?|k€|M€|"
     r"[a-zéèêàûôîç'’-]{3,}(?:\s+(?:de|d['’]|des)\s*[a-zéèêàûôîç'’-]+)?)?", re.IGNORECASE)
-_NEW_ACTION_OVERLAP = 0.25
-_LIMIT = 5
+_NEW_ACTION_OVERLAP = tuned("drafting.new_action_overlap")
+_LIMIT = tuned("drafting.changes_shown")
 
 
 def _fold(text: str) -> str:

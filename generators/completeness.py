@@ -13,9 +13,10 @@ from typing import Any
 
 from generators.draft import Draft, Flag, Section, placeholder
 from generators.section_evidence import mentions
+from knowledge.calibration import tuned
 
 _FIGURE = re.compile(r"(?<![\d/])(?!(?:19|20)\d\d(?!\d))\d+")
-OLD_AFTER_YEARS = 3
+OLD_AFTER_YEARS = tuned("drafting.old_after_years")
 
 
 def check_section(section: Section, draft_year: int, add_placeholders: bool = True) -> None:

@@ -21,14 +21,15 @@ from assistant.qa.injection import neutralise
 from assistant.qa.llm import explain_failure
 from assistant.qa.llm_settings import LLMSettings
 from assistant.qa.prompts import render
-from generators.draft import Section, SourceRef, placeholder
+from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
 from generators.section_evidence import Quote, select
 from generators.template import Fact
+from knowledge.calibration import tuned
 
-_SLOT = re.compile(r"\{([a-z_]+)\}")
+_SLOT = re.compile(r"\{([A-Za-z_]+)\}")
 _LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_PROMPT_PASSAGES = 5
-_PROMPT_CHARS = 1200
+_PROMPT_PASSAGES = tuned("drafting.prompt_passages")
+_PROMPT_CHARS = tuned("drafting.prompt_chars")
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Composed:
     citations: list[SourceRef]
     mode: str = "extractif"
     unsupported: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
 
 
 def fill_lead(lead: str, facts: Mapping[str, str], known: Mapping[str, Fact]) -> str:
@@ -45,7 +47,8 @@ def fill_lead(lead: str, facts: Mapping[str, str], known: Mapping[str, Fact]) ->
     sentences: list[str] = []
     for sentence in _LEAD_SENTENCE.split(" ".join(lead.split())):
         slots = _SLOT.findall(sentence)
-        optional_missing = [s for s in slots if not facts.get(s) and not known[s].required]
+        optional_missing = [s for s in slots if not facts.get(s)
+                            and (s not in known or not known[s].required)]
         if sentence and not optional_missing:
             sentences.append(_SLOT.sub(
                 lambda m: facts.get(m.group(1)) or placeholder(known[m.group(1)].label),
@@ -110,10 +113,12 @@ def fit(text: str, max_chars: int | None) -> str:
 
 
 def generative(section: Section, lead: str, facts: list[str], model: BaseChatModel,
-               settings: LLMSettings, elsewhere: str = "") -> Composed:
+               settings: LLMSettings, elsewhere: str = "",
+               fallback: Composed | None = None) -> Composed:
     """The section rewritten by the model from its evidence; the assembled text when the
-    model cites nothing valid."""
-    fallback = extractive(section, lead, elsewhere)
+    model cites nothing valid. ``fallback``: the offline text (its cited sentences feed
+    the prompt; its « À compléter » lines are kept after the prose)."""
+    fallback = fallback or extractive(section, lead, elsewhere)
     if not fallback.citations:
         return fallback
     passages = []
@@ -143,6 +148,8 @@ def generative(section: Section, lead: str, facts: list[str], model: BaseChatMod
     body = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", checked.text)
     citations = [SourceRef(**{**by_number[old].__dict__, "n": new})
                  for old, new in renumber.items()]
-    paragraphs = [p for p in (lead, section.note, body) if p]
+    gaps = [p for p in fallback.text.split("\n\n") if PLACEHOLDER.search(p)
+            and p not in lead]
+    paragraphs = [p for p in (lead, section.note, body, *gaps) if p]
     return Composed(fit("\n\n".join(paragraphs), section.spec.get("max_chars")), citations,
-                    "génératif", checked.unsupported)
+                    "génératif", checked.unsupported, fallback.flags)

@@ -114,15 +114,23 @@ def _update_fields_on_open(document: DocxDocument) -> None:
     settings.append(update)
 
 
+# Facts a funder or a board reads on the cover, when the person gave them.
+_COVER_FACTS = (("residence", "Structure"), ("etablissement", "Établissement"),
+                ("projet", "Projet"), ("financeur", "Financeur sollicité"),
+                ("montant", "Montant demandé"), ("dates", "Période"), ("periode", "Période"))
+
+
 def _cover(document: DocxDocument, draft: Draft, final: bool, version: int,
            today: date) -> None:
     document.add_paragraph(draft.title, style="Title")
-    lines = [("Association", draft.facts.get("association", "")),
-             ("Date", french_date(today)), ("Version", str(version)),
-             ("Statut", "version validée" if final else "BROUILLON — non validé")]
+    lines = [("Association", draft.facts.get("association", ""))]
+    lines += [(label, draft.facts[key]) for key, label in _COVER_FACTS if draft.facts.get(key)]
+    lines += [("Date", french_date(today)), ("Version", str(version))]
+    if not final:
+        lines.append(("Statut", "BROUILLON — non validé"))
     if draft.call:
         lines.insert(1, ("Appel à projets", f"{draft.call['title']} ({draft.call['source']})"))
-    if draft.previous:
+    if draft.previous and draft.previous.get("doc_id"):
         lines.insert(1, ("Version précédente", f"{draft.previous['title']} "
                                                f"({draft.previous['source']})"))
     for label, value in lines:
@@ -226,24 +234,27 @@ def export_docx(draft: Draft, destination: Path, final: bool, template: Path | N
     document.core_properties.comments = f"Version {version}" + ("" if final else " (brouillon)")
     _cover(document, draft, final, version, today)
     headings = [s.title for s in draft.sections] + ["Annexes", "Sources"]
-    if draft.call:
+    if draft.call and not final:
         headings.insert(0, "Correspondance avec les critères de l'appel")
-    if draft.previous:
+    if draft.previous and draft.previous.get("doc_id") and not final:
         headings.insert(-2, "Comparaison avec le projet précédent")
     _contents(document, headings)
-    if draft.call:
+    if draft.call and not final:
         _coverage_table(document, draft)
     for section in draft.sections:
         heading = document.add_heading(section.title, level=1)
-        meta = document.add_paragraph()
-        mark = meta.add_run(f"{_REQUIREMENT.get(section.requirement, section.requirement)} — "
-                            f"{section.source} — statut : {section.status}")
-        mark.italic = True
-        mark.font.size = Pt(9)
+        if not final:
+            meta = document.add_paragraph()
+            mark = meta.add_run(f"{_REQUIREMENT.get(section.requirement, section.requirement)}"
+                                f" — {section.source} — statut : {section.status}")
+            mark.italic = True
+            mark.font.size = Pt(9)
         anchors: list[tuple[str, list[Run]]] = []
         for block in numbering.text(section).split("\n\n"):
             paragraph = document.add_paragraph()
             anchors.append((block, _write_text(paragraph, block)))
+        if final:
+            continue
         if draft.previous and section.changes:
             changed = document.add_paragraph()
             changed.add_run(summary(section.changes)).italic = True
@@ -252,7 +263,7 @@ def export_docx(draft: Draft, destination: Path, final: bool, template: Path | N
         for flag in section.flags:
             runs = next((r for block, r in anchors if flag.text[:40] in block), heading.runs)
             document.add_comment(runs, flag.reason, flag.by, _initials(flag.by))
-    if draft.previous:
+    if draft.previous and draft.previous.get("doc_id") and not final:
         _comparison(document, draft, numbering)
     document.add_heading("Annexes", level=1)
     if not draft.annexes:

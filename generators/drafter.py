@@ -19,13 +19,17 @@ from assistant.qa.evidence import EvidenceReader
 from assistant.qa.llm_settings import LLMSettings
 from assistant.qa.retrieval import SearchFilters
 from generators import changes as change_log
-from generators.call import Call, read_call
+from generators.answering import answer_questions, question_text
+from generators.call import Call, criterion_questions, read_call
 from generators.completeness import check_section
 from generators.compose import extractive, fill_lead, generative
-from generators.draft import STAGES, Draft, Flag, Section
-from generators.section_evidence import gather, merge
+from generators.draft import STAGES, Draft, Flag, Section, placeholder
+from generators.facts import frame_slots, other_facts, structure_name, with_template_keys
+from generators.scope import KINDS, Scope, kind_of, mine_structures
+from generators.section_evidence import gather, merge, scoped
 from generators.store import DraftStore, Event, now
-from generators.template import SectionSpec, Template, get_template, load_templates
+from generators.template import Question, SectionSpec, Template, get_template, load_templates
+from knowledge.calibration import tuned
 from knowledge.document import doc_id_of
 from knowledge.errors import CanevasError
 from knowledge.french import fold_accents
@@ -33,7 +37,7 @@ from knowledge.limits import Limits
 from knowledge.manifest import DocumentRecord
 
 Progress = Callable[[Section, int, int], None]
-_NEWER_BONUS = 0.15
+_NEWER_BONUS = tuned("drafting.newer_bonus")
 
 
 class DraftingError(CanevasError):
@@ -57,6 +61,8 @@ class Drafter:
         self.llm_settings = llm_settings or LLMSettings()
         self.limits = limits or Limits()
         self._previous_texts: dict[tuple[str, int], str] = {}
+        self._mined: dict[tuple[str, int], set[str]] = {}
+        self._texts: dict[tuple[str, int], dict[str, str]] = {}
 
     @staticmethod
     def types() -> list[Template]:
@@ -74,7 +80,8 @@ class Drafter:
                 raise DraftingError(f"Le type « {type_id} » ne prend pas de cahier des charges : "
                                     "utilisez demande_subvention.")
             call = read_call(call_path, self.limits)
-        structure = facts.get(template.structure_fact or "") or None
+        structure = facts.get(template.structure_fact or "") or kind_of(
+            " ".join(facts.values())) or None
         stamp = now()
         draft = Draft(id="", type_id=type_id, title=self._title(template, facts, call),
                       facts=facts, owner=owner, created_at=stamp, updated_at=stamp,
@@ -87,18 +94,19 @@ class Drafter:
         return self.store.create(draft)
 
     def _checked_facts(self, template: Template, facts: dict[str, str]) -> dict[str, str]:
+        """The user's facts, with the template's names where a synonym was typed
+        (« montant_demande » → « montant »); facts the template does not name are kept
+        (shown as « autres informations » and used to answer questions)."""
         known = {f.key: f for f in template.facts}
-        unknown = sorted(set(facts) - set(known))
-        if unknown:
-            raise DraftingError(f"Information(s) inconnue(s) pour « {template.id} » : "
-                                f"{', '.join(unknown)}. Attendues : {', '.join(known)}.")
+        facts = with_template_keys({k.strip(): v for k, v in facts.items() if k.strip()},
+                                   set(known))
         if not facts.get("association", "").strip():
             raise DraftingError("Indiquez l'association (--set association=NOM) : elle choisit "
                                 "les documents de la base à utiliser.")
         checked: dict[str, str] = {}
         for key, value in facts.items():
             value = " ".join(str(value).split())
-            choices = known[key].choices
+            choices = known[key].choices if key in known else None
             if choices and value:
                 match = next((label for k, label in choices.items()
                               if _fold(value) in (_fold(k), _fold(label))), None)
@@ -127,7 +135,8 @@ class Drafter:
 
     def _previous(self, organisation: str, wanted: str | None) -> dict[str, str | int | None]:
         """The previous version of the document: the named file, else the oldest
-        projet associatif of the organisation."""
+        projet associatif of the organisation. When there is none, or nothing newer, the
+        update is drafted from what exists and ``missing`` says what the base lacks."""
         documents = [r for r in self.kb.ready_documents() if r.organisation == organisation]
         if wanted:
             found = [r for r in documents if wanted in (r.source, r.doc_id, r.title)]
@@ -135,19 +144,18 @@ class Drafter:
             found = sorted((r for r in documents if r.doc_type == "projet associatif"),
                            key=lambda r: (r.year or 0, r.created_at))
         if not found:
-            raise DraftingError(
-                f"Projet associatif précédent de « {organisation} » introuvable dans la base"
-                + (f" (« {wanted} »)" if wanted else "")
-                + ". Ajoutez-le avec `canevas ingest --type \"projet associatif\"`, ou "
-                "nommez-le avec --set precedent=FICHIER.")
+            return {"doc_id": "", "source": "", "title": "", "year": None,
+                    "missing": "Projet associatif précédent absent de la base"
+                               + (f" (« {wanted} »)" if wanted else "")
+                               + " : ajoutez-le pour que la mise à jour le compare."}
         record: DocumentRecord = found[0]
         others = [r for r in documents if r.doc_id != record.doc_id]
-        if not others:
-            raise DraftingError(
-                f"Aucun document de « {organisation} » plus récent que « {record.title} » : "
-                "ajoutez les rapports d'activité ou bilans parus depuis.")
+        missing = "" if others else (
+            f"Aucun document plus récent que « {record.title} » dans la base : ajoutez les "
+            "rapports d'activité ou bilans parus depuis ; en attendant, chaque section dit ce "
+            "qui est à mettre à jour.")
         return {"doc_id": record.doc_id, "source": record.source, "title": record.title,
-                "year": record.year}
+                "year": record.year, "missing": missing}
 
     @staticmethod
     def _title(template: Template, facts: dict[str, str], call: Call | None) -> str:
@@ -165,17 +173,26 @@ class Drafter:
             if call is None or spec.keep_with_call:
                 applied, note = spec.for_structure(structure)
                 specs.append((applied, note, {}))
-        for criterion in call.criteria if call else []:
+        kept = len(specs)
+        criteria = call.criteria if call else []
+        share = (call.max_chars // max(1, kept + len(criteria))
+                 if call is not None and call.max_chars else None)
+        for criterion in criteria:
             assert call is not None
             weight = f" ({criterion.points})" if criterion.points else ""
+            limits = [x for x in (criterion.max_chars, share) if x]
             spec = SectionSpec(
                 id=f"critere_{criterion.number}",
-                title=f"Critère {criterion.number} — {criterion.title}",
+                title=f"Critère {criterion.number} — {criterion.title}{weight}",
                 purpose=criterion.text, queries=[criterion.text, criterion.title],
                 requirement="obligatoire",
                 source=f"Appel à projets « {call.title} », critère {criterion.number}{weight}",
-                target_words=criterion.target_words, max_chars=criterion.max_chars)
+                target_words=criterion.target_words, max_chars=min(limits) if limits else None,
+                questions=[Question(**q) for q in criterion_questions(criterion)])
             specs.append((spec, "", criterion.as_dict()))
+        if share:
+            specs = [(s.model_copy(update={"max_chars": min(s.max_chars or share, share)})
+                      if i < kept else s, n, c) for i, (s, n, c) in enumerate(specs)]
         return [Section(id=s.id, title=s.title, purpose=" ".join(s.purpose.split()),
                         requirement=s.requirement, source=s.source,
                         target_words=s.target_words, spec=s.model_dump(), note=note,
@@ -223,46 +240,103 @@ class Drafter:
             self._compose(draft, section)
         else:
             check_section(section, draft.year)
-            if draft.previous:
+            if draft.previous and draft.previous.get("doc_id"):
                 section.changes = change_log.compare(section, self._previous_text(draft),
                                                      str(draft.previous["doc_id"]))
         section.stage = STAGES[stage + 1]
 
+    def _documents(self, organisation: str) -> tuple[str, ...]:
+        """The association's documents and those whose organisation is unknown (used
+        when their text fits); other associations' documents never."""
+        return tuple(r.doc_id for r in self.kb.ready_documents()
+                     if r.organisation == organisation or not r.organisation)
+
+    def _scope(self, draft: Draft, section: Section) -> Scope:
+        """Who the section may speak of: the structure drafted (structure sections),
+        anything of the association (association sections)."""
+        if section.spec.get("scope", "structure") == "association":
+            return Scope()
+        name = structure_name(draft.facts)
+        kind = draft.structure if draft.structure in KINDS else None
+        if not name and kind is None:
+            return Scope()
+        key = (draft.organisation, self.kb.manifest.generation)
+        if key not in self._mined:
+            ids = [c for c in self.kb.manifest.chunk_ids()
+                   if doc_id_of(c) in set(self._documents(draft.organisation))]
+            texts: dict[str, str] = {}
+            for chunk_id, chunk in self.kb.manifest.chunks_by_ids(ids).items():
+                texts[doc_id_of(chunk_id)] = texts.get(doc_id_of(chunk_id), "") + " " + chunk.text
+            self._texts[key] = texts
+            self._mined[key] = mine_structures(texts.values(), draft.organisation)
+        scope = Scope.of(name, kind or kind_of(" ".join(draft.facts.values())),
+                         self._mined[key], draft.organisation)
+        return scope.with_documents(self._texts[key])
+
+    def _queries(self, draft: Draft, section: Section) -> tuple[list[str], list[str] | None]:
+        """One question per question of the section (else the section's queries), and the
+        search queries: each question with what the document is about — the structure's
+        name, the project's title — so that its passages come first."""
+        questions = section.spec.get("questions") or []
+        if not questions:
+            return list(section.spec["queries"]), None
+        texts = [question_text(q["text"], draft.facts) for q in questions]
+        if section.spec.get("scope") == "association":
+            return texts, None
+        about = " ".join(p for p in (draft.facts.get("projet", ""),
+                                     structure_name(draft.facts)) if p)
+        return texts, [f"{t} {about}".strip() for t in texts]
+
     def _gather(self, draft: Draft, section: Section) -> None:
         organisation = draft.organisation
-        queries = section.spec["queries"]
-        if not draft.previous:
-            found = gather(self.reader, queries, SearchFilters(organisation=organisation))
-            section.evidence = found.as_list()
+        queries, retrieval = self._queries(draft, section)
+        scope = self._scope(draft, section)
+        previous = str(draft.previous.get("doc_id") or "") if draft.previous else ""
+        support = (tuned("drafting.question_support") if section.spec.get("questions")
+                   else tuned("drafting.support"))
+        if not previous:
+            found = gather(self.reader, queries,
+                           SearchFilters(documents=self._documents(organisation)),
+                           support=support, retrieval=retrieval)
+            section.evidence = scoped(found, scope).as_list()
             return
-        previous = str(draft.previous["doc_id"])
-        newer = tuple(r.doc_id for r in self.kb.ready_documents()
-                      if r.organisation == organisation and r.doc_id != previous)
-        recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS)
-        earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)))
-        section.evidence = merge(recent, earlier).as_list()
+        newer = tuple(d for d in self._documents(organisation) if d != previous)
+        recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
+                        support, retrieval)
+        earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
+                         support=support, retrieval=retrieval)
+        section.evidence = scoped(merge(recent, earlier), scope).as_list()
         section.previous_evidence = earlier.as_list()
 
     def _compose(self, draft: Draft, section: Section) -> None:
         template = get_template(draft.type_id)
         known = {f.key: f for f in template.facts}
-        facts = {k: (known[k].choices or {}).get(v, v) for k, v in draft.facts.items()
-                 if k in known}
-        lead = fill_lead(section.spec.get("lead", ""), facts, known)
+        facts = {k: (known[k].choices or {}).get(v, v) if k in known else v
+                 for k, v in draft.facts.items()}
+        slots = {**facts, **frame_slots(facts)}
+        lead = fill_lead(section.spec.get("lead", ""), slots, known)
+        if section is draft.sections[0]:
+            lead = " ".join(p for p in (lead, other_facts(facts, known)) if p)
+            missing = str((draft.previous or {}).get("missing") or "")
+            if missing:
+                lead = "\n\n".join(p for p in (lead, placeholder(missing)) if p)
         elsewhere = "\n".join(s.text for s in draft.sections if s.id != section.id)
+        offline = (answer_questions(section, lead, facts, elsewhere, draft.year)
+                   if section.spec.get("questions") else None)
         if self.chat_model is None:
-            composed = extractive(section, lead, elsewhere)
+            composed = offline or extractive(section, lead, elsewhere)
         else:
-            given = [f"{known[k].label} : {v}" for k, v in facts.items() if v]
+            given = [f"{known[k].label if k in known else k} : {v}" for k, v in facts.items()
+                     if v]
             composed = generative(section, lead, given, self.chat_model, self.llm_settings,
-                                  elsewhere)
+                                  elsewhere, offline)
         section.text = composed.text
         section.generated_text = composed.text
         section.citations = composed.citations
         section.mode = composed.mode
         section.flags = [f for f in section.flags if f.kind == "relecture"] + [
             Flag(s, "Phrase sans source : à vérifier", kind="modèle")
-            for s in composed.unsupported]
+            for s in composed.unsupported] + composed.flags
 
     def _previous_text(self, draft: Draft) -> str:
         """The previous version's whole text, read once per document and base state (every

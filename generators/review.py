@@ -33,6 +33,18 @@ class ExportRefused(CanevasError):
         self.pending = pending
 
 
+class GapsRemain(ReviewError):
+    """Validation or final export asked for while sections still hold « À compléter »."""
+
+    def __init__(self, sections: list[Section], action: str, option: str) -> None:
+        listing = "; ".join(f"{s.id} ({len(s.placeholders)} à compléter)" for s in sections)
+        super().__init__(
+            f"{action} : {len(sections)} section(s) contiennent encore « À compléter » — "
+            f"{listing}. Complétez-les (`canevas draft edit`), ou confirmez avec {option} "
+            "pour les garder signalées.")
+        self.sections = sections
+
+
 @dataclass
 class Reviewer:
     """Review actions on the drafts of the store, journalled."""
@@ -94,8 +106,11 @@ class Reviewer:
         return section
 
     def set_status(self, draft_id: str, sections: list[str] | None, status: str, by: str,
-                   owner: str | None = None) -> list[Section]:
-        """Mark sections (all when ``sections`` is None) « relu » or « validé »."""
+                   owner: str | None = None, accept_gaps: bool = False) -> list[Section]:
+        """Mark sections (all when ``sections`` is None) « relu » or « validé ».
+
+        Validating a section that still says « À compléter » is refused unless
+        ``accept_gaps``: « Tout valider » must not hide what nobody has written."""
         by = self._name(by)
         if status not in ("relu", "validé"):
             raise ReviewError(f"Statut inconnu : {status}.")
@@ -104,6 +119,9 @@ class Reviewer:
             raise ReviewError("La rédaction de ce brouillon n'est pas terminée : relancez "
                               f"`canevas draft resume {draft_id}` avant de le valider.")
         chosen = draft.sections if sections is None else [draft.section(s) for s in sections]
+        gaps = [s for s in chosen if s.placeholders]
+        if status == "validé" and gaps and not accept_gaps:
+            raise GapsRemain(gaps, "Validation refusée", "--avec-lacunes")
         for section in chosen:
             section.status = status
             self.store.save_section(draft, section, Event(
@@ -112,6 +130,13 @@ class Reviewer:
         return chosen
 
 
-def check_exportable(draft: Draft, brouillon: bool) -> None:
-    if not brouillon and draft.pending:
+def check_exportable(draft: Draft, brouillon: bool, accept_gaps: bool = False) -> None:
+    """The final export needs every section validated, and no « À compléter » left
+    unless ``accept_gaps`` (the person knows and keeps them highlighted)."""
+    if brouillon:
+        return
+    if draft.pending:
         raise ExportRefused(draft.pending)
+    gaps = [s for s in draft.sections if s.placeholders]
+    if gaps and not accept_gaps:
+        raise GapsRemain(gaps, "Export final refusé", "--avec-lacunes")

@@ -16,12 +16,14 @@ from assistant.qa.evidence import MIN_COVERAGE, EvidenceReader
 from assistant.qa.nouns import is_prose
 from assistant.qa.passages import Passage, shingles
 from assistant.qa.retrieval import SearchFilters
+from generators.scope import Scope
+from knowledge.calibration import tuned
 from knowledge.french import fold_accents
 
-SUPPORT = 0.80
-_MIN_WORDS = 7
-_MAX_WORDS = 80
-_NEAR_DUPLICATE = 0.6
+SUPPORT = tuned("drafting.support")
+_MIN_WORDS = tuned("drafting.min_words")
+_MAX_WORDS = tuned("drafting.max_words")
+_NEAR_DUPLICATE = tuned("drafting.near_duplicate")
 _BULLET = re.compile(r"^[•\-–*·▪●◦]\s*")
 
 
@@ -51,10 +53,18 @@ class SectionEvidence:
         return saved
 
 
+def _dump(words: list[str]) -> bool:
+    """A table, a page of headings or a TOC run together by the PDF: many capitalised
+    words or figures for a sentence's length (prose has few)."""
+    marked = sum(w[:1].isupper() or w[:1].isdigit() for w in words[1:])
+    return len(words) > 25 and marked > 0.3 * len(words)
+
+
 def _usable(text: str) -> bool:
     words = text.split()
     return (_MIN_WORDS <= len(words) <= _MAX_WORDS and not text.rstrip().endswith(":")
-            and is_prose(text))
+            and is_prose(text) and not _dump(words)
+            and not re.search(r"\.{4,}|…{2,}|Partager cette page|Cliquez", text))
 
 
 def _clean(text: str) -> str:
@@ -63,17 +73,21 @@ def _clean(text: str) -> str:
 
 
 def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
-           bonus: float = 0.0) -> SectionEvidence:
+           bonus: float = 0.0, support: float = SUPPORT,
+           retrieval: list[str] | None = None) -> SectionEvidence:
     """Run every query, keep the passages, and the supporting sentences best first.
 
     ``bonus`` is added to every sentence's score (newer documents, when updating a
-    document, so that they come first).
+    document, so that they come first). ``retrieval``: one search query per query, when
+    the passages should be searched with more words (the structure's or the project's
+    name) than the sentences are read against.
     """
     passages: list[Passage] = []
     index: dict[tuple[str, ...], int] = {}
     quotes: list[Quote] = []
     for number, query in enumerate(queries):
-        evidence = reader.read(query, filters=filters)
+        evidence = reader.read(query, retrieval[number] if retrieval else None,
+                               filters=filters)
         for scored in evidence.sentences:
             passage = evidence.passages[scored.passage]
             key = passage.chunk_ids or (passage.chunk_id,)
@@ -81,11 +95,35 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
                 index[key] = len(passages)
                 passages.append(passage)
             text = _clean(scored.sentence.text)
-            if scored.dense < SUPPORT or scored.coverage < MIN_COVERAGE or not _usable(text):
+            if scored.dense < support or scored.coverage < MIN_COVERAGE or not _usable(text):
                 continue
             quotes.append(Quote(text, index[key], scored.score + bonus, number,
                                 scored.sentence.position))
     return SectionEvidence(passages, _distinct(quotes))
+
+
+def scoped(evidence: SectionEvidence, scope: Scope) -> SectionEvidence:
+    """The quotes that may be used for the structure drafted: none about another
+    structure, a bonus for those about this one, and — in a structure's section — none
+    about the association as a whole."""
+    if not scope.active:
+        return evidence
+    bonus = tuned("drafting.own_structure_bonus")
+    kept: list[Quote] = []
+    for quote in evidence.quotes:
+        text = evidence.passages[quote.passage].text
+        start = text.find(quote.text[1:40])
+        verdict = scope.verdict(quote.text, text[:start] if start > 0 else "")
+        if verdict == "neutral" and (
+                scope.association_wide(quote.text)
+                or evidence.passages[quote.passage].doc_id in scope.own_documents):
+            verdict = "other"
+        if verdict == "other":
+            continue
+        kept.append(Quote(quote.text, quote.passage,
+                          quote.score + (bonus if verdict == "own" else 0.0), quote.query,
+                          quote.position))
+    return SectionEvidence(evidence.passages, kept)
 
 
 def merge(first: SectionEvidence, second: SectionEvidence) -> SectionEvidence:

@@ -66,15 +66,18 @@ class DraftingService:
         return self.drafter.regenerate(draft_id, section_id, by, owner)
 
     def mark(self, draft_id: str, sections: list[str] | None, status: str, by: str,
-             owner: str | None = None) -> list[Section]:
-        return self.reviewer.set_status(draft_id, sections, status, by, owner)
+             owner: str | None = None, accept_gaps: bool = False) -> list[Section]:
+        """Set the status; validating « À compléter » needs ``accept_gaps`` (raises
+        ``GapsRemain``, whose message lists the sections, otherwise)."""
+        return self.reviewer.set_status(draft_id, sections, status, by, owner, accept_gaps)
 
     def export(self, draft_id: str, destination: Path, brouillon: bool = False,
                template: Path | None = None, by: str = "", owner: str | None = None,
-               today: date | None = None) -> Path:
-        """Write the .docx; refused unless every section is validated or ``brouillon``."""
+               today: date | None = None, accept_gaps: bool = False) -> Path:
+        """Write the .docx; refused unless every section is validated or ``brouillon``,
+        and, when « À compléter » remain, unless ``accept_gaps``."""
         draft = self.store.get(draft_id, owner)
-        check_exportable(draft, brouillon)
+        check_exportable(draft, brouillon, accept_gaps)
         path = export_docx(draft, destination, final=not brouillon, template=template,
                            limits=self.limits, today=today)
         draft.version += 1

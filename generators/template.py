@@ -20,8 +20,12 @@ from knowledge.errors import CanevasError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 Requirement = Literal["obligatoire", "recommandé", "à confirmer"]
-_SLOT = re.compile(r"\{([a-z_]+)\}")
+_SLOT = re.compile(r"\{([A-Za-z_]+)\}")
 _KEY = r"^[a-z][a-z0-9_]*$"
+# Phrases built from the facts that a lead may use (generators/facts.py builds them).
+_DERIVED = frozenset("""la_structure La_structure a_la_structure de_la_structure gere
+    l_association L_association par_l_association de_l_association le_financeur
+    au_financeur montant_affiche""".split())
 
 
 class TemplateError(CanevasError):
@@ -49,6 +53,26 @@ class Element(_Strict):
     terms: list[str] = Field(min_length=1)
 
 
+class Question(_Strict):
+    """Something the section must answer, with the text that asks for it.
+
+    Drafting searches for each question and quotes the best sentence that answers it,
+    or writes « À compléter : <text> ». ``terms``: an answer must contain one of them
+    (accents ignored, word starts); ``needs``: the kind of answer (« annexe »: a document
+    to attach, always asked; « montant » wants an
+    amount, « nombre » a figure, « date » a year or date, « nom » a proper name);
+    ``facts``: the user's facts that answer it when given; ``source``: the legal or
+    funder text that asks for it.
+    """
+
+    text: str
+    queries: list[str] = Field(default_factory=list)
+    terms: list[str] = Field(default_factory=list)
+    needs: Literal["", "montant", "nombre", "date", "nom", "annexe"] = ""
+    facts: list[str] = Field(default_factory=list)
+    source: str = ""
+
+
 class Variant(_Strict):
     """How a section's mark changes for one kind of structure."""
 
@@ -72,6 +96,8 @@ class SectionSpec(_Strict):
     by_structure: dict[str, Variant] = Field(default_factory=dict)
     keep_with_call: bool = False
     max_chars: int | None = None
+    questions: list[Question] = Field(default_factory=list)
+    scope: Literal["structure", "association"] = "structure"
 
     @property
     def mandatory(self) -> bool:
@@ -124,7 +150,7 @@ class Template(_Strict):
             structures = set(fact.choices)
         for section in self.sections:
             used = set(section.facts) | set(_SLOT.findall(section.lead))
-            unknown = used - set(keys)
+            unknown = used - set(keys) - _DERIVED
             if unknown:
                 raise ValueError(f"section « {section.id} » : faits inconnus {sorted(unknown)}")
             odd = set(section.by_structure) - structures

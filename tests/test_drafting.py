@@ -119,7 +119,9 @@ def test_review_rules_and_journal(tmp_path: Path) -> None:
     store = DraftStore(tmp_path / "drafts.sqlite")
     reviewer = Reviewer(store)
     draft = _draft(store)
-    reviewer.set_status(draft.id, None, "validé", "Claire Martin")
+    with pytest.raises(ReviewError, match="bati"):
+        reviewer.set_status(draft.id, None, "validé", "Claire Martin")
+    reviewer.set_status(draft.id, None, "validé", "Claire Martin", accept_gaps=True)
     edited = reviewer.edit(draft.id, "participation",
                            "Les résidents se réunissent chaque mois en comité. [1]", "Paul")
     assert edited.status == "relu"
@@ -169,7 +171,7 @@ def test_export_structure_reopened_with_python_docx(tmp_path: Path) -> None:
     reviewer = Reviewer(store)
     reviewer.comment(draft.id, "participation", "Préciser la fréquence.", "Claire Martin")
     reviewer.comment(draft.id, "bati", "chiffre de 2015", "Paul Roux", verify=True)
-    reviewer.set_status(draft.id, None, "validé", "Claire Martin")
+    reviewer.set_status(draft.id, None, "validé", "Claire Martin", accept_gaps=True)
     path = export_docx(store.get(draft.id), tmp_path / "final.docx", final=True)
     document = Document(str(path))
     styles = [(p.style.name if p.style else None, p.text) for p in document.paragraphs]
@@ -182,7 +184,10 @@ def test_export_structure_reopened_with_python_docx(tmp_path: Path) -> None:
     highlighted = [r for p in document.paragraphs for r in p.runs
                    if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
     assert [r.text for r in highlighted] == ["[À compléter : nombre de places]"]
-    comments = {c.text: c.author for c in document.comments}
+    assert "statut" not in text and "CCH L633-4" not in text and not list(document.comments)
+    review = Document(str(export_docx(store.get(draft.id), tmp_path / "relecture.docx",
+                                      final=False)))
+    comments = {c.text: c.author for c in review.comments}
     assert comments == {"Préciser la fréquence.": "Claire Martin",
                         "À vérifier : chiffre de 2015": "Paul Roux"}
     with zipfile.ZipFile(path) as archive:

@@ -71,7 +71,8 @@ def draft_types(ctx: click.Context, as_json: bool) -> None:
 @draft_group.command(name="new")
 @click.argument("type_id")
 @click.option("--set", "pairs", multiple=True, metavar="CLÉ=VALEUR",
-              help="Une information à fournir (voir `canevas draft types`).")
+              help="Une information (voir `canevas draft types`) ; toute autre clé est "
+                   "gardée comme « autres informations » et utilisée.")
 @click.option("--call", "call", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=None, help="Cahier des charges de l'appel à projets (PDF, DOCX, texte).")
 @click.pass_context
@@ -231,11 +232,12 @@ def draft_regenerate(ctx: click.Context, draft_id: str, section_id: str, by: str
 
 
 def _mark(ctx: click.Context, draft_id: str, section: tuple[str, ...], all_sections: bool,
-          by: str, status: str) -> None:
+          by: str, status: str, accept_gaps: bool = False) -> None:
     if bool(section) == all_sections:
         raise click.UsageError("Donnez --section SECTION (une ou plusieurs) ou --all.")
     with user_errors():
-        done = _service(ctx).mark(draft_id, None if all_sections else list(section), status, by)
+        done = _service(ctx).mark(draft_id, None if all_sections else list(section), status, by,
+                                  accept_gaps=accept_gaps)
         click.echo(f"{len(done)} section(s) « {status} » par {by}.")
 
 
@@ -256,11 +258,14 @@ def draft_review(ctx: click.Context, draft_id: str, section: tuple[str, ...],
 @click.option("--section", multiple=True, help="Section validée (répétable).")
 @click.option("--all", "all_sections", is_flag=True, help="Toutes les sections.")
 @click.option("--by", required=True, help="Qui valide.")
+@click.option("--avec-lacunes", "accept_gaps", is_flag=True,
+              help="Valider aussi les sections qui contiennent encore « À compléter ».")
 @click.pass_context
 def draft_approve(ctx: click.Context, draft_id: str, section: tuple[str, ...],
-                  all_sections: bool, by: str) -> None:
-    """Valider des sections (nécessaire avant l'export final)."""
-    _mark(ctx, draft_id, section, all_sections, by, "validé")
+                  all_sections: bool, by: str, accept_gaps: bool) -> None:
+    """Valider des sections (nécessaire avant l'export final) ; refusé pour une section
+    qui contient encore « À compléter », sauf --avec-lacunes."""
+    _mark(ctx, draft_id, section, all_sections, by, "validé", accept_gaps)
 
 
 @draft_group.command(name="export")
@@ -273,14 +278,18 @@ def draft_approve(ctx: click.Context, draft_id: str, section: tuple[str, ...],
 @click.option("--template", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Document Word de l'association dont reprendre les styles.")
 @click.option("--by", default="", help="Qui exporte (pour l'historique).")
+@click.option("--avec-lacunes", "accept_gaps", is_flag=True,
+              help="Export final même si des « À compléter » restent (surlignés).")
 @click.pass_context
 def draft_export(ctx: click.Context, draft_id: str, output: Path, brouillon: bool,
-                 template: Path | None, by: str) -> None:
-    """Exporter en Word (.docx) ; refusé tant que des sections ne sont pas validées."""
+                 template: Path | None, by: str, accept_gaps: bool) -> None:
+    """Exporter en Word (.docx) ; refusé tant que des sections ne sont pas validées, ou
+    qu'il reste des « À compléter » (sauf --avec-lacunes)."""
     if output.suffix.lower() != ".docx":
         raise click.UsageError("Le fichier de sortie doit se terminer par .docx.")
     with user_errors():
-        path = _service(ctx).export(draft_id, output, brouillon, template, by)
+        path = _service(ctx).export(draft_id, output, brouillon, template, by,
+                                    accept_gaps=accept_gaps)
         click.echo(f"Document écrit : {path}" + (" (BROUILLON)" if brouillon else ""))
 
 

@@ -1,0 +1,154 @@
+"""Each question of a section answered from a quote of the base, or asked of the reader.
+
+A section lists what it must answer (``questions`` in its template, or the items of a
+call's criterion). For each, drafting keeps the best sentence that is about the
+structure drafted, contains one of the question's terms and the kind of answer it
+needs (an amount, a figure, a date); otherwise the draft asks « À compléter :
+<question> ». A sentence that speaks of a past year in the future or conditional
+(« En 2017, l'ALPA déposera… ») is kept only with « à vérifier » on it; one that states a
+past situation as current (« aujourd'hui » in a 2017 document, « date de 2006 ») is not
+used: the question stays open, since the current figure is what the reader needs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generators.compose import Composed, _source, fit, quotes_of
+from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
+from generators.section_evidence import mentions
+from knowledge.calibration import tuned
+
+_AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:€|euros?|k€|M€)|\d+\s*%", re.IGNORECASE)
+_FIGURE = re.compile(r"\d")
+_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:janvier|février|mars|avril|mai|juin|juillet|août|"
+                   r"septembre|octobre|novembre|décembre)\b|\bmois\b", re.IGNORECASE)
+_NAME = re.compile(r"\b(?:M\.|Mme|Madame|Monsieur)\s+[A-Z]|\b[A-Z][a-zé]+\s+[A-Z][A-Z]+\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_FUTURE = re.compile(r"\b\w+(?:era|eront|erai|eras|erons|erez|ira|iront|rait|raient|"
+                     r"devrait|devraient)\b|\bva\s+\w+er\b|\bvont\s+\w+er\b|\bsera\b|"
+                     r"\bseront\b|\baura\b|\bauront\b|\bprévu[es]*\b", re.IGNORECASE)
+_DATES_FROM = re.compile(r"\bdat(?:e|ant)\s+de\s+(19|20)\d\d\b|\bau\s+\d\d/\d\d/(?:19|20)\d\d"
+                         r"|\baujourd'hui\b|\bactuellement\b|\bà ce jour\b", re.IGNORECASE)
+
+
+def satisfies(text: str, terms: list[str], needs: str) -> bool:
+    """``text`` is an answer: one of ``terms`` (if any) and the kind of answer needed."""
+    if terms and not mentions(text, terms):
+        return False
+    if needs == "montant":
+        return _AMOUNT.search(text) is not None
+    if needs == "nombre":
+        return _FIGURE.search(re.sub(r"\b(?:19|20)\d\d\b", "", text)) is not None
+    if needs == "date":
+        return _DATE.search(text) is not None
+    if needs == "nom":
+        return _NAME.search(text) is not None
+    return needs != "annexe"
+
+
+def stale(text: str, draft_year: int, document_year: int | None) -> str:
+    """Why ``text`` may be out of date (« » when it reads as current).
+
+    A future or conditional about a year already past, a sentence dating the subject
+    itself (« date de 2006 », « au 01/01/2017 ») or saying « aujourd'hui » in an old
+    document.
+    """
+    years = [int(y) for y in _YEAR.findall(text)]
+    past = [y for y in years if y < draft_year]
+    if past and _FUTURE.search(text):
+        return f"projet annoncé pour {max(past)}, année passée"
+    old = tuned("drafting.old_after_years")
+    if _DATES_FROM.search(text) and (
+            (past and draft_year - max(past) > old)
+            or (document_year is not None and draft_year - document_year > old)):
+        return f"{OUTDATED} {max(past) if past else document_year}"
+    return ""
+
+
+OUTDATED = "situation décrite en"
+
+
+
+
+_SLOTS = {"la_structure": "la structure", "de_la_structure": "de la structure"}
+
+
+def question_text(text: str, facts: dict[str, str]) -> str:
+    """The question with the kind of structure drafted in place of « {la_structure} »."""
+    from generators.scope import KINDS
+    kind = next((k for k in KINDS if k in facts.values()), None)
+    label = {"pension_de_famille": "pension de famille", "residence_sociale": "résidence",
+             "residence_accueil": "résidence", "ftm": "résidence"}.get(kind or "")
+    values = dict(_SLOTS)
+    if label:
+        values = {"la_structure": f"la {label}", "de_la_structure": f"de la {label}"}
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhere: str,
+                     draft_year: int) -> Composed:
+    """The frame, then one cited bullet per question answered and one « À compléter »
+    line per question left open, cut to the section's limit."""
+    quotes = quotes_of(section)
+    asked = len(section.spec.get("questions") or []) or 1
+    per_question = max(int(tuned("drafting.quotes_per_question")),
+                       -(-int(tuned("drafting.section_min_quotes")) // asked))
+    ratio = float(tuned("drafting.second_quote_ratio"))
+    numbers: dict[int, int] = {}
+    citations: list[SourceRef] = []
+    flags: list[Flag] = []
+    used: set[str] = set()
+    questions = section.spec.get("questions") or []
+    lines: dict[int, str] = {}
+    # Two passes: every question first takes the sentences found for it; only then may
+    # a question still open take a sentence another question found (when it has terms).
+    for borrowing in (False, True):
+        for index, question in enumerate(questions):
+            if index in lines:
+                continue
+            text = question_text(question["text"], facts)
+            needs = question.get("needs", "")
+            terms = [facts.get("association", "") if t == "{association}" else t
+                     for t in question.get("terms") or []]
+            given = [facts[k] for k in question.get("facts") or [] if facts.get(k)]
+            if needs == "annexe":
+                lines[index] = f"– {placeholder(text)}"
+                continue
+            if given:
+                lines[index] = f"– {text} : {' ; '.join(given)}."
+                continue
+            candidates = [q for q in quotes if q.text not in used and q.text not in elsewhere
+                          and (q.query != index) == borrowing
+                          and satisfies(q.text, terms, needs)
+                          and not stale(q.text, draft_year, section.evidence[q.passage]
+                                        .get("year")).startswith(OUTDATED)]
+            if not candidates:
+                if borrowing or not terms:
+                    lines[index] = f"– {placeholder(text)}"
+                continue
+            chosen = [candidates[0]] + [q for q in candidates[1:per_question]
+                                        if q.score >= ratio * candidates[0].score]
+            parts: list[str] = []
+            for quote in chosen:
+                used.add(quote.text)
+                passage = section.evidence[quote.passage]
+                if quote.passage not in numbers:
+                    numbers[quote.passage] = len(numbers) + 1
+                    citations.append(_source(numbers[quote.passage], passage, quote.text))
+                sentence = quote.text.rstrip()
+                if sentence[-1:] not in ".!?»":
+                    sentence += "."
+                why = stale(sentence, draft_year, passage.get("year"))
+                mark = f" (à vérifier : {why})" if why else ""
+                if why:
+                    flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
+                parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
+            lines[index] = "– " + " ".join(parts)
+    ordered = [lines[i] for i in range(len(questions)) if i in lines]
+    bullets = [line for line in ordered if not PLACEHOLDER.search(line)]
+    gaps = [line for line in ordered if PLACEHOLDER.search(line)]
+    paragraphs = [p for p in (lead, section.note) if p] + bullets + gaps
+    text = fit("\n\n".join(paragraphs), section.spec.get("max_chars"))
+    kept = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+    return Composed(text, [c for c in citations if c.n in kept], flags=flags)

@@ -1,0 +1,82 @@
+"""The facts a person gives, whatever keys they use, and the phrases a frame needs.
+
+People type the facts they have (« montant_demande », « duree », « site »…), not the
+template's names. Synonyms are mapped to the template's keys; any other fact is kept,
+shown under « Autres informations » and used to answer the questions it matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from generators.frame import article, by, capitalise, of, the, to
+from generators.template import Fact
+
+# Template key → keys people use for it.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "montant": ("montant_demande", "montant_sollicite", "subvention", "somme"),
+    "dates": ("duree", "periode", "calendrier", "date", "annee"),
+    "residence": ("structure", "pension", "foyer", "residence_sociale"),
+    "etablissement": ("structure", "service", "centre"),
+    "adresse": ("coordonnees",),
+    "directeur": ("directrice", "direction", "responsable"),
+    "responsable": ("directeur", "directrice", "hote", "hotes"),
+    "territoire": ("perimetre", "commune"),
+    "capacite": ("nombre_logements", "logements", "places"),
+}
+STRUCTURE_KEYS = ("residence", "etablissement", "site", "structure", "service")
+def with_template_keys(facts: Mapping[str, str], known: set[str]) -> dict[str, str]:
+    """``facts`` with a synonym renamed to the template's key when that key is absent."""
+    result = dict(facts)
+    for target, names in SYNONYMS.items():
+        if target not in known or result.get(target):
+            continue
+        for name in names:
+            if result.get(name) and name not in known:
+                # A structure's name stays under its own key too: it scopes the draft.
+                result[target] = result[name] if name in STRUCTURE_KEYS else result.pop(name)
+                break
+    return result
+
+
+def structure_name(facts: Mapping[str, str]) -> str:
+    """The name of the structure drafted (résidence, établissement, site) — not a
+    service, which spans its association's documents and names no place."""
+    for key in STRUCTURE_KEYS[:-1]:
+        if facts.get(key):
+            return re.sub(r"\s*\([^)]*\)\s*$", "", facts[key]).strip() or facts[key]
+    return ""
+
+
+def _money(value: str) -> str:
+    return f"{value} €" if re.fullmatch(r"[\d  .,]+", value.strip()) else value
+
+
+def frame_slots(facts: Mapping[str, str]) -> dict[str, str]:
+    """Phrases built from the facts with their articles: « la pension de famille
+    Saint-Éloi », « gérée », « l'ALPA », « le Département de la Somme »…"""
+    slots: dict[str, str] = {}
+    name = next((facts[k] for k in STRUCTURE_KEYS if facts.get(k)), "")
+    if name:
+        slots.update(la_structure=the(name), La_structure=capitalise(the(name)),
+                     a_la_structure=to(name), de_la_structure=of(name),
+                     gere="gérée" if article(name) in ("la ", "l'") and not
+                     name.lower().startswith(("établissement", "etablissement")) else "géré")
+    if facts.get("association"):
+        association = facts["association"]
+        slots.update(l_association=the(association),
+                     L_association=capitalise(the(association)),
+                     par_l_association=by(association), de_l_association=of(association))
+    if facts.get("financeur"):
+        slots.update(le_financeur=the(facts["financeur"]), au_financeur=to(facts["financeur"]))
+    if facts.get("montant"):
+        slots["montant_affiche"] = _money(facts["montant"])
+    return slots
+
+
+def other_facts(facts: Mapping[str, str], known: Mapping[str, Fact]) -> str:
+    """The facts the template does not name, as one sentence of « autres informations »."""
+    extra = [f"{k.replace('_', ' ')} : {v}" for k, v in facts.items()
+             if k not in known and v and k not in STRUCTURE_KEYS]
+    return ("Autres informations : " + " ; ".join(extra) + ".") if extra else ""

@@ -1,0 +1,149 @@
+"""Drafting rules that need no knowledge base: any call's criteria, French frames, facts
+of any key, scope to the structure drafted, stale sentences, « final means final »."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generators.answering import satisfies, stale
+from generators.call import criterion_questions, read_call
+from generators.draft import Draft, Section
+from generators.facts import frame_slots, other_facts, with_template_keys
+from generators.frame import by, of, the, to
+from generators.review import GapsRemain, Reviewer, check_exportable
+from generators.scope import Scope, mine_structures
+from generators.store import DraftStore, now
+from generators.template import get_template
+from knowledge.limits import Limits
+
+CALLS = Path(__file__).resolve().parents[1] / "evals" / "data" / "drafting" / "calls"
+
+# file → (criteria titles' first words, points, limits in characters, global limit)
+EXPECTED = {
+    "01-liste-numerotee-points.md": (
+        ["Connaissance", "Actions", "Partenariats", "Évaluation", "Budget"],
+        ["20 points", "30 points", "20 points", "15 points", "15 points"],
+        [2000, 3000, 1500, 1000, 1000], None),
+    "02-tableau-pourcentages.md": (
+        ["Pertinence", "Qualité", "Capacité", "Modalités"],
+        ["30 %", "40 %", "20 %", "10 %"], [3250, 5200, 2600, 1950], None),
+    "03-tableau-ascii.txt": (
+        ["Repérage", "Visites", "Partenariat", "Suivi"],
+        ["25 points", "35 points", "20 points", "20 points"], [3000, 6000, 3000, 3000], None),
+    "04-un-titre-par-critere.md": (
+        ["Compréhension", "Organisation", "Coopération", "Évaluation"],
+        ["25 points", "35 points", "25 points", "15 points"], [3000, 6000, 3000, 3000], 24000),
+    "05-prose-points-parentheses.txt": (
+        ["Le lien", "L'ouverture", "La place", "La durée"],
+        ["30 points", "25 points", "20 points", "25 points"], [2500] * 4, None),
+    "06-attendus-avant-criteres.md": (
+        ["Qualité", "Méthode", "Partenariats", "Coût"],
+        ["25 points", "35 points", "25 points", "15 points"], [3000, 6000, 3000, 3000], None),
+    "07-questions-mots.md": (
+        ["Quelles", "Comment", "Quels", "Comment"], [None] * 4, [1950, 3250, 1950, 1300],
+        18000),
+    "08-lettres-et-une-page.md": (
+        ["Le diagnostic", "Les actions", "Les partenaires", "Les indicateurs"], [None] * 4,
+        [3000] * 4, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_any_call_layout_gives_its_criteria_in_order(name: str) -> None:
+    starts, points, limits, whole = EXPECTED[name]
+    call = read_call(CALLS / name, Limits())
+    assert [c.title.startswith(s) for c, s in zip(call.criteria, starts, strict=True)] == [
+        True] * len(starts)
+    assert [c.points for c in call.criteria] == points
+    assert [c.max_chars for c in call.criteria] == limits
+    assert call.max_chars == whole
+
+
+def test_attendus_and_recevabilite_are_not_criteria() -> None:
+    call = read_call(CALLS / "06-attendus-avant-criteres.md", Limits())
+    titles = " ".join(c.title for c in call.criteria)
+    assert "missions locales" in titles and "diagnostic partagé" not in titles
+    assert "association déclarée" not in titles
+
+
+def test_criterion_items_become_questions_with_the_answer_they_need() -> None:
+    call = read_call(CALLS / "04-un-titre-par-critere.md", Limits())
+    questions = criterion_questions(call.criteria[1])
+    assert questions[0]["text"] == "Organisation de l'accompagnement"
+    assert any(q["needs"] == "nombre" and "ETP" in q["text"] for q in questions)
+
+
+def test_french_frames_take_articles_and_contractions() -> None:
+    assert to("Résidence Les Pléiades") == "à la résidence Les Pléiades"
+    assert by("ALPA") == "par l'ALPA"
+    assert the("Département de la Somme") == "le Département de la Somme"
+    assert to("Département de la Somme") == "au Département de la Somme"
+    assert of("Alotra") == "d'Alotra"
+    assert the("Alotra") == "Alotra"
+    slots = frame_slots({"residence": "Pension de famille Saint-Éloi", "association": "ALPA",
+                         "financeur": "Caf des Bouches-du-Rhône", "montant": "38000"})
+    assert slots["La_structure"] == "La pension de famille Saint-Éloi"
+    assert slots["gere"] == "gérée" and slots["par_l_association"] == "par l'ALPA"
+    assert slots["le_financeur"] == "la Caf des Bouches-du-Rhône"
+    assert slots["montant_affiche"] == "38000 €"
+
+
+def test_any_fact_key_is_kept_and_synonyms_are_mapped() -> None:
+    template = get_template("demande_subvention")
+    known = {f.key for f in template.facts}
+    facts = with_template_keys({"association": "A", "montant_demande": "35 000 €",
+                                "duree": "12 mois", "partenaire": "Compagnons"}, known)
+    assert facts["montant"] == "35 000 €" and facts["dates"] == "12 mois"
+    assert "partenaire : Compagnons" in other_facts(facts, {f.key: f for f in template.facts})
+
+
+def test_scope_keeps_the_structure_drafted_and_drops_the_others() -> None:
+    texts = ["La résidence Viala accueille des chibanis.",
+             "La Pension de Famille St-Eloi ouvre en 2025.",
+             "Le site Ruisseau Mirabeau compte 112 villas."]
+    mined = mine_structures(texts, "Alotra")
+    assert {"viala", "st eloi", "ruisseau"} <= mined
+    scope = Scope.of("Pension de famille Saint-Éloi", "pension_de_famille", mined, "Alotra")
+    assert scope.verdict("La pension de famille St-Eloi accueille 24 personnes.", "") == "own"
+    assert scope.verdict("Le forum santé organisé sur Viala a réuni 25 résidents.", "") == \
+        "other"
+    assert scope.verdict("Un atelier a réuni 30 résidents.",
+                         "À la résidence Viala, les activités continuent.") == "other"
+    assert scope.verdict("Un atelier a réuni 12 résidents.", "") == "neutral"
+
+
+def test_answers_need_their_kind_and_stale_sentences_are_flagged() -> None:
+    assert not satisfies("La redevance est modérée.", ["redevance"], "montant")
+    assert satisfies("La redevance est de 420 € par mois.", ["redevance"], "montant")
+    assert stale("En 2017, l'ALPA déposera deux projets.", 2026, 2017)
+    assert stale("La dernière mise à jour du projet date de 2006.", 2026, 2017)
+    assert not stale("En 2023, 154 personnes ont été accueillies.", 2026, 2023)
+
+
+def _draft(tmp_path: Path) -> tuple[DraftStore, Draft]:
+    store = DraftStore(tmp_path / "drafts.sqlite")
+    stamp = now()
+    draft = Draft(id="", type_id="projet_social", title="T", facts={"association": "A"},
+                  owner="", created_at=stamp, updated_at=stamp)
+    draft.sections = [
+        Section(id="a", title="A", purpose="p", requirement="obligatoire", source="s",
+                target_words=50, spec={}, stage="vérifié", text="Texte [1]."),
+        Section(id="b", title="B", purpose="p", requirement="obligatoire", source="s",
+                target_words=50, spec={}, stage="vérifié",
+                text="– [À compléter : Montant de la redevance]")]
+    return store, store.create(draft)
+
+
+def test_validating_or_exporting_gaps_needs_a_confirmation(tmp_path: Path) -> None:
+    store, draft = _draft(tmp_path)
+    reviewer = Reviewer(store)
+    with pytest.raises(GapsRemain, match="--avec-lacunes"):
+        reviewer.set_status(draft.id, None, "validé", "Claire")
+    reviewer.set_status(draft.id, None, "validé", "Claire", accept_gaps=True)
+    validated = store.get(draft.id)
+    with pytest.raises(GapsRemain, match="Export final refusé"):
+        check_exportable(validated, brouillon=False)
+    check_exportable(validated, brouillon=False, accept_gaps=True)
+    check_exportable(validated, brouillon=True)
