@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from knowledge.calibration import tuned
 from knowledge.document import Block, Chunk, chunk_id_for
 from knowledge.structure import SectionTracker
 
@@ -79,7 +80,7 @@ class Chunker:
     def __init__(self, count_tokens: Callable[[str], int], max_tokens: int) -> None:
         self._count = count_tokens
         self.max_tokens = max_tokens
-        self.min_tokens = max_tokens // 3
+        self.min_tokens = max_tokens // tuned("chunking.min_divisor")
 
     def split(
         self, doc_id: str, label: str, blocks: Iterable[Block], title: str | None = None
@@ -129,7 +130,7 @@ class Chunker:
 
     def _budget(self, label: str, section: str) -> int:
         header = self._count(context_header(label, section))
-        return max(32, self.max_tokens - header - 4)
+        return max(tuned("chunking.min_budget"), self.max_tokens - header - 4)
 
     def _pieces(self, text: str, budget: int) -> list[str]:
         """Split an oversized block by sentences, then by words for run-on text."""
@@ -142,7 +143,8 @@ class Chunker:
                 units.append(sentence)
             else:
                 words = sentence.split()
-                step = max(8, len(words) * budget // (self._count(sentence) + 1))
+                step = max(tuned("chunking.run_on_words"),
+                           len(words) * budget // (self._count(sentence) + 1))
                 units.extend(" ".join(words[i : i + step]) for i in range(0, len(words), step))
         for unit in units:
             tokens = self._count(unit)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.calibration import tuned
 from knowledge.document import Block
 
 CAPITALS_LEVEL = 5
@@ -35,12 +36,11 @@ _LETTERS = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]")
 class HeadingDetector:
     """Decide whether a line is a heading, and at which level."""
 
-    max_words = 12
-
     def level(self, line: str, previous: str, following: str) -> int | None:
         """Heading level of ``line`` given its neighbours, or None for body text."""
         text = line.strip()
-        if not text or len(text) > 110 or len(text.split()) > self.max_words:
+        if (not text or len(text) > tuned("structure.heading_max_chars")
+                or len(text.split()) > tuned("structure.heading_max_words")):
             return None
         if _ENDS_SENTENCE.search(text) and not text.endswith("?"):
             return None
@@ -58,7 +58,9 @@ class HeadingDetector:
 
     @staticmethod
     def _short_title(text: str, previous: str, following: str) -> int | None:
-        if len(text) > 70 or len(text.split()) > 9 or not _UPPER_START.match(text):
+        if (len(text) > tuned("structure.short_title_max_chars")
+                or len(text.split()) > tuned("structure.short_title_max_words")
+                or not _UPPER_START.match(text)):
             return None
         if " : " in text or text.endswith(")"):
             return None
@@ -79,7 +81,8 @@ class HeadingDetector:
 def is_capitals(text: str) -> bool:
     """Mostly upper-case letters, as in "NOS VALEURS" or "DE DÉVELOPPEMENT"."""
     letters = _LETTERS.findall(text)
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    return len(letters) >= 2 and (sum(c.isupper() for c in letters) / len(letters)
+                                 > tuned("structure.capitals_share"))
 
 
 def continues_heading(heading: str, line: str) -> bool:
@@ -88,11 +91,13 @@ def continues_heading(heading: str, line: str) -> bool:
     "6. LES PERSPECTIVES" + "DE DÉVELOPPEMENT", "6.1. Les orientations" + "stratégiques".
     """
     text = line.strip()
-    if not text or len(text) > 60 or _ENDS_SENTENCE.search(text) or len(heading) > 80:
+    if (not text or len(text) > tuned("structure.continuation_max_chars")
+            or _ENDS_SENTENCE.search(text)
+            or len(heading) > tuned("structure.wrapped_heading_max_chars")):
         return False
     if is_capitals(heading) and is_capitals(text):
         return bool(_CONTINUATION_WORD.match(text)) or bool(_ENDS_WITH_LINK_WORD.search(heading))
-    return text[0].islower() and len(text.split()) <= 4
+    return text[0].islower() and len(text.split()) <= tuned("structure.continuation_max_words")
 
 
 _CONTINUATION_WORD = re.compile(r"^(?:DE|DU|DES|D'|ET|OU|À|A|AU|AUX|EN|POUR|PAR|SUR|DANS)\b")

@@ -27,14 +27,11 @@ from assistant.qa.nouns import question_nouns
 from assistant.qa.passages import Passage
 from assistant.qa.prompts import render
 from assistant.qa.refusal import Verdict, judge
+from knowledge.calibration import tuned
 
 REFUSAL = "Je ne trouve pas cette information dans la base documentaire."
 FALLBACK_NOTE = ("(Le modèle n'a cité aucun passage : voici les phrases des documents "
                  "qui répondent.)")
-_SELECTION_MARGIN = 0.12
-_MAX_CITED = 5
-_SAME_PASSAGE_MARGIN = 0.03
-_MAX_SENTENCES = 6
 _FOLLOW_UP = re.compile(
     r"^(?:et|mais|alors|du coup|aussi)\b|\b(?:ça|cela|celle-ci|celui-ci|celle-là|celui-là|"
     r"ceux-ci|elle|elles|il|ils|la|le|les|l'|lui|leur|y|en|son|sa|ses)\b", re.IGNORECASE)
@@ -101,14 +98,16 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
         if sentence.passage not in best_by_passage:
             best_by_passage[sentence.passage] = sentence
     best = max(s.score for s in best_by_passage.values())
+    max_cited = tuned("answers.max_cited")
     chosen = [s for _, s in sorted(best_by_passage.items())
-              if s.score >= best - _SELECTION_MARGIN][:_MAX_CITED]
+              if s.score >= best - tuned("answers.selection_margin")][:max_cited]
     eligible = evidence.eligible()
     if eligible and not any(s.has_form for s in chosen):
-        chosen = [*chosen[: _MAX_CITED - 1], eligible[0]]
+        chosen = [*chosen[: max_cited - 1], eligible[0]]
     cited = {s.passage for s in chosen}
     extra = [s for s in pool if s.passage in cited and s not in chosen
-             and s.score >= best - _SAME_PASSAGE_MARGIN][: _MAX_SENTENCES - len(chosen)]
+             and s.score >= best - tuned("answers.same_passage_margin")
+             ][: tuned("answers.max_sentences") - len(chosen)]
     return sorted([*chosen, *extra], key=lambda s: (s.passage, s.sentence.position))
 
 
@@ -131,7 +130,8 @@ def is_follow_up(question: str) -> bool:
     """A question that leans on the previous one ("Et qui la finance ?")."""
     if named_terms(question):
         return False
-    return len(question.split()) <= 12 and bool(_FOLLOW_UP.search(question))
+    return (len(question.split()) <= tuned("answers.follow_up_max_words")
+            and bool(_FOLLOW_UP.search(question)))
 
 
 def subject_of(turn: Turn) -> str:

@@ -91,13 +91,6 @@ class ConversationStore:
                              (conversation_id, position, int(liked), time.time()))
             self._db.commit()
 
-    def ratings(self, conversation_id: str, owner: str | None = None) -> dict[int, bool]:
-        with self._lock:
-            self._check(conversation_id, owner)
-            rows = self._db.execute("SELECT position, liked FROM feedback WHERE conversation=?",
-                                    (conversation_id,)).fetchall()
-        return {position: bool(liked) for position, liked in rows}
-
     def turns(self, conversation_id: str, owner: str | None = None) -> list[Turn]:
         with self._lock:
             self._check(conversation_id, owner)

@@ -13,22 +13,22 @@ Sentences that address an AI model (planted instructions) are never scored.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.qa.injection import looks_like_instruction
-from assistant.qa.names import named_terms
-from assistant.qa.nouns import question_nouns
 from assistant.qa.passages import Passage
+from assistant.qa.question import Question
 from assistant.qa.question_types import expected_answer, has_answer_form
 from assistant.qa.retrieval import HybridSearcher, SearchFilters
-from assistant.qa.sentences import Sentence, split_sentences
+from knowledge.calibration import tuned
 from knowledge.french import fold_accents, tokenize
 from knowledge.search.embeddings import EmbeddingCache
+from knowledge.sentences import Sentence, split_sentences
 
-MIN_COVERAGE = 0.25
+# Read once at start-up for generators/section_evidence.py, which imports it.
+MIN_COVERAGE: float = tuned("evidence.min_coverage")
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 
@@ -47,7 +47,8 @@ class ScoredSentence:
     @property
     def score(self) -> float:
         """Ranking used to pick the quoted sentences."""
-        return self.dense + 0.3 * self.coverage + 0.03 * self.has_form
+        return (self.dense + tuned("evidence.coverage_weight") * self.coverage
+                + tuned("evidence.form_weight") * self.has_form)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class QuestionTerms:
         """``token`` is in ``tokens``, or it is an acronym whose long form mostly is."""
         if token in tokens:
             return True
-        return any(len(form & tokens) >= max(1, round(len(form) * 2 / 3))
+        share = tuned("evidence.long_form_share")
+        return any(len(form & tokens) >= max(1, round(len(form) * share))
                    for form in self.long_forms.get(token, ()))
 
     def coverage(self, tokens: set[str]) -> float:
@@ -85,21 +87,24 @@ class Evidence:
     missing_nouns: list[str] = field(default_factory=list)
     missing_names: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
+    analysis: Question | None = None
 
     def eligible(self) -> list[ScoredSentence]:
         """Sentences that could answer: in scope, of the asked form, on the asked subject."""
         return [s for s in self.sentences
-                if s.in_scope and s.has_form and s.coverage >= MIN_COVERAGE]
+                if s.in_scope and s.has_form
+                and s.coverage >= tuned("evidence.min_coverage")]
 
 
 class EvidenceReader:
     """Retrieves passages for a question and scores their sentences."""
 
-    def __init__(self, searcher: HybridSearcher, passages: int = 6, per_passage: int = 3) -> None:
+    def __init__(self, searcher: HybridSearcher, passages: int | None = None,
+                 per_passage: int | None = None) -> None:
         self.searcher = searcher
         self.kb = searcher.kb
-        self.passages = passages
-        self.per_passage = per_passage
+        self.passages: int = passages or tuned("evidence.passages")
+        self.per_passage: int = per_passage or tuned("evidence.per_passage")
         self._cache: EmbeddingCache | None = None
 
     @property
@@ -114,16 +119,17 @@ class EvidenceReader:
             self._cache.close()
             self._cache = None
 
-    def terms(self, question: str) -> QuestionTerms:
-        tokens = list(dict.fromkeys(tokenize(question)))
+    def terms(self, question: str | Question) -> QuestionTerms:
+        """The question's words weighted by rarity; acronyms with their long forms."""
+        if not isinstance(question, Question):
+            question = self.searcher.analyse(question)
+        tokens = list(question.tokens)
         weights = self.kb.keyword_index().idf(tokens)
         long_forms: dict[str, tuple[frozenset[str], ...]] = {}
-        glossary = self.searcher.glossary()
-        for word in re.findall(r"[A-Za-zÀ-ÿ]+", question):
-            if word.isupper() and len(word) >= 2:
-                forms = tuple(frozenset(tokenize(e)) for e in glossary.expansions(word))
-                for stem in tokenize(word):
-                    long_forms[stem] = forms
+        for word in question.acronyms:
+            forms = tuple(frozenset(tokenize(e)) for e in question.expansions.get(word, ()))
+            for stem in tokenize(word):
+                long_forms[stem] = forms
         for token in tokens:
             if weights.get(token, 0.0) == 0.0:
                 weights[token] = 1.0
@@ -133,16 +139,17 @@ class EvidenceReader:
              filters: SearchFilters | None = None) -> Evidence:
         """Passages for ``retrieval_query`` (default: the question), read for ``question``."""
         query = retrieval_query or question
-        passages = self.searcher.search(query, k=self.passages, filters=filters)
-        terms = self.terms(query)
-        mentioned = self.searcher.mentioned_organisations(query)
-        scope = {d for _, docs in mentioned for d in docs}
-        organisations = [name for name, _ in mentioned]
-        organisation_keys = {fold_accents(o.lower()) for o in organisations}
-        form = expected_answer(question)
-        evidence = Evidence(question, passages, [], form, organisations=organisations)
+        analysis = self.searcher.analyse(query)
+        passages = self.searcher.search(analysis, k=self.passages, filters=filters)
+        terms = self.terms(analysis)
+        scope = analysis.scope
+        organisations = [o.name for o in analysis.organisations]
+        organisation_keys = analysis.organisation_keys
+        form = analysis.form if query == question else expected_answer(question)
+        evidence = Evidence(question, passages, [], form, organisations=organisations,
+                            analysis=analysis)
         idf = self.kb.keyword_index().idf
-        named = [n for n in named_terms(query) if fold_accents(n.lower()) not in organisation_keys]
+        named = analysis.other_names
         evidence.unknown_names = [n for n in named if not tokenize(n)
                                   or any(v == 0 for v in idf(tokenize(n)).values())]
         in_scope = [not scope or p.doc_id in scope for p in passages]
@@ -154,7 +161,7 @@ class EvidenceReader:
             n for n in named if n not in evidence.unknown_names
             and not all(terms.present(t, scoped_tokens) for t in tokenize(n))
         ]
-        for noun in question_nouns(query):
+        for noun in analysis.nouns:
             stems = tokenize(noun)
             key = fold_accents(noun.lower())
             if not stems or key in _FORM_NOUNS or key in organisation_keys:

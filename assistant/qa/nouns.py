@@ -11,6 +11,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from knowledge.calibration import tuned
+
 _LOCK = threading.Lock()
 
 
@@ -40,4 +42,5 @@ def is_prose(text: str) -> bool:
         return False
     verbs = sum(t.pos_ in ("VERB", "AUX") for t in words)
     odd = sum(t.pos_ in ("PROPN", "NUM", "X", "SYM") or t.like_num for t in words)
-    return verbs >= max(1, len(words) // 20) and odd / len(words) < 0.3
+    return (verbs >= max(1, len(words) // tuned("prose.verbs_per_words"))
+            and odd / len(words) < tuned("prose.max_odd_share"))

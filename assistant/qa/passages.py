@@ -9,13 +9,14 @@ duplicates never fill the top results.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from knowledge.calibration import tuned
 from knowledge.manifest import StoredChunk
+from knowledge.near_duplicates import near_duplicate, shingles
 
-_WORDS = re.compile(r"\w+")
+__all__ = ["Passage", "assemble", "shingles"]
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,6 @@ class Passage:
         data = asdict(self)
         data["chunk_ids"] = list(self.chunk_ids)
         return data
-
-
-def shingles(text: str, size: int = 5) -> set[str]:
-    words = _WORDS.findall(text.lower())
-    return {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
 
 
 @dataclass
@@ -80,11 +76,12 @@ class _Group:
 def assemble(
     ranked: list[tuple[StoredChunk, float]],
     k: int,
-    max_chars: int = 1600,
-    merge_window: int = 20,
-    duplicate_overlap: float = 0.6,
+    max_chars: int | None = None,
+    merge_window: int | None = None,
 ) -> list[Passage]:
     """The ``k`` best passages from chunks ranked best first, merged and deduplicated."""
+    max_chars = max_chars or tuned("passages.max_chars")
+    merge_window = merge_window or tuned("passages.merge_window")
     groups: list[_Group] = []
     for rank, (chunk, score) in enumerate(ranked):
         if rank < merge_window:
@@ -102,8 +99,7 @@ def assemble(
                 break
             continue
         own = shingles(chunk.text)
-        if any(len(own & g.shingles) / max(1, len(own | g.shingles)) > duplicate_overlap
-               for g in groups):
+        if any(near_duplicate(own, g.shingles) for g in groups):
             continue
         groups.append(_Group(best=chunk, score=score, chunks=[chunk], shingles=own))
     return [g.passage() for g in groups]

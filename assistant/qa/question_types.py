@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from knowledge.french import fold_accents
 from knowledge.pii.recognizers import name_spans
@@ -71,23 +72,43 @@ _NOT_QUANTITIES = re.compile(
 )
 _HOURS = re.compile(r"\b\d{1,2}\s?h(?:\s?\d\d)?\b")
 
-_STRICT: dict[str, re.Pattern[str]] = {
-    "argent": _MONEY, "durée": _DURATION, "fréquence": _FREQUENCY, "téléphone": _PHONE,
-    "horaires": _HOURS, "date": _YEAR, "nombre": _NUMBER, "taux": _RATE,
-}
+@dataclass(frozen=True)
+class AnswerForm:
+    """One form of answer: how a question asks for it, how a text holds it, its name."""
+
+    kind: str
+    asked: re.Pattern[str]
+    held: re.Pattern[str] | None
+    label: str
+
+
+# The one table of answer forms, in the order questions are tested against them.
+ANSWER_FORMS: tuple[AnswerForm, ...] = (
+    AnswerForm("personne", _WANTS_PERSON, None, "un nom de personne"),
+    AnswerForm("argent", _WANTS_MONEY, _MONEY, "un montant"),
+    AnswerForm("fréquence", _WANTS_FREQUENCY, _FREQUENCY, "une fréquence"),
+    AnswerForm("durée", _WANTS_DURATION, _DURATION, "une durée"),
+    AnswerForm("taux", _WANTS_RATE, _RATE, "un taux ou un pourcentage"),
+    AnswerForm("téléphone", _WANTS_PHONE, _PHONE, "un numéro de téléphone"),
+    AnswerForm("horaires", _WANTS_HOURS, _HOURS, "des horaires"),
+    AnswerForm("date", _WANTS_DATE, _YEAR, "une date"),
+    AnswerForm("nombre", _WANTS_NUMBER, _NUMBER, "un nombre"),
+)
+_BY_KIND = {form.kind: form for form in ANSWER_FORMS}
+
+
+def form_label(kind: str | None) -> str:
+    """What an answer of ``kind`` gives, for messages (« un montant »)."""
+    form = _BY_KIND.get(kind or "")
+    return form.label if form else "de réponse"
 
 
 def expected_answer(question: str) -> str | None:
     """The form an answer must take to count as one: "argent", "durée", "date"…"""
     folded = re.sub(r"['’]", " ", fold_accents(question.lower()))
-    for kind, pattern in (("personne", _WANTS_PERSON), ("argent", _WANTS_MONEY),
-                          ("fréquence", _WANTS_FREQUENCY),
-                          ("durée", _WANTS_DURATION),
-                          ("taux", _WANTS_RATE),
-                          ("téléphone", _WANTS_PHONE), ("horaires", _WANTS_HOURS),
-                          ("date", _WANTS_DATE), ("nombre", _WANTS_NUMBER)):
-        if pattern.search(folded):
-            return kind
+    for form in ANSWER_FORMS:
+        if form.asked.search(folded):
+            return form.kind
     return None
 
 
@@ -107,7 +128,8 @@ def has_answer_form(kind: str | None, text: str) -> bool:
     if kind == "personne":
         return bool(_PERSON.search(text) or name_spans(text))
     folded = fold_accents(text.lower())
-    pattern = _STRICT[kind]
+    pattern = _BY_KIND[kind].held
+    assert pattern is not None
     if not pattern.search(folded):
         return False
     if kind not in ("téléphone", "horaires"):

@@ -17,16 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.qa.evidence import Evidence
-
-THRESHOLD = 0.79
-MISSING_NOUN_PENALTY = 0.06
-UNKNOWN_NOUN_PENALTY = 0.10
-
-_FORMS = {
-    "argent": "un montant", "durée": "une durée", "téléphone": "un numéro de téléphone",
-    "horaires": "des horaires", "date": "une date", "nombre": "un nombre",
-    "taux": "un taux ou un pourcentage",
-}
+from assistant.qa.question_types import form_label
+from knowledge.calibration import tuned
 
 
 @dataclass(frozen=True)
@@ -39,14 +31,14 @@ class Verdict:
     closest: list[str] = field(default_factory=list)
 
 
-def closest_documents(evidence: Evidence, limit: int = 3) -> list[str]:
+def closest_documents(evidence: Evidence, limit: int | None = None) -> list[str]:
     """Titles of the documents nearest to the question, so the user can look there."""
     names: list[str] = []
     for passage in evidence.passages:
         label = f"{passage.title} ({passage.source})"
         if label not in names:
             names.append(label)
-    return names[:limit]
+    return names[: limit or tuned("refusal.closest_documents")]
 
 
 def _quoted(words: list[str]) -> str:
@@ -71,12 +63,12 @@ def judge(evidence: Evidence) -> Verdict:
     if not eligible:
         where = (f"aucun passage des documents ({', '.join(evidence.organisations)})"
                  if evidence.organisations else "aucun des passages trouvés")
-        what = _FORMS.get(evidence.form or "", "de réponse")
+        what = form_label(evidence.form)
         return Verdict(True, 0.0, f"{where} ne donne {what} sur ce sujet", closest)
     support = (max(s.dense for s in eligible)
-               - MISSING_NOUN_PENALTY * len(evidence.missing_nouns)
-               - UNKNOWN_NOUN_PENALTY * len(evidence.unknown_nouns))
-    if support < THRESHOLD:
+               - tuned("refusal.missing_noun_penalty") * len(evidence.missing_nouns)
+               - tuned("refusal.unknown_noun_penalty") * len(evidence.unknown_nouns))
+    if support < tuned("refusal.threshold"):
         absent = evidence.unknown_nouns + evidence.missing_nouns
         reason = (f"les passages trouvés ne parlent pas de {_quoted(absent)}" if absent
                   else "les passages trouvés sont trop éloignés de la question")

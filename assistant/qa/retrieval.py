@@ -10,10 +10,11 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.qa.names import named_terms
 from assistant.qa.passages import Passage, assemble
-from assistant.qa.question_types import answer_filter
+from assistant.qa.question import Organisation, Question, analyse_text
+from assistant.qa.question_types import has_answer_form
 from knowledge.base import KnowledgeBase
+from knowledge.calibration import tuned
 from knowledge.document import doc_id_of
 from knowledge.french import fold_accents, tokenize
 from knowledge.glossary import Glossary
@@ -44,22 +45,16 @@ class HybridSearcher:
     def __init__(
         self,
         kb: KnowledgeBase,
-        candidates: int = 50,
-        rrf_k: int = 20,
-        expand_keyword: bool = True,
-        expand_dense: bool = False,
-        scope_by_organisation: bool = True,
-        merge_window: int = 10,
-        typed_window: int = 20,
+        candidates: int | None = None,
+        rrf_k: int | None = None,
+        merge_window: int | None = None,
+        typed_window: int | None = None,
     ) -> None:
         self.kb = kb
-        self.candidates = candidates
-        self.rrf_k = rrf_k
-        self.expand_keyword = expand_keyword
-        self.expand_dense = expand_dense
-        self.scope_by_organisation = scope_by_organisation
-        self.merge_window = merge_window
-        self.typed_window = typed_window
+        self.candidates: int = candidates or tuned("retrieval.candidates")
+        self.rrf_k: int = rrf_k or tuned("retrieval.rrf_k")
+        self.merge_window: int = merge_window or tuned("passages.merge_window")
+        self.typed_window: int = typed_window or tuned("retrieval.typed_window")
         self._glossary: tuple[int, Glossary] | None = None
         self._organisation_index: (
             tuple[int, list[tuple[re.Pattern[str], str, list[str]]]] | None) = None
@@ -84,9 +79,20 @@ class HybridSearcher:
             and (filters.documents is None or d.doc_id in filters.documents)
         ]
 
-    def mentioned_documents(self, query: str) -> list[list[str]]:
-        """For each organisation the question names, the documents of that organisation."""
-        return [docs for _, docs in self.mentioned_organisations(query)]
+    def analyse(self, text: str) -> Question:
+        """The question read once: words, names, acronyms and their long forms,
+        organisations of the base it names, expected answer form."""
+        glossary = self.glossary()
+        plain = analyse_text(text)
+        expansions = {a: tuple(glossary.expansions(a)) for a in plain.acronyms}
+        organisations = tuple(Organisation(name, tuple(docs))
+                              for name, docs in self.mentioned_organisations(text))
+        return Question(
+            text=text, tokens=plain.tokens, names=plain.names, acronyms=plain.acronyms,
+            expansions=expansions, organisations=organisations, form=plain.form,
+            keyword_query=glossary.expand_query(text),
+            defining_chunks=tuple(glossary.defining_chunks(text)),
+        )
 
     def mentioned_organisations(self, query: str) -> list[tuple[str, list[str]]]:
         """The organisations the question names (as the base spells them), with their
@@ -113,47 +119,48 @@ class HybridSearcher:
         return self.kb.keyword_index().search(query, self.candidates, docs)
 
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None
+        self, query: str | Question, k: int = 10, filters: SearchFilters | None = None
     ) -> list[Passage]:
-        """The ``k`` best passages for ``query``, best first."""
+        """The ``k`` best passages for ``query`` (a text, or a question analysed once),
+        best first."""
         self.kb.check_model()
+        question = query if isinstance(query, Question) else self.analyse(query)
         filters = filters or SearchFilters()
         allowed_docs = self._allowed_docs(filters)
         if allowed_docs is not None and not allowed_docs:
             return []
-        expanded = self.glossary().expand_query(query)
-        vector = self.kb.embeddings.embed_query(expanded if self.expand_dense else query)
-        keyword_query = expanded if self.expand_keyword else query
+        vector = self.kb.embeddings.embed_query(question.text)
+        keyword_query = question.keyword_query
         where = {"doc_id": {"$in": allowed_docs}} if allowed_docs is not None else None
-        dense = self.kb.vectors.query(vector, self.candidates * 3, where)
+        dense = self.kb.vectors.query(
+            vector, self.candidates * tuned("retrieval.dense_overfetch"), where)
         rankings = [dense[: self.candidates], self._keyword(keyword_query, allowed_docs)]
         allowed = set(allowed_docs) if allowed_docs is not None else None
-        defining = [c for c in self.glossary().defining_chunks(query)
+        defining = [c for c in question.defining_chunks
                     if allowed is None or doc_id_of(c) in allowed]
         if defining:
             rankings.append([(c, 1.0) for c in defining])
-        if self.scope_by_organisation:
-            for docs in self.mentioned_documents(query):
-                if allowed is not None:
-                    docs = [d for d in docs if d in allowed]
-                if docs and docs != allowed_docs:
-                    wanted = set(docs)
-                    scoped = [hit for hit in dense if doc_id_of(hit[0]) in wanted]
-                    rankings += [scoped[: self.candidates], self._keyword(keyword_query, docs)]
+        for organisation in question.organisations:
+            docs = list(organisation.documents)
+            if allowed is not None:
+                docs = [d for d in docs if d in allowed]
+            if docs and docs != allowed_docs:
+                wanted = set(docs)
+                scoped = [hit for hit in dense if doc_id_of(hit[0]) in wanted]
+                rankings += [scoped[: self.candidates], self._keyword(keyword_query, docs)]
         fused: dict[str, float] = {}
         for ranking in rankings:
             self._add(fused, [cid for cid, _ in ranking])
         ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        naming = self._naming_chunks(query, ordered[: self.candidates])
+        naming = self._naming_chunks(question, ordered[: self.candidates])
         if naming is not None:
             self._add(fused, [c for c in ordered[: self.candidates] if c in naming])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
         window = max(self.merge_window, self.typed_window)
         chunks = self.kb.manifest.chunks_by_ids(ordered[: window + k * 3])
-        wants = answer_filter(query)
-        if wants is not None:
+        if question.form is not None:
             self._add(fused, [c for c in ordered[: self.typed_window]
-                              if c in chunks and wants(chunks[c].text)])
+                              if c in chunks and has_answer_form(question.form, chunks[c].text)])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
         ranked = [(chunks[c], fused[c]) for c in ordered if c in chunks]
         return assemble(ranked, k, merge_window=self.merge_window)
@@ -163,12 +170,12 @@ class HybridSearcher:
         for rank, cid in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
 
-    def _naming_chunks(self, query: str, candidates: list[str]) -> set[str] | None:
+    def _naming_chunks(self, question: Question, candidates: list[str]) -> set[str] | None:
         """Chunks that name everything the question is about ("la résidence Viala", "le
         Réaltor"), organisations of the base apart (they are scoped): they get one more
         ranked list. None when the question names nothing else."""
         organisations = {fold_accents(name.lower()) for _, name, _ in self._organisations()}
-        names = [n for n in named_terms(query) if fold_accents(n.lower()) not in organisations]
+        names = [n for n in question.names if fold_accents(n.lower()) not in organisations]
         if not names:
             return None
         tokens = [tokenize(name) for name in names]

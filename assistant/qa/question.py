@@ -1,0 +1,78 @@
+"""A question analysed once, then carried through search, evidence, refusal and drafting.
+
+Why: search, sentence scoring, refusal and drafting each need the question's words,
+names, acronyms, organisations and expected answer form; deriving them again at each
+step cost time and let the steps disagree. ``Question`` holds them all; the searcher
+builds it (``HybridSearcher.analyse``) because only the base knows its organisations
+and its glossary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.qa.names import named_terms
+from assistant.qa.nouns import question_nouns
+from assistant.qa.question_types import expected_answer
+from knowledge.french import fold_accents, tokenize
+
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation of the base the question names, as the base spells it."""
+
+    name: str
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """Everything the pipeline reads from one question's text."""
+
+    text: str
+    tokens: tuple[str, ...]
+    names: tuple[str, ...]
+    acronyms: tuple[str, ...]
+    expansions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    organisations: tuple[Organisation, ...] = ()
+    form: str | None = None
+    keyword_query: str = ""
+    defining_chunks: tuple[str, ...] = ()
+
+    @property
+    def nouns(self) -> tuple[str, ...]:
+        """Nouns of the question (spaCy, cached per text): only refusal and drafting need them."""
+        return question_nouns(self.text)
+
+    @property
+    def organisation_keys(self) -> set[str]:
+        """The named organisations, lower-cased without accents."""
+        return {fold_accents(o.name.lower()) for o in self.organisations}
+
+    @property
+    def other_names(self) -> list[str]:
+        """Names that are not organisations of the base (a residence, a scheme, an acronym)."""
+        keys = self.organisation_keys
+        return [n for n in self.names if fold_accents(n.lower()) not in keys]
+
+    @property
+    def scope(self) -> set[str]:
+        """Documents of the organisations the question names (empty: no scope)."""
+        return {d for o in self.organisations for d in o.documents}
+
+
+def acronyms_of(text: str) -> tuple[str, ...]:
+    """Words written in capitals, two letters or more ("CADA", "ASLL")."""
+    return tuple(w for w in _WORD.findall(text) if w.isupper() and len(w) >= 2)
+
+
+def analyse_text(text: str) -> Question:
+    """The analysis that needs no base (no organisations, no glossary)."""
+    return Question(
+        text=text, tokens=tuple(dict.fromkeys(tokenize(text))),
+        names=tuple(named_terms(text)), acronyms=acronyms_of(text),
+        form=expected_answer(text), keyword_query=text,
+    )
