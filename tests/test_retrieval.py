@@ -47,7 +47,8 @@ def test_question_naming_an_organisation_prefers_its_documents(
                      + "\n\nHorizon Logis accompagne les jeunes.\n", encoding="utf-8")
     kb.ingest([other])
     searcher = HybridSearcher(kb)
-    assert searcher.mentioned_documents("Combien de logements gère Horizon Logis ?") == [
+    named = searcher.mentioned_organisations("Combien de logements gère Horizon Logis ?")
+    assert [docs for _, docs in named] == [
         [d.doc_id for d in kb.documents() if d.source == "autre.md"]]
     assert searcher.search("Combien de logements gère Horizon Logis ?", 1)[0].source == (
         "autre.md")
