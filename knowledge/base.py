@@ -30,9 +30,17 @@ from knowledge.french import fold_accents
 from knowledge.glossary import Definition, Glossary, mine_definitions, seed_definitions
 from knowledge.limits import Limits
 from knowledge.loaders import SUPPORTED_SUFFIXES, load_document
-from knowledge.manifest import PENDING, READY, REMOVING, DocumentRecord, Manifest, now
+from knowledge.manifest import (
+    FORGET_JOURNAL,
+    PENDING,
+    READY,
+    REMOVING,
+    DocumentRecord,
+    Manifest,
+    now,
+)
 from knowledge.metadata import infer_info
-from knowledge.pii.pseudonymise import POLICIES, Pseudonymiser, default_policy
+from knowledge.pii.pseudonymise import POLICIES, Pseudonymiser, default_policy, recount
 from knowledge.pii.vault import PseudonymVault
 from knowledge.search.embeddings import CanevasEmbeddings, EmbeddingCache
 from knowledge.search.keyword_index import KeywordIndex
@@ -187,6 +195,7 @@ class KnowledgeBase:
         self._cache: EmbeddingCache | None = None
         self._vault: PseudonymVault | None = None
         self._cache_path = embedding_cache or data_dir / "cache" / "embeddings.sqlite"
+        self.erasure_hooks: list[Callable[[list[str]], None]] = []
 
     @property
     def vectors(self) -> VectorStore:
@@ -271,6 +280,10 @@ class KnowledgeBase:
     def recover(self) -> list[str]:
         """Clean what an interrupted writer left: vectors of pending rows, unfinished removals."""
         repaired: list[str] = []
+        journal = self.manifest.get_meta(FORGET_JOURNAL)
+        if journal is not None:
+            self._finish_forget(json.loads(journal))
+            repaired.append("effacement interrompu")
         for record in self.manifest.documents(status=None):
             if record.status == READY:
                 continue
@@ -285,7 +298,30 @@ class KnowledgeBase:
         for stray in self.vectors.doc_ids() - known:
             self.vectors.delete_document(stray)
             repaired.append(stray)
+        repaired += self._sweep_copies()
+        if repaired:
+            self._prune_vault()
         return repaired
+
+    def _sweep_copies(self) -> list[str]:
+        """Kept copies the manifest does not point to (a crash between writing a copy and
+        the commit, or after it): removed, so no stale text outlives an erasure."""
+        folder = self.data_dir / "originals"
+        records = {r.doc_id: r for r in self.manifest.documents(status=None)}
+        swept: list[str] = []
+        for entry in sorted(folder.iterdir()) if folder.exists() else []:
+            record = records.get(entry.name)
+            keep = self.data_dir / record.original if record and record.original else None
+            for stale in entry.iterdir() if entry.is_dir() else [entry]:
+                if keep is None or stale.resolve() != keep.resolve():
+                    if stale.is_dir():
+                        shutil.rmtree(stale, ignore_errors=True)
+                    else:
+                        stale.unlink(missing_ok=True)
+                    swept.append(str(stale.relative_to(self.data_dir)))
+            if entry.is_dir() and not any(entry.iterdir()):
+                entry.rmdir()
+        return swept
 
     def ready_documents(self) -> list[DocumentRecord]:
         """Ready documents, read once per manifest generation (searches ask every time)."""
@@ -501,15 +537,20 @@ class KnowledgeBase:
             self._delete_original(record)
             self.manifest.delete_document(record.doc_id)
             self.vault.forget_document(record.doc_id)
+            self._prune_vault()
         return record
 
     def forget(self, text: str) -> ForgetReport:
         """Erase every passage that mentions ``text`` (or its pseudonym) from every store.
 
-        Chunks go from the manifest, Chroma and the keyword index; their cached vectors
-        go; a document that lost passages keeps, as its copy, a Markdown rendition of what
-        remains (the original file still holds the text); the pseudonym mapping goes; the
-        SQLite files are rewritten so no deleted row stays on disk.
+        Crash-safe like ingestion: a journal (chunk ids, documents, placeholders; no
+        personal value) is committed first; the cached vectors, Chroma vectors and kept
+        copies are then rewritten, and one transaction deletes the passages, points each
+        document at its rewritten copy and clears the journal. A writer that finds a
+        journal (``recover``) finishes the job, every step being safe to repeat. A
+        document whose name or title holds the text goes entirely. After the commit the
+        vault loses every entry no remaining passage refers to (her NIR, IBAN, address…),
+        and the SQLite files are rewritten so no deleted row stays on disk.
         """
         report = ForgetReport()
         with self.writing():
@@ -518,31 +559,68 @@ class KnowledgeBase:
                 needles.append(fold_accents(placeholder.casefold()))
                 report.pseudonyms.append(placeholder)
             chunks = self.manifest.ready_chunks()
-            hit = [c for c in chunks
-                   if any(n in fold_accents(f"{c.text} {c.section}".casefold())
+            dropped = [r.doc_id for r in self.manifest.documents(status=None)
+                       if any(n in fold_accents(f"{r.source} {r.title}".casefold())
+                              for n in needles)]
+            hit = [c for c in chunks if c.doc_id in dropped
+                   or any(n in fold_accents(f"{c.text} {c.section}".casefold())
                           for n in needles)]
             report.chunks = len(hit)
             report.needles = needles
             report.removed_texts = [c.text for c in hit]
-            ids = [c.chunk_id for c in hit]
-            self.manifest.delete_chunks(ids)
-            self.vectors.delete_ids(ids)
-            removed = set(ids)
-            for doc_id in dict.fromkeys(c.doc_id for c in hit):
-                record = self.manifest.document(doc_id)
-                if record is None:
-                    continue
-                report.documents.append(record.source)
-                self._delete_original(record)
-                remaining = [Block(c.text) for c in chunks
-                             if c.doc_id == doc_id and c.chunk_id not in removed]
-                kept = self._keep_original(record, Path(record.path), _markdown(remaining))
-                self.manifest.set_original(doc_id, kept)
-            self.cache.forget([c.embed_text for c in hit])
-            self.vault.delete_matching(text)
-            self.manifest.vacuum()
-            self.vault.vacuum()
+            report.documents = list(dict.fromkeys(c.source for c in hit))
+            journal = {"chunk_ids": [c.chunk_id for c in hit],
+                       "doc_ids": list(dict.fromkeys([*dropped, *(c.doc_id for c in hit)])),
+                       "dropped": dropped, "placeholders": report.pseudonyms}
+            self.manifest.set_meta(FORGET_JOURNAL, json.dumps(journal))
+            checkpoint("forget_after_journal")
+            self._finish_forget(journal)
         return report
+
+    def _finish_forget(self, journal: dict[str, Any]) -> None:
+        """Every step of ``forget`` after its journal; each one safe to run twice."""
+        ids: list[str] = journal["chunk_ids"]
+        doc_ids: list[str] = journal["doc_ids"]
+        dropped: list[str] = journal["dropped"]
+        removed = set(ids)
+        chunks = self.manifest.chunks_of(doc_ids)
+        self.cache.forget([c.embed_text for c in chunks if c.chunk_id in removed])
+        for hook in self.erasure_hooks:
+            hook([c.text for c in chunks if c.chunk_id in removed])
+        checkpoint("forget_after_cache")
+        self.vectors.delete_ids(ids)
+        for doc_id in dropped:
+            self.vectors.delete_document(doc_id)
+        checkpoint("forget_after_vectors")
+        originals: dict[str, str] = {}
+        for doc_id in doc_ids:
+            record = self.manifest.document(doc_id)
+            if record is None or doc_id in dropped:
+                continue
+            remaining = [Block(c.text) for c in chunks
+                         if c.doc_id == doc_id and c.chunk_id not in removed]
+            originals[doc_id] = self._keep_original(record, Path(record.path),
+                                                    _markdown(remaining))
+        checkpoint("forget_before_commit")
+        self.manifest.finish_forget(ids, originals, dropped)
+        checkpoint("forget_after_commit")
+        for doc_id in dropped:
+            shutil.rmtree(self.data_dir / "originals" / doc_id, ignore_errors=True)
+            self.vault.forget_document(doc_id)
+        for doc_id, kept in originals.items():
+            self._drop_other_copies(doc_id, keep=self.data_dir / kept)
+            policy = self.vault.detections().get(doc_id, ("off", {}))[0]
+            if policy != "off":
+                left = [c.text for c in chunks
+                        if c.doc_id == doc_id and c.chunk_id not in removed]
+                self.vault.set_counts(doc_id, recount(left, policy))
+        self._prune_vault()
+        self.manifest.vacuum()
+
+    def _prune_vault(self) -> None:
+        """Vault entries no passage refers to go (see ``PseudonymVault.prune``)."""
+        if self.vault.prune(self.manifest.all_chunk_texts()):
+            self.vault.vacuum()
 
     def reindex(self, progress: Progress = _no_progress) -> IngestReport:
         """Rebuild every index from the kept originals with the configured model."""

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from knowledge.pii.detector import Finding, detect_many
-from knowledge.pii.vault import PseudonymVault, normalise
+from knowledge.pii.vault import PLACEHOLDER, PseudonymVault, entity_of_label, normalise
 
 POLICIES = ("pseudonymise", "flag", "off")
 NEVER_PUBLIC = ("FR_NIR", "IBAN_CODE", "FR_CAF_NUMBER", "DATE_OF_BIRTH")
@@ -88,3 +88,20 @@ class Pseudonymiser:
                 surnames.setdefault(words[0], placeholder)
             return placeholder
         return self.vault.placeholder(finding.entity, finding.text)
+
+
+def placeholder_occurrences(text: str) -> list[tuple[str, int]]:
+    """(entity, number) of each placeholder in ``text``, in order, repeats kept."""
+    return [(entity_of_label(m.group(1)), int(m.group(2))) for m in PLACEHOLDER.finditer(text)]
+
+
+def recount(texts: list[str], policy: str) -> dict[str, int]:
+    """Detection counts of what remains of a document after ``forget``: its placeholders,
+    plus, under ``flag``, the names and contact details it keeps in clear."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(entity for entity, _ in placeholder_occurrences(text))
+    if policy == "flag" and texts:
+        counts.update(f.entity for found in detect_many(texts) for f in found
+                      if f.entity not in NEVER_PUBLIC)
+    return dict(counts)
