@@ -30,3 +30,7 @@ class DocumentNotFound(CanevasError):
 
 class BaseLocked(CanevasError):
     """Another process is writing to the same knowledge base."""
+
+
+class QuestionRejected(CanevasError):
+    """A question refused before any search: empty, or longer than the setting allows."""

@@ -19,7 +19,8 @@ from assistant.app.settings import Settings
 from assistant.qa.answers import Answer
 from assistant.qa.retrieval import SearchFilters
 from knowledge.base import IngestReport, Overrides
-from knowledge.errors import CanevasError
+from knowledge.errors import CanevasError, QuestionRejected
+from knowledge.limits import Limits, check_question
 
 F = TypeVar("F", bound=Callable[..., Any])
 _STATUS_FR = {"added": "ajoutés", "updated": "mis à jour", "unchanged": "inchangés",
@@ -184,8 +185,9 @@ def search(ctx: click.Context, question: str | None, k: int, as_json: bool, batc
         if batch is not None:
             _search_batch(searcher.search, batch, k, filters)
             return
-        if not question:
+        if question is None:
             raise click.UsageError("Donnez une question, ou --batch FICHIER.jsonl.")
+        question = check_question(question, container_of(ctx).settings.limits)
         passages = searcher.search(question, k, filters)
         if as_json:
             click.echo(json.dumps([p.as_dict() for p in passages], ensure_ascii=False, indent=2))
@@ -219,6 +221,11 @@ def _read_batch(batch: Path) -> Iterator[tuple[dict[str, Any], str]]:
 def _search_batch(search_fn: Callable[..., Any], batch: Path, k: int,
                   filters: SearchFilters) -> None:
     for row, question in _read_batch(batch):
+        try:
+            question = check_question(question, Limits())
+        except QuestionRejected as exc:
+            click.echo(json.dumps({"id": row.get("id"), "error": str(exc)}, ensure_ascii=False))
+            continue
         passages = search_fn(question, k, filters)
         out = {"id": row.get("id"),
                "passages": [{f: p.as_dict()[f] for f in _BATCH_FIELDS} for p in passages]}
@@ -259,14 +266,19 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, conversation_id
         service = container_of(ctx).answers
         if batch is not None:
             for row, text in _read_batch(batch):
-                answer = service.ask(text, save=False)
+                try:
+                    answer = service.ask(text, save=False)
+                except QuestionRejected as exc:
+                    click.echo(json.dumps({"id": row.get("id"), "error": str(exc)},
+                                          ensure_ascii=False))
+                    continue
                 click.echo(json.dumps({
                     "id": row.get("id"), "answer": answer.text, "refused": answer.refused,
                     "citations": [{f: getattr(c, f) for f in _CITATION_FIELDS}
                                   for c in answer.citations],
                 }, ensure_ascii=False))
             return
-        if not question:
+        if question is None:
             raise click.UsageError("Donnez une question, ou --batch FICHIER.jsonl.")
         stream = not as_json and service.chat_model is not None
         answer = service.ask(question, conversation_id,
