@@ -130,6 +130,9 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 RENDITION_SUFFIX = ".pseudonymise.md"
+META_NAME = "document.json"
+_KEPT_FIELDS = ("doc_id", "path", "source", "title", "organisation", "doc_type", "year",
+                "content_hash", "overrides", "original", "created_at")
 
 
 def _markdown(blocks: list[Block]) -> str:
@@ -304,15 +307,20 @@ class KnowledgeBase:
         return repaired
 
     def _sweep_copies(self) -> list[str]:
-        """Kept copies the manifest does not point to (a crash between writing a copy and
-        the commit, or after it): removed, so no stale text outlives an erasure."""
+        """Copies of a known document the manifest does not point to (a crash between
+        writing a copy and the commit, or after it): removed, so no stale text outlives
+        an erasure. Folders of unknown documents stay: ``reindex`` restores them."""
         folder = self.data_dir / "originals"
         records = {r.doc_id: r for r in self.manifest.documents(status=None)}
         swept: list[str] = []
         for entry in sorted(folder.iterdir()) if folder.exists() else []:
             record = records.get(entry.name)
-            keep = self.data_dir / record.original if record and record.original else None
+            if record is None:
+                continue  # a lost manifest's document: ``reindex`` restores it
+            keep = self.data_dir / record.original if record.original else None
             for stale in entry.iterdir() if entry.is_dir() else [entry]:
+                if keep is not None and stale.name == META_NAME:
+                    continue
                 if keep is None or stale.resolve() != keep.resolve():
                     if stale.is_dir():
                         shutil.rmtree(stale, ignore_errors=True)
@@ -469,6 +477,7 @@ class KnowledgeBase:
             )
             checkpoint("during_vector_add")
         original = self._keep_original(record, source_file, rendition)
+        self._keep_metadata(replace(record, original=original))
         checkpoint("before_commit")
         self.manifest.commit_chunks(
             replace(record, original=original), chunks, self._definitions(chunks)
@@ -497,13 +506,23 @@ class KnowledgeBase:
             tmp.replace(target)
         return str(target.relative_to(self.data_dir))
 
+    def _keep_metadata(self, record: DocumentRecord) -> None:
+        """What ``reindex`` needs to rebuild the document from its copy alone, beside the
+        copy: the base can be rebuilt even when ``manifest.sqlite`` is lost or damaged."""
+        folder = self.data_dir / "originals" / record.doc_id
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {k: getattr(record, k) for k in _KEPT_FIELDS}
+        tmp = folder / f".{META_NAME}.tmp"
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(folder / META_NAME)
+
     def _drop_other_copies(self, doc_id: str, keep: Path) -> None:
         """After the commit, remove a copy the manifest no longer points to (the raw file
         once a pseudonymised rendition replaced it); before it, both stay, so a crash
         never leaves the manifest pointing at a deleted copy."""
         folder = self.data_dir / "originals" / doc_id
         for stale in folder.iterdir() if folder.exists() else []:
-            if stale.is_file() and stale.resolve() != keep.resolve():
+            if stale.is_file() and stale.name != META_NAME and stale.resolve() != keep.resolve():
                 stale.unlink()
 
     def _delete_original(self, record: DocumentRecord) -> None:
@@ -623,43 +642,90 @@ class KnowledgeBase:
             self.vault.vacuum()
 
     def reindex(self, progress: Progress = _no_progress) -> IngestReport:
-        """Rebuild every index from the kept originals with the configured model."""
+        """Rebuild every index from the kept copies with the configured model.
+
+        Document by document, by the ingestion protocol (pending, vectors, one commit):
+        a killed re-index leaves at most one pending document, the others stay ready and
+        searchable. Only a change of embedding model clears the vector store first (its
+        vectors cannot be mixed); then every row is marked pending until redone. Copies
+        kept in ``originals/`` that the manifest no longer knows (lost or damaged
+        manifest) are restored from the metadata kept beside them.
+        """
         report = IngestReport()
         with self.writing():
             records = self.manifest.documents(status=None)
-            self.manifest.set_all_status(PENDING)
-            checkpoint("reindex_after_mark")
-            self.vectors.reset()
+            known = {r.doc_id for r in records}
+            records += [r for r in self._kept_records() if r.doc_id not in known]
+            if self.vectors.model_id not in (None, "", self.embeddings.model_id):
+                self.manifest.set_all_status(PENDING)
+                checkpoint("reindex_after_mark")
+                self.vectors.reset()
             self.manifest.set_meta("embedding_model", self.embeddings.model_id)
             for done, record in enumerate(records):
                 progress(record.source, done, len(records))
-                original = self.data_dir / (record.original or "")
-                if not record.original or not original.exists():
-                    report.outcomes.append(FileOutcome(
-                        record.path, "failed",
-                        "Copie du fichier introuvable : ajoutez-le de nouveau (`canevas ingest`).",
-                    ))
-                    continue
-                try:
-                    overrides = Overrides(**json.loads(record.overrides or "{}"))
-                    if original.name.endswith(RENDITION_SUFFIX):
-                        overrides = replace(
-                            overrides, organisation=record.organisation,
-                            doc_type=record.doc_type, year=record.year, title=record.title)
-                    fresh, chunks, vectors, rendition = self._prepare(
-                        original, record.doc_id, record.content_hash, overrides, record
-                    )
-                    fresh = replace(fresh, path=record.path, source=record.source,
-                                    overrides=record.overrides)
-                    self._write(fresh, chunks, vectors, source_file=original,
-                                rendition=rendition)
-                    report.outcomes.append(
-                        FileOutcome(record.path, "updated", "", record.doc_id, len(chunks))
-                    )
-                except IngestError as exc:
-                    report.outcomes.append(FileOutcome(record.path, "failed", str(exc)))
+                report.outcomes.append(self._reindex_one(record))
             progress("", len(records), len(records))
         return report
+
+    def _reindex_one(self, record: DocumentRecord) -> FileOutcome:
+        original = self.data_dir / (record.original or "")
+        if not record.original or not original.is_file():
+            return FileOutcome(
+                record.path, "failed",
+                "Copie du fichier introuvable : ajoutez-le de nouveau (`canevas ingest`).")
+        try:
+            overrides = Overrides(**json.loads(record.overrides or "{}"))
+            if original.name.endswith(RENDITION_SUFFIX):
+                overrides = replace(
+                    overrides, organisation=record.organisation,
+                    doc_type=record.doc_type, year=record.year, title=record.title)
+            fresh, chunks, vectors, rendition = self._prepare(
+                original, record.doc_id, record.content_hash, overrides, record
+            )
+            fresh = replace(fresh, path=record.path, source=record.source,
+                            overrides=record.overrides)
+            self._write(fresh, chunks, vectors, source_file=original, rendition=rendition)
+            return FileOutcome(record.path, "updated", "", record.doc_id, len(chunks))
+        except IngestError as exc:
+            return FileOutcome(record.path, "failed", str(exc))
+
+    def _kept_records(self) -> list[DocumentRecord]:
+        """A record for each kept copy, from the metadata beside it (or, for a copy kept
+        before that file existed, from the copy's own name)."""
+        found: list[DocumentRecord] = []
+        folder = self.data_dir / "originals"
+        for entry in sorted(folder.iterdir()) if folder.exists() else []:
+            copies = [f for f in entry.iterdir() if f.is_file() and f.name != META_NAME
+                      and not f.name.startswith(".")] if entry.is_dir() else []
+            if not copies:
+                continue
+            meta_path = entry / META_NAME
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                name = copies[0].name.removesuffix(RENDITION_SUFFIX)
+                meta = {"doc_id": entry.name, "path": str(copies[0]), "source": name,
+                        "title": Path(name).stem, "doc_type": "autre", "overrides": "{}",
+                        "original": str(copies[0].relative_to(self.data_dir))}
+            stamp = now()
+            found.append(DocumentRecord(
+                doc_id=entry.name, path=meta.get("path") or str(copies[0]),
+                source=meta.get("source") or copies[0].name, title=meta.get("title") or "",
+                organisation=meta.get("organisation"), doc_type=meta.get("doc_type") or "autre",
+                year=meta.get("year"), content_hash=meta.get("content_hash") or "",
+                size=0, pages=None, chunk_count=0, embedding_model="", status=PENDING,
+                original=meta.get("original") or str(copies[0].relative_to(self.data_dir)),
+                overrides=meta.get("overrides") or "{}",
+                created_at=meta.get("created_at") or stamp, updated_at=stamp))
+        return found
+
+    @staticmethod
+    def discard_indexes(data_dir: Path) -> None:
+        """Delete the manifest, the vectors and the keyword index, keeping ``originals/``
+        (the copies and their metadata) and the vault: ``rebuild`` then re-indexes."""
+        Manifest.discard(data_dir / "manifest.sqlite")
+        for derived in ("chroma", "keyword"):
+            shutil.rmtree(data_dir / derived, ignore_errors=True)
 
     def keyword_index(self) -> KeywordIndex:
         """The keyword index, rebuilt from the manifest if it is missing or stale.

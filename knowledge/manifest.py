@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from knowledge.document import Chunk
+from knowledge.errors import ManifestDamaged
 from knowledge.glossary import Definition
 from knowledge.sqlite_files import rewrite_without_deleted_rows
 
@@ -127,7 +128,19 @@ class Manifest:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        self._db.executescript(_SCHEMA)
+        try:
+            self._check()
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise ManifestDamaged(path, str(exc)) from exc
+
+    def _check(self) -> None:
+        """SQLite's ``quick_check``: a file cut in half or with its header overwritten is
+        refused with a French message instead of failing later with a traceback."""
+        rows = self._db.execute("PRAGMA quick_check").fetchall()
+        if [tuple(r) for r in rows] != [("ok",)]:
+            raise sqlite3.DatabaseError("; ".join(str(r[0]) for r in rows[:3]))
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -152,6 +165,18 @@ class Manifest:
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
+
+    @staticmethod
+    def discard(path: Path) -> bool:
+        """Delete a damaged manifest and its WAL files (``canevas rebuild``); True if
+        there was one."""
+        found = False
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            target = path.with_name(path.name + suffix)
+            if target.exists():
+                target.unlink()
+                found = True
+        return found
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -152,6 +152,29 @@ def reindex(ctx: click.Context) -> None:
         print_report(report, time.monotonic() - started)
 
 
+@cli.command()
+@click.pass_context
+def rebuild(ctx: click.Context) -> None:
+    """Reconstruire la base (registre, vecteurs, index) à partir des copies gardées."""
+    from knowledge.base import KnowledgeBase
+    from knowledge.errors import ManifestDamaged
+    from knowledge.manifest import Manifest
+
+    with user_errors():
+        container = container_of(ctx)
+        try:
+            Manifest(container.settings.data_dir / "manifest.sqlite").close()
+        except ManifestDamaged:
+            KnowledgeBase.discard_indexes(container.settings.data_dir)
+            click.echo("Registre endommagé supprimé ; reconstruction depuis originals/.",
+                       err=True)
+        started = time.monotonic()
+        report = container.knowledge_base.reindex(progress=progress_printer())
+        print_report(report, time.monotonic() - started)
+        if report.counts["failed"]:
+            sys.exit(1)
+
+
 def _filters(org: str | None, doc_type: str | None, year: int | None,
              source: str | None) -> SearchFilters:
     return SearchFilters(organisation=org, doc_type=doc_type, year=year, source=source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,4 +25,12 @@ def user_errors() -> Iterator[None]:
         yield
     except CanevasError as exc:
         click.echo(f"Erreur : {exc}", err=True)
+        sys.exit(1)
+    except sqlite3.DatabaseError as exc:
+        click.echo(f"Erreur : une base SQLite du dossier de données est illisible ({exc}). "
+                   "Si c'est manifest.sqlite, lancez `canevas rebuild`.", err=True)
+        sys.exit(1)
+    except PermissionError as exc:
+        click.echo(f"Erreur : accès refusé à {exc.filename} : vérifiez les droits du "
+                   "dossier de données.", err=True)
         sys.exit(1)
