@@ -195,3 +195,17 @@ def test_answer_service_refuses_an_empty_or_too_long_question(tmp_path: Path) ->
         service.ask("  \n ")
     with pytest.raises(QuestionRejected, match="au plus 50"):
         service.ask("x" * 51)
+
+
+def test_user_mistakes_give_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """Issue 15 item 14 (CLI side): a missing name, a setting that is not a number."""
+    data = tmp_path / "data"
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), "pii", "allow", "  "])
+    assert result.exit_code != 0 and "nom" in result.output.lower(), result.output
+    assert not (data / "pii" / "allow.txt").exists()
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), "documents"],
+                                env={"CANEVAS_LIMIT_MAX_QUESTION_CHARS": "beaucoup"})
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "CANEVAS_LIMIT_MAX_QUESTION_CHARS" in lines[0], result.output

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from pydantic import ValidationError
 
 from assistant.app.cli_draft import draft_group
-from assistant.app.cli_support import container_of, user_errors
+from assistant.app.cli_support import container_of, setting_problem, user_errors
 from assistant.app.container import Container
 from assistant.app.settings import Settings
 from assistant.qa.answers import Answer
@@ -82,7 +83,11 @@ class PluginGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """Canevas : la base documentaire de votre association, interrogée et sourcée."""
-    settings = Settings(data_dir=data_dir) if data_dir else Settings()
+    try:
+        settings = Settings(data_dir=data_dir) if data_dir else Settings()
+    except ValidationError as exc:
+        click.echo(f"Erreur : {setting_problem(exc)}", err=True)
+        sys.exit(1)
     ctx.obj = Container(settings)
     ctx.call_on_close(ctx.obj.close)
 
@@ -428,6 +433,8 @@ def pii_report(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def pii_allow(ctx: click.Context, name: str) -> None:
     """Garder un nom en clair (responsable de l'association) lors des prochains ajouts."""
+    if len(name.strip()) < 2:
+        raise click.UsageError("Donnez le nom à garder en clair (au moins deux caractères).")
     kb = container_of(ctx).knowledge_base
     path = kb.data_dir / "pii" / "allow.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
