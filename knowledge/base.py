@@ -302,8 +302,7 @@ class KnowledgeBase:
             self.vectors.delete_document(stray)
             repaired.append(stray)
         repaired += self._sweep_copies()
-        if repaired:
-            self._prune_vault()
+        self._prune_vault()  # also what a killed ingestion mapped before its pending mark
         return repaired
 
     def _sweep_copies(self) -> list[str]:
@@ -389,6 +388,7 @@ class KnowledgeBase:
             record, chunks, vectors, rendition = self._prepare(
                 path, doc_id, content_hash, overrides, previous
             )
+            checkpoint("after_prepare")
             self._write(record, chunks, vectors, source_file=path, rendition=rendition)
             status = "updated" if previous is not None and previous.status == READY else "added"
             return FileOutcome(str(path), status, "", doc_id, len(chunks))
@@ -421,6 +421,8 @@ class KnowledgeBase:
         pii = self.pseudonymiser().apply([b.text for b in parsed.blocks], policy)
         parsed.blocks = [replace(b, text=t) for b, t in zip(parsed.blocks, pii.texts,
                                                               strict=True)]
+        if pii.replaced and not overrides.title:  # the title read from the text, replaced
+            title = self.pseudonymiser().apply([title], policy).texts[0]
         if policy != "off":
             self.vault.record_detections(doc_id, dict(pii.counts), policy)
         rendition = _markdown(parsed.blocks) if pii.replaced else None

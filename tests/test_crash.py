@@ -238,3 +238,23 @@ def test_emptied_manifest_reindex_restores_the_kept_copies(tmp_path: Path, inges
     done = canevas(data, "reindex")
     assert done.returncode == 0, done.stdout + done.stderr
     assert_complete(data, e5, expected_docs=4)
+
+
+def test_kill_after_pseudonymisation_leaves_no_mapping(tmp_path: Path, e5: E5Embeddings) -> None:
+    """Issue 15 item 10: ``_prepare`` commits pseudonym mappings before the document is
+    marked pending; the next writer drops the mappings no passage refers to."""
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\nMénage suivi : Ousmane Keita, téléphone 06 11 22 33 44.\n",
+                    encoding="utf-8")
+    data = tmp_path / "data"
+    killed = canevas(data, "ingest", str(note), "--type", "note de suivi", fault="after_prepare")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    kb = KnowledgeBase(data, e5)
+    assert kb.vault.mapping()  # the window: mapped, not yet pending
+    with kb.writing():
+        pass
+    assert kb.vault.mapping() == []
+    kb.close()
+    for path in data.rglob("*"):
+        if path.is_file():
+            assert b"Keita" not in path.read_bytes(), path

@@ -222,3 +222,14 @@ def test_detection_on_the_hard_set() -> None:
     assert per_type["FR_ADDRESS"]["recall"] >= 0.8, result["misses"]
     assert per_type["PERSON"]["precision"] >= 0.9, result["false_hits"]
     assert result["precision"] >= 0.9, result["false_hits"]
+
+
+def test_a_title_naming_the_person_is_pseudonymised_too(tmp_path: Path) -> None:
+    """The title was read from the text before pseudonymisation: it kept her name."""
+    data = tmp_path / "data"
+    (tmp_path / "note.md").write_text(
+        "# Suivi de Soizic Le Goff\n\nMme Le Goff a rendez-vous lundi avec la CESF.\n",
+        encoding="utf-8")
+    code, out = run(data, "ingest", str(tmp_path / "note.md"), "--type", "note de suivi")
+    assert code == 0, out
+    assert files_containing(data, "Goff") == ["pii/vault.sqlite"]

@@ -155,13 +155,25 @@ def _particle_name(first: str, particle: str | None) -> bool:
         head)
 
 
+def _overlapping(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches starting at every word: "Suivi de Soizic Le Goff" is tried from "Suivi",
+    then from "Soizic" (a failed "Suivi de Soizic" must not hide "Soizic Le Goff")."""
+    found: list[re.Match[str]] = []
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        found.append(match)
+        space = text.find(" ", match.start() + 1)
+        position = space + 1 if 0 < space < match.end() else match.end()
+    return found
+
+
 def name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of "Prénom Nom" with a known first name (or a particle: "Soizic Le Goff"),
     "NOM Prénom" (capitals that are not a sector acronym), and the name after "Bonjour"
     that ends the greeting. Names of streets, schools or residences are not people."""
     spans: list[tuple[int, int]] = []
     for number, pattern in enumerate(_NAME_PAIRS):
-        for match in pattern.finditer(text):
+        for match in _overlapping(pattern, text):
             if after_place_word(text, match.start()):
                 continue
             first, last = match.group("first"), match.group("last")
