@@ -16,7 +16,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from assistant.qa.answers import Answer, AnswerService
+from assistant.qa.answers import FALLBACK_NOTE, Answer, AnswerService
+from assistant.qa.sentences import split_sentences
 from evals.metrics import found, shingles, strip
 from evals.retrieval import latency, load_jsonl
 
@@ -29,6 +30,23 @@ def citation_problems(answer: Answer, known_chunks: set[str]) -> tuple[int, int]
     marks = [int(n) for n in _MARK.findall(answer.text)]
     bad = sum(1 for n in marks if n not in by_number or by_number[n].chunk_id not in known_chunks)
     return len(marks), bad
+
+
+def answer_fully_cited(answer: Answer, known_chunks: set[str]) -> bool:
+    """Every sentence of the answer carries a ``[n]`` that resolves to a cited passage of
+    the base (the fallback's note excepted). Checked on the text itself: the
+    ``unsupported`` list is only filled in generative mode."""
+    text = answer.text.replace(FALLBACK_NOTE, "")
+    sentences = [s.text for s in split_sentences(text) if len(s.text.split()) >= 2]
+    by_number = {c.n: c for c in answer.citations}
+    if answer.refused or not sentences:
+        return False
+    for sentence in sentences:
+        marks = [int(n) for n in _MARK.findall(sentence)]
+        if not marks or any(n not in by_number or by_number[n].chunk_id not in known_chunks
+                            for n in marks):
+            return False
+    return True
 
 
 def run_answer_eval(service: AnswerService, set_path: Path,
@@ -52,7 +70,7 @@ def run_answer_eval(service: AnswerService, set_path: Path,
     for _, answer in answers:
         m, b = citation_problems(answer, known)
         marks, bad = marks + m, bad + b
-        fully_cited += (not answer.refused and not answer.unsupported and m > 0)
+        fully_cited += answer_fully_cited(answer, known)
     given = sum(1 for _, a in answers if not a.refused)
     latencies = [a.latency_ms for _, a in answers]
     if details is not None:

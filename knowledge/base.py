@@ -30,9 +30,17 @@ from knowledge.french import fold_accents
 from knowledge.glossary import Definition, Glossary, mine_definitions, seed_definitions
 from knowledge.limits import Limits
 from knowledge.loaders import SUPPORTED_SUFFIXES, load_document
-from knowledge.manifest import PENDING, READY, REMOVING, DocumentRecord, Manifest, now
+from knowledge.manifest import (
+    FORGET_JOURNAL,
+    PENDING,
+    READY,
+    REMOVING,
+    DocumentRecord,
+    Manifest,
+    now,
+)
 from knowledge.metadata import infer_info
-from knowledge.pii.pseudonymise import POLICIES, Pseudonymiser, default_policy
+from knowledge.pii.pseudonymise import POLICIES, Pseudonymiser, default_policy, recount
 from knowledge.pii.vault import PseudonymVault
 from knowledge.search.embeddings import CanevasEmbeddings, EmbeddingCache
 from knowledge.search.keyword_index import KeywordIndex
@@ -122,6 +130,9 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 RENDITION_SUFFIX = ".pseudonymise.md"
+META_NAME = "document.json"
+_KEPT_FIELDS = ("doc_id", "path", "source", "title", "organisation", "doc_type", "year",
+                "content_hash", "overrides", "original", "created_at")
 
 
 def _markdown(blocks: list[Block]) -> str:
@@ -187,6 +198,7 @@ class KnowledgeBase:
         self._cache: EmbeddingCache | None = None
         self._vault: PseudonymVault | None = None
         self._cache_path = embedding_cache or data_dir / "cache" / "embeddings.sqlite"
+        self.erasure_hooks: list[Callable[[list[str]], None]] = []
 
     @property
     def vectors(self) -> VectorStore:
@@ -271,6 +283,10 @@ class KnowledgeBase:
     def recover(self) -> list[str]:
         """Clean what an interrupted writer left: vectors of pending rows, unfinished removals."""
         repaired: list[str] = []
+        journal = self.manifest.get_meta(FORGET_JOURNAL)
+        if journal is not None:
+            self._finish_forget(json.loads(journal))
+            repaired.append("effacement interrompu")
         for record in self.manifest.documents(status=None):
             if record.status == READY:
                 continue
@@ -285,7 +301,34 @@ class KnowledgeBase:
         for stray in self.vectors.doc_ids() - known:
             self.vectors.delete_document(stray)
             repaired.append(stray)
+        repaired += self._sweep_copies()
+        self._prune_vault()  # also what a killed ingestion mapped before its pending mark
         return repaired
+
+    def _sweep_copies(self) -> list[str]:
+        """Copies of a known document the manifest does not point to (a crash between
+        writing a copy and the commit, or after it): removed, so no stale text outlives
+        an erasure. Folders of unknown documents stay: ``reindex`` restores them."""
+        folder = self.data_dir / "originals"
+        records = {r.doc_id: r for r in self.manifest.documents(status=None)}
+        swept: list[str] = []
+        for entry in sorted(folder.iterdir()) if folder.exists() else []:
+            record = records.get(entry.name)
+            if record is None:
+                continue  # a lost manifest's document: ``reindex`` restores it
+            keep = self.data_dir / record.original if record.original else None
+            for stale in entry.iterdir() if entry.is_dir() else [entry]:
+                if keep is not None and stale.name == META_NAME:
+                    continue
+                if keep is None or stale.resolve() != keep.resolve():
+                    if stale.is_dir():
+                        shutil.rmtree(stale, ignore_errors=True)
+                    else:
+                        stale.unlink(missing_ok=True)
+                    swept.append(str(stale.relative_to(self.data_dir)))
+            if entry.is_dir() and not any(entry.iterdir()):
+                entry.rmdir()
+        return swept
 
     def ready_documents(self) -> list[DocumentRecord]:
         """Ready documents, read once per manifest generation (searches ask every time)."""
@@ -345,6 +388,7 @@ class KnowledgeBase:
             record, chunks, vectors, rendition = self._prepare(
                 path, doc_id, content_hash, overrides, previous
             )
+            checkpoint("after_prepare")
             self._write(record, chunks, vectors, source_file=path, rendition=rendition)
             status = "updated" if previous is not None and previous.status == READY else "added"
             return FileOutcome(str(path), status, "", doc_id, len(chunks))
@@ -377,6 +421,8 @@ class KnowledgeBase:
         pii = self.pseudonymiser().apply([b.text for b in parsed.blocks], policy)
         parsed.blocks = [replace(b, text=t) for b, t in zip(parsed.blocks, pii.texts,
                                                               strict=True)]
+        if pii.replaced and not overrides.title:  # the title read from the text, replaced
+            title = self.pseudonymiser().apply([title], policy).texts[0]
         if policy != "off":
             self.vault.record_detections(doc_id, dict(pii.counts), policy)
         rendition = _markdown(parsed.blocks) if pii.replaced else None
@@ -433,6 +479,7 @@ class KnowledgeBase:
             )
             checkpoint("during_vector_add")
         original = self._keep_original(record, source_file, rendition)
+        self._keep_metadata(replace(record, original=original))
         checkpoint("before_commit")
         self.manifest.commit_chunks(
             replace(record, original=original), chunks, self._definitions(chunks)
@@ -461,13 +508,23 @@ class KnowledgeBase:
             tmp.replace(target)
         return str(target.relative_to(self.data_dir))
 
+    def _keep_metadata(self, record: DocumentRecord) -> None:
+        """What ``reindex`` needs to rebuild the document from its copy alone, beside the
+        copy: the base can be rebuilt even when ``manifest.sqlite`` is lost or damaged."""
+        folder = self.data_dir / "originals" / record.doc_id
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {k: getattr(record, k) for k in _KEPT_FIELDS}
+        tmp = folder / f".{META_NAME}.tmp"
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(folder / META_NAME)
+
     def _drop_other_copies(self, doc_id: str, keep: Path) -> None:
         """After the commit, remove a copy the manifest no longer points to (the raw file
         once a pseudonymised rendition replaced it); before it, both stay, so a crash
         never leaves the manifest pointing at a deleted copy."""
         folder = self.data_dir / "originals" / doc_id
         for stale in folder.iterdir() if folder.exists() else []:
-            if stale.is_file() and stale.resolve() != keep.resolve():
+            if stale.is_file() and stale.name != META_NAME and stale.resolve() != keep.resolve():
                 stale.unlink()
 
     def _delete_original(self, record: DocumentRecord) -> None:
@@ -501,6 +558,7 @@ class KnowledgeBase:
             self._delete_original(record)
             self.manifest.delete_document(record.doc_id)
             self.vault.forget_document(record.doc_id)
+            self._prune_vault()
         return record
 
     def set_metadata(self, name_or_id: str, organisation: str | None, doc_type: str,
@@ -519,10 +577,14 @@ class KnowledgeBase:
     def forget(self, text: str) -> ForgetReport:
         """Erase every passage that mentions ``text`` (or its pseudonym) from every store.
 
-        Chunks go from the manifest, Chroma and the keyword index; their cached vectors
-        go; a document that lost passages keeps, as its copy, a Markdown rendition of what
-        remains (the original file still holds the text); the pseudonym mapping goes; the
-        SQLite files are rewritten so no deleted row stays on disk.
+        Crash-safe like ingestion: a journal (chunk ids, documents, placeholders; no
+        personal value) is committed first; the cached vectors, Chroma vectors and kept
+        copies are then rewritten, and one transaction deletes the passages, points each
+        document at its rewritten copy and clears the journal. A writer that finds a
+        journal (``recover``) finishes the job, every step being safe to repeat. A
+        document whose name or title holds the text goes entirely. After the commit the
+        vault loses every entry no remaining passage refers to (her NIR, IBAN, address…),
+        and the SQLite files are rewritten so no deleted row stays on disk.
         """
         report = ForgetReport()
         with self.writing():
@@ -531,70 +593,154 @@ class KnowledgeBase:
                 needles.append(fold_accents(placeholder.casefold()))
                 report.pseudonyms.append(placeholder)
             chunks = self.manifest.ready_chunks()
-            hit = [c for c in chunks
-                   if any(n in fold_accents(f"{c.text} {c.section}".casefold())
+            dropped = [r.doc_id for r in self.manifest.documents(status=None)
+                       if any(n in fold_accents(f"{r.source} {r.title}".casefold())
+                              for n in needles)]
+            hit = [c for c in chunks if c.doc_id in dropped
+                   or any(n in fold_accents(f"{c.text} {c.section}".casefold())
                           for n in needles)]
             report.chunks = len(hit)
             report.needles = needles
             report.removed_texts = [c.text for c in hit]
-            ids = [c.chunk_id for c in hit]
-            self.manifest.delete_chunks(ids)
-            self.vectors.delete_ids(ids)
-            removed = set(ids)
-            for doc_id in dict.fromkeys(c.doc_id for c in hit):
-                record = self.manifest.document(doc_id)
-                if record is None:
-                    continue
-                report.documents.append(record.source)
-                self._delete_original(record)
-                remaining = [Block(c.text) for c in chunks
-                             if c.doc_id == doc_id and c.chunk_id not in removed]
-                kept = self._keep_original(record, Path(record.path), _markdown(remaining))
-                self.manifest.set_original(doc_id, kept)
-            self.cache.forget([c.embed_text for c in hit])
-            self.vault.delete_matching(text)
-            self.manifest.vacuum()
-            self.vault.vacuum()
+            report.documents = list(dict.fromkeys(c.source for c in hit))
+            journal = {"chunk_ids": [c.chunk_id for c in hit],
+                       "doc_ids": list(dict.fromkeys([*dropped, *(c.doc_id for c in hit)])),
+                       "dropped": dropped, "placeholders": report.pseudonyms}
+            self.manifest.set_meta(FORGET_JOURNAL, json.dumps(journal))
+            checkpoint("forget_after_journal")
+            self._finish_forget(journal)
         return report
 
+    def _finish_forget(self, journal: dict[str, Any]) -> None:
+        """Every step of ``forget`` after its journal; each one safe to run twice."""
+        ids: list[str] = journal["chunk_ids"]
+        doc_ids: list[str] = journal["doc_ids"]
+        dropped: list[str] = journal["dropped"]
+        removed = set(ids)
+        chunks = self.manifest.chunks_of(doc_ids)
+        self.cache.forget([c.embed_text for c in chunks if c.chunk_id in removed])
+        for hook in self.erasure_hooks:
+            hook([c.text for c in chunks if c.chunk_id in removed])
+        checkpoint("forget_after_cache")
+        self.vectors.delete_ids(ids)
+        for doc_id in dropped:
+            self.vectors.delete_document(doc_id)
+        checkpoint("forget_after_vectors")
+        originals: dict[str, str] = {}
+        for doc_id in doc_ids:
+            record = self.manifest.document(doc_id)
+            if record is None or doc_id in dropped:
+                continue
+            remaining = [Block(c.text) for c in chunks
+                         if c.doc_id == doc_id and c.chunk_id not in removed]
+            originals[doc_id] = self._keep_original(record, Path(record.path),
+                                                    _markdown(remaining))
+        checkpoint("forget_before_commit")
+        self.manifest.finish_forget(ids, originals, dropped)
+        checkpoint("forget_after_commit")
+        for doc_id in dropped:
+            shutil.rmtree(self.data_dir / "originals" / doc_id, ignore_errors=True)
+            self.vault.forget_document(doc_id)
+        for doc_id, kept in originals.items():
+            self._drop_other_copies(doc_id, keep=self.data_dir / kept)
+            policy = self.vault.detections().get(doc_id, ("off", {}))[0]
+            if policy != "off":
+                left = [c.text for c in chunks
+                        if c.doc_id == doc_id and c.chunk_id not in removed]
+                self.vault.set_counts(doc_id, recount(left, policy))
+        self._prune_vault()
+        self.manifest.vacuum()
+
+    def _prune_vault(self) -> None:
+        """Vault entries no passage refers to go (see ``PseudonymVault.prune``)."""
+        if self.vault.prune(self.manifest.all_chunk_texts()):
+            self.vault.vacuum()
+
     def reindex(self, progress: Progress = _no_progress) -> IngestReport:
-        """Rebuild every index from the kept originals with the configured model."""
+        """Rebuild every index from the kept copies with the configured model.
+
+        Document by document, by the ingestion protocol (pending, vectors, one commit):
+        a killed re-index leaves at most one pending document, the others stay ready and
+        searchable. Only a change of embedding model clears the vector store first (its
+        vectors cannot be mixed); then every row is marked pending until redone. Copies
+        kept in ``originals/`` that the manifest no longer knows (lost or damaged
+        manifest) are restored from the metadata kept beside them.
+        """
         report = IngestReport()
         with self.writing():
             records = self.manifest.documents(status=None)
-            self.manifest.set_all_status(PENDING)
-            checkpoint("reindex_after_mark")
-            self.vectors.reset()
+            known = {r.doc_id for r in records}
+            records += [r for r in self._kept_records() if r.doc_id not in known]
+            if self.vectors.model_id not in (None, "", self.embeddings.model_id):
+                self.manifest.set_all_status(PENDING)
+                checkpoint("reindex_after_mark")
+                self.vectors.reset()
             self.manifest.set_meta("embedding_model", self.embeddings.model_id)
             for done, record in enumerate(records):
                 progress(record.source, done, len(records))
-                original = self.data_dir / (record.original or "")
-                if not record.original or not original.exists():
-                    report.outcomes.append(FileOutcome(
-                        record.path, "failed",
-                        "Copie du fichier introuvable : ajoutez-le de nouveau (`canevas ingest`).",
-                    ))
-                    continue
-                try:
-                    overrides = Overrides(**json.loads(record.overrides or "{}"))
-                    if original.name.endswith(RENDITION_SUFFIX):
-                        overrides = replace(
-                            overrides, organisation=record.organisation,
-                            doc_type=record.doc_type, year=record.year, title=record.title)
-                    fresh, chunks, vectors, rendition = self._prepare(
-                        original, record.doc_id, record.content_hash, overrides, record
-                    )
-                    fresh = replace(fresh, path=record.path, source=record.source,
-                                    overrides=record.overrides)
-                    self._write(fresh, chunks, vectors, source_file=original,
-                                rendition=rendition)
-                    report.outcomes.append(
-                        FileOutcome(record.path, "updated", "", record.doc_id, len(chunks))
-                    )
-                except IngestError as exc:
-                    report.outcomes.append(FileOutcome(record.path, "failed", str(exc)))
+                report.outcomes.append(self._reindex_one(record))
             progress("", len(records), len(records))
         return report
+
+    def _reindex_one(self, record: DocumentRecord) -> FileOutcome:
+        original = self.data_dir / (record.original or "")
+        if not record.original or not original.is_file():
+            return FileOutcome(
+                record.path, "failed",
+                "Copie du fichier introuvable : ajoutez-le de nouveau (`canevas ingest`).")
+        try:
+            overrides = Overrides(**json.loads(record.overrides or "{}"))
+            if original.name.endswith(RENDITION_SUFFIX):
+                overrides = replace(
+                    overrides, organisation=record.organisation,
+                    doc_type=record.doc_type, year=record.year, title=record.title)
+            fresh, chunks, vectors, rendition = self._prepare(
+                original, record.doc_id, record.content_hash, overrides, record
+            )
+            fresh = replace(fresh, path=record.path, source=record.source,
+                            overrides=record.overrides)
+            self._write(fresh, chunks, vectors, source_file=original, rendition=rendition)
+            return FileOutcome(record.path, "updated", "", record.doc_id, len(chunks))
+        except IngestError as exc:
+            return FileOutcome(record.path, "failed", str(exc))
+
+    def _kept_records(self) -> list[DocumentRecord]:
+        """A record for each kept copy, from the metadata beside it (or, for a copy kept
+        before that file existed, from the copy's own name)."""
+        found: list[DocumentRecord] = []
+        folder = self.data_dir / "originals"
+        for entry in sorted(folder.iterdir()) if folder.exists() else []:
+            copies = [f for f in entry.iterdir() if f.is_file() and f.name != META_NAME
+                      and not f.name.startswith(".")] if entry.is_dir() else []
+            if not copies:
+                continue
+            meta_path = entry / META_NAME
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                name = copies[0].name.removesuffix(RENDITION_SUFFIX)
+                meta = {"doc_id": entry.name, "path": str(copies[0]), "source": name,
+                        "title": Path(name).stem, "doc_type": "autre", "overrides": "{}",
+                        "original": str(copies[0].relative_to(self.data_dir))}
+            stamp = now()
+            found.append(DocumentRecord(
+                doc_id=entry.name, path=meta.get("path") or str(copies[0]),
+                source=meta.get("source") or copies[0].name, title=meta.get("title") or "",
+                organisation=meta.get("organisation"), doc_type=meta.get("doc_type") or "autre",
+                year=meta.get("year"), content_hash=meta.get("content_hash") or "",
+                size=0, pages=None, chunk_count=0, embedding_model="", status=PENDING,
+                original=meta.get("original") or str(copies[0].relative_to(self.data_dir)),
+                overrides=meta.get("overrides") or "{}",
+                created_at=meta.get("created_at") or stamp, updated_at=stamp))
+        return found
+
+    @staticmethod
+    def discard_indexes(data_dir: Path) -> None:
+        """Delete the manifest, the vectors and the keyword index, keeping ``originals/``
+        (the copies and their metadata) and the vault: ``rebuild`` then re-indexes."""
+        Manifest.discard(data_dir / "manifest.sqlite")
+        for derived in ("chroma", "keyword"):
+            shutil.rmtree(data_dir / derived, ignore_errors=True)
 
     def keyword_index(self) -> KeywordIndex:
         """The keyword index, rebuilt from the manifest if it is missing or stale.

@@ -30,3 +30,18 @@ class DocumentNotFound(CanevasError):
 
 class BaseLocked(CanevasError):
     """Another process is writing to the same knowledge base."""
+
+
+class QuestionRejected(CanevasError):
+    """A question refused before any search: empty, or longer than the setting allows."""
+
+
+class ManifestDamaged(CanevasError):
+    """``manifest.sqlite`` fails SQLite's integrity check: the base must be rebuilt."""
+
+    def __init__(self, path: object, detail: str) -> None:
+        super().__init__(
+            f"Le fichier {path} (le registre de la base) est endommagé ({detail}). "
+            "Les copies des documents sont gardées dans le dossier originals/ : lancez "
+            "`canevas rebuild` pour reconstruire la base à partir d'elles."
+        )

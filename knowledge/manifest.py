@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from knowledge.document import Chunk
+from knowledge.errors import ManifestDamaged
 from knowledge.glossary import Definition
 from knowledge.sqlite_files import rewrite_without_deleted_rows
 
@@ -64,6 +65,7 @@ CREATE INDEX IF NOT EXISTS definitions_by_doc ON definitions(doc_id);
 READY = "ready"
 PENDING = "pending"
 REMOVING = "removing"
+FORGET_JOURNAL = "forget_journal"
 
 
 def now() -> str:
@@ -126,7 +128,19 @@ class Manifest:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
-        self._db.executescript(_SCHEMA)
+        try:
+            self._check()
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise ManifestDamaged(path, str(exc)) from exc
+
+    def _check(self) -> None:
+        """SQLite's ``quick_check``: a file cut in half or with its header overwritten is
+        refused with a French message instead of failing later with a traceback."""
+        rows = self._db.execute("PRAGMA quick_check").fetchall()
+        if [tuple(r) for r in rows] != [("ok",)]:
+            raise sqlite3.DatabaseError("; ".join(str(r[0]) for r in rows[:3]))
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -151,6 +165,18 @@ class Manifest:
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
+
+    @staticmethod
+    def discard(path: Path) -> bool:
+        """Delete a damaged manifest and its WAL files (``canevas rebuild``); True if
+        there was one."""
+        found = False
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            target = path.with_name(path.name + suffix)
+            if target.exists():
+                target.unlink()
+                found = True
+        return found
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -291,6 +317,39 @@ class Manifest:
             db.execute("UPDATE documents SET chunk_count = (SELECT COUNT(*) FROM chunks "
                        "WHERE chunks.doc_id = documents.doc_id)")
             self.bump_generation(db)
+
+    def finish_forget(self, chunk_ids: list[str], originals: dict[str, str],
+                      dropped: list[str]) -> None:
+        """The commit of ``forget``: passages deleted, documents pointing at their rewritten
+        copies (or deleted when their name or title held the text), the journal cleared,
+        all in one transaction."""
+        with self.transaction() as db:
+            for start in range(0, len(chunk_ids), 500):
+                batch = chunk_ids[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                db.execute(f"DELETE FROM definitions WHERE chunk_id IN ({marks})", batch)
+                db.execute(f"DELETE FROM chunks WHERE chunk_id IN ({marks})", batch)
+            for doc_id, original in originals.items():
+                db.execute("UPDATE documents SET original=? WHERE doc_id=?", (original, doc_id))
+            for doc_id in dropped:
+                db.execute("DELETE FROM definitions WHERE doc_id=?", (doc_id,))
+                db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+                db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            db.execute("UPDATE documents SET chunk_count = (SELECT COUNT(*) FROM chunks "
+                       "WHERE chunks.doc_id = documents.doc_id)")
+            db.execute("DELETE FROM meta WHERE key=?", (FORGET_JOURNAL,))
+            self.bump_generation(db)
+
+    def chunks_of(self, doc_ids: list[str]) -> list[StoredChunk]:
+        """Every chunk of these documents, whatever their status."""
+        marks = ",".join("?" * len(doc_ids))
+        return self._select_chunks(f"WHERE c.doc_id IN ({marks}) ORDER BY c.chunk_id",
+                                   tuple(doc_ids)) if doc_ids else []
+
+    def all_chunk_texts(self) -> list[str]:
+        """Text, section and indexed text of every chunk (for the vault's pruning)."""
+        rows = self._db.execute("SELECT text, section, embed_text FROM chunks")
+        return [" ".join(r) for r in rows]
 
     def set_original(self, doc_id: str, original: str | None) -> None:
         with self.transaction() as db:

@@ -159,3 +159,53 @@ def test_eval_retrieval_on_a_corpus_in_a_temporary_base(demo_dir: Path, tmp_path
     assert scores["span_recall@5"] == 1.0 and scores["questions"] == 1
     assert not (empty / "chroma").exists()
     assert (empty / "cache" / "embeddings.sqlite").exists()
+
+
+def test_question_of_spaces_is_refused(base: Path) -> None:
+    """Issue 15 item 8: the web page refused it, the CLI answered it."""
+    for command in ("ask", "search"):
+        code, out = run(base, command, "   \t ")
+        assert code != 0 and "question est vide" in out, (command, out)
+        assert "Traceback" not in out
+
+
+def test_question_too_long_is_refused_at_once(base: Path) -> None:
+    """Issue 15 item 8: 100,000 characters took 40 s and were stored; now refused at once."""
+    import time
+
+    question = "Quelle est la durée d'une mesure ASLL ? " * 2500
+    started = time.monotonic()
+    code, out = run(base, "ask", question)
+    assert time.monotonic() - started < 3
+    assert code != 0 and "trop longue" in out and "CANEVAS_LIMIT_MAX_QUESTION_CHARS" in out
+    assert out.count("Quelle") == 0
+    code, out = run(base, "conversations", "--json")
+    assert all(len(c["title"]) < 1000 for c in json.loads(out))
+
+
+def test_answer_service_refuses_an_empty_or_too_long_question(tmp_path: Path) -> None:
+    from assistant.qa.answers import AnswerService
+    from assistant.qa.conversations import ConversationStore
+    from knowledge.errors import QuestionRejected
+    from knowledge.limits import Limits
+
+    service = AnswerService(None, ConversationStore(tmp_path / "c.sqlite"),  # type: ignore[arg-type]
+                            limits=Limits(max_question_chars=50))
+    with pytest.raises(QuestionRejected, match="vide"):
+        service.ask("  \n ")
+    with pytest.raises(QuestionRejected, match="au plus 50"):
+        service.ask("x" * 51)
+
+
+def test_user_mistakes_give_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """Issue 15 item 14 (CLI side): a missing name, a setting that is not a number."""
+    data = tmp_path / "data"
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), "pii", "allow", "  "])
+    assert result.exit_code != 0 and "nom" in result.output.lower(), result.output
+    assert not (data / "pii" / "allow.txt").exists()
+    result = CliRunner().invoke(cli, ["--data-dir", str(data), "documents"],
+                                env={"CANEVAS_LIMIT_MAX_QUESTION_CHARS": "beaucoup"})
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "CANEVAS_LIMIT_MAX_QUESTION_CHARS" in lines[0], result.output

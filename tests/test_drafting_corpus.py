@@ -94,8 +94,9 @@ def test_projet_social_is_cited_and_marks_what_is_missing(social: Draft,
     assert "Capacité : [À compléter : Capacité (nombre de logements)]" in first.text
     assert "Capacité (nombre de logements)" in first.missing
     assert "L633-1" in social.section("duree").note
-    organisations = {kb.manifest.document(c.chunk_ids[0].split(":")[0]) for c in refs}
-    assert organisations
+    cited = kb.manifest.chunks_by_ids([i for c in refs for i in c.chunk_ids])
+    assert len(cited) == len({i for c in refs for i in c.chunk_ids})
+    assert {chunk.organisation for chunk in cited.values()} == {"Alotra"}
     for section in social.sections:
         assert CANARY not in section.text
     numbering = number_sources(social)

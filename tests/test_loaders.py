@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import docx
@@ -165,3 +166,31 @@ def test_docx_with_doctype(tmp_path: Path, demo_dir: Path) -> None:
 def test_too_many_pdf_pages(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "long.pdf", ["Texte. " * 400] * 2)
     expect_error(path, "pages", Limits(max_pdf_pages=1))
+
+
+def test_docx_utf16_part_with_a_system_entity(tmp_path: Path, demo_dir: Path) -> None:
+    """Issue 15 item 12: a UTF-16 part hides ``<!DOCTYPE`` from a byte scan."""
+    source = demo_dir / "projet-de-service-asll.docx"
+    path = tmp_path / "utf16.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8").split("?>", 1)[1]
+                data = ('<?xml version="1.0" encoding="UTF-16"?>'
+                        '<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                        + text).encode("utf-16")
+            dst.writestr(item, data)
+    expect_error(path, "DOCTYPE")
+
+
+def test_docx_part_that_is_not_xml_is_refused(tmp_path: Path, demo_dir: Path) -> None:
+    source = demo_dir / "projet-de-service-asll.docx"
+    path = tmp_path / "broken.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, b"<w:document><oops" if item.filename == "word/document.xml"
+                         else data)
+    with pytest.raises(IngestError):
+        load_document(path, LIMITS)

@@ -142,3 +142,94 @@ def test_old_conversations_are_purged(tmp_path: Path) -> None:
     assert store.purge(180) == 1
     assert [c.id for c in store.list()] == [recent]
     assert b"Question ancienne" not in (tmp_path / "c.sqlite").read_bytes()
+
+
+HARD_SET = PII_SET.with_name("hard.jsonl")
+VICTIM_NOTE = """# Note de suivi
+
+Ménage suivi : Soizic Le Goff, née le 12/03/1984, allocataire CAF n° 4455667.
+Domicile : 7 avenue Jean Jaurès, 69007 Lyon. Téléphone : 06 21 43 65 87.
+Courriel : soizic.legoff@exemple.fr. NIR : 2 84 03 69 387 123 {nir_key:02d}.
+IBAN : FR76 3000 6000 0112 3456 7890 189.
+"""
+OTHER_NOTE = """# Note de suivi
+
+Ménage suivi : Ousmane Keita, allocataire CAF n° 7654321, téléphone 06 11 22 33 44.
+"""
+
+
+def test_forget_leaves_no_identifier_of_the_person_in_the_vault(tmp_path: Path) -> None:
+    """Issue 15 item 2: every vault entry no remaining passage refers to goes."""
+    data = tmp_path / "data"
+    key = 97 - 2840369387123 % 97
+    (tmp_path / "soizic.md").write_text(VICTIM_NOTE.format(nir_key=key), encoding="utf-8")
+    (tmp_path / "autre.md").write_text(OTHER_NOTE, encoding="utf-8")
+    code, out = run(data, "ingest", str(tmp_path / "soizic.md"), str(tmp_path / "autre.md"),
+                    "--type", "note de suivi")
+    assert code == 0, out
+    code, before = run(data, "pii", "report", "--json")
+    code, out = run(data, "forget", "Soizic Le Goff")
+    assert code == 0, out
+    code, mapping = run(data, "pii", "mapping", "--reveal")
+    for value in ("Goff", "4455667", "Jaurès", "06 21 43 65 87", "legoff", "12/03/1984",
+                  "2 84 03 69 387", "FR76 3000"):
+        assert value not in mapping, (value, mapping)
+        assert files_containing(data, value) == [], value
+    assert "Ousmane Keita" in mapping and "7654321" in mapping
+    code, after = run(data, "pii", "report", "--json")
+    counts = {r["source"]: r["counts"] for r in json.loads(after)}
+    assert counts["soizic.md"] == {}, counts
+    assert counts["autre.md"] == {r["source"]: r["counts"]
+                                  for r in json.loads(before)}["autre.md"]
+
+
+def test_names_with_particles_and_streets_named_after_people() -> None:
+    """Issue 15 item 3: particles, compound first names, a street named after a person."""
+    cases = {
+        "Soizic Le Goff a appelé le service.": [("PERSON", "Soizic Le Goff")],
+        "Rendez-vous avec Jean-Baptiste Van der Berg hier.":
+            [("PERSON", "Jean-Baptiste Van der Berg")],
+        "Présents : Karim El Amrani et Fatima Ould Ahmed.":
+            [("PERSON", "Karim El Amrani"), ("PERSON", "Fatima Ould Ahmed")],
+        "Madame Soizic Le Goff est venue.": [("PERSON", "Soizic Le Goff")],
+        "LE GOFF Soizic, locataire": [("PERSON", "LE GOFF Soizic")],
+        "Domicile : 7 avenue Jean Jaurès, 69007 Lyon.":
+            [("FR_ADDRESS", "7 avenue Jean Jaurès, 69007 Lyon")],
+        "Domicile : 22 rue Jean Moulin 37000 Tours": [("FR_ADDRESS",
+                                                        "22 rue Jean Moulin 37000 Tours")],
+        "Bonjour Soizic, voici le dossier.": [("PERSON", "Soizic")],
+    }
+    for text, expected in cases.items():
+        assert [(f.entity, f.text) for f in detect(text)] == expected, text
+
+
+def test_a_name_found_once_is_replaced_everywhere_in_the_document(tmp_path: Path) -> None:
+    """"Bonjour Soizic" a placeholder and "Soizic" in clear elsewhere re-identifies her."""
+    data = tmp_path / "data"
+    (tmp_path / "mail.md").write_text(
+        "Bonjour Soizic,\n\nLe dossier de Soizic est complet. Soizic viendra lundi.\n",
+        encoding="utf-8")
+    code, out = run(data, "ingest", str(tmp_path / "mail.md"), "--type", "courriel")
+    assert code == 0, out
+    assert files_containing(data, "Soizic") == ["pii/vault.sqlite"]
+
+
+def test_detection_on_the_hard_set() -> None:
+    """Our harder set (``evals/pii_hard.py``): particles, streets, unusual formats."""
+    result = run_pii_eval(HARD_SET)
+    per_type = result["per_type"]
+    assert per_type["PERSON"]["recall"] >= 0.85, result["misses"]
+    assert per_type["FR_ADDRESS"]["recall"] >= 0.8, result["misses"]
+    assert per_type["PERSON"]["precision"] >= 0.9, result["false_hits"]
+    assert result["precision"] >= 0.9, result["false_hits"]
+
+
+def test_a_title_naming_the_person_is_pseudonymised_too(tmp_path: Path) -> None:
+    """The title was read from the text before pseudonymisation: it kept her name."""
+    data = tmp_path / "data"
+    (tmp_path / "note.md").write_text(
+        "# Suivi de Soizic Le Goff\n\nMme Le Goff a rendez-vous lundi avec la CESF.\n",
+        encoding="utf-8")
+    code, out = run(data, "ingest", str(tmp_path / "note.md"), "--type", "note de suivi")
+    assert code == 0, out
+    assert files_containing(data, "Goff") == ["pii/vault.sqlite"]

@@ -11,15 +11,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from pydantic import ValidationError
 
 from assistant.app.cli_draft import draft_group
-from assistant.app.cli_support import container_of, user_errors
+from assistant.app.cli_support import container_of, setting_problem, user_errors
 from assistant.app.container import Container
 from assistant.app.settings import Settings
 from assistant.qa.answers import Answer
 from assistant.qa.retrieval import SearchFilters
 from knowledge.base import IngestReport, Overrides
-from knowledge.errors import CanevasError
+from knowledge.errors import CanevasError, QuestionRejected
+from knowledge.limits import Limits, check_question
 
 F = TypeVar("F", bound=Callable[..., Any])
 _STATUS_FR = {"added": "ajoutés", "updated": "mis à jour", "unchanged": "inchangés",
@@ -81,7 +83,11 @@ class PluginGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """Canevas : la base documentaire de votre association, interrogée et sourcée."""
-    settings = Settings(data_dir=data_dir) if data_dir else Settings()
+    try:
+        settings = Settings(data_dir=data_dir) if data_dir else Settings()
+    except ValidationError as exc:
+        click.echo(f"Erreur : {setting_problem(exc)}", err=True)
+        sys.exit(1)
     ctx.obj = Container(settings)
     ctx.call_on_close(ctx.obj.close)
 
@@ -151,6 +157,29 @@ def reindex(ctx: click.Context) -> None:
         print_report(report, time.monotonic() - started)
 
 
+@cli.command()
+@click.pass_context
+def rebuild(ctx: click.Context) -> None:
+    """Reconstruire la base (registre, vecteurs, index) à partir des copies gardées."""
+    from knowledge.base import KnowledgeBase
+    from knowledge.errors import ManifestDamaged
+    from knowledge.manifest import Manifest
+
+    with user_errors():
+        container = container_of(ctx)
+        try:
+            Manifest(container.settings.data_dir / "manifest.sqlite").close()
+        except ManifestDamaged:
+            KnowledgeBase.discard_indexes(container.settings.data_dir)
+            click.echo("Registre endommagé supprimé ; reconstruction depuis originals/.",
+                       err=True)
+        started = time.monotonic()
+        report = container.knowledge_base.reindex(progress=progress_printer())
+        print_report(report, time.monotonic() - started)
+        if report.counts["failed"]:
+            sys.exit(1)
+
+
 def _filters(org: str | None, doc_type: str | None, year: int | None,
              source: str | None) -> SearchFilters:
     return SearchFilters(organisation=org, doc_type=doc_type, year=year, source=source)
@@ -184,8 +213,9 @@ def search(ctx: click.Context, question: str | None, k: int, as_json: bool, batc
         if batch is not None:
             _search_batch(searcher.search, batch, k, filters)
             return
-        if not question:
+        if question is None:
             raise click.UsageError("Donnez une question, ou --batch FICHIER.jsonl.")
+        question = check_question(question, container_of(ctx).settings.limits)
         passages = searcher.search(question, k, filters)
         if as_json:
             click.echo(json.dumps([p.as_dict() for p in passages], ensure_ascii=False, indent=2))
@@ -219,6 +249,11 @@ def _read_batch(batch: Path) -> Iterator[tuple[dict[str, Any], str]]:
 def _search_batch(search_fn: Callable[..., Any], batch: Path, k: int,
                   filters: SearchFilters) -> None:
     for row, question in _read_batch(batch):
+        try:
+            question = check_question(question, Limits())
+        except QuestionRejected as exc:
+            click.echo(json.dumps({"id": row.get("id"), "error": str(exc)}, ensure_ascii=False))
+            continue
         passages = search_fn(question, k, filters)
         out = {"id": row.get("id"),
                "passages": [{f: p.as_dict()[f] for f in _BATCH_FIELDS} for p in passages]}
@@ -259,14 +294,19 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, conversation_id
         service = container_of(ctx).answers
         if batch is not None:
             for row, text in _read_batch(batch):
-                answer = service.ask(text, save=False)
+                try:
+                    answer = service.ask(text, save=False)
+                except QuestionRejected as exc:
+                    click.echo(json.dumps({"id": row.get("id"), "error": str(exc)},
+                                          ensure_ascii=False))
+                    continue
                 click.echo(json.dumps({
                     "id": row.get("id"), "answer": answer.text, "refused": answer.refused,
                     "citations": [{f: getattr(c, f) for f in _CITATION_FIELDS}
                                   for c in answer.citations],
                 }, ensure_ascii=False))
             return
-        if not question:
+        if question is None:
             raise click.UsageError("Donnez une question, ou --batch FICHIER.jsonl.")
         stream = not as_json and service.chat_model is not None
         answer = service.ask(question, conversation_id,
@@ -393,6 +433,8 @@ def pii_report(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def pii_allow(ctx: click.Context, name: str) -> None:
     """Garder un nom en clair (responsable de l'association) lors des prochains ajouts."""
+    if len(name.strip()) < 2:
+        raise click.UsageError("Donnez le nom à garder en clair (au moins deux caractères).")
     kb = container_of(ctx).knowledge_base
     path = kb.data_dir / "pii" / "allow.txt"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,9 +30,18 @@ def forget_everywhere(container: Container, text: str) -> ErasureReport:
     """
     if len(text.strip()) < 3:
         raise ValueError("Donnez au moins trois caractères à effacer.")
-    kb_report = container.knowledge_base.forget(text.strip())
-    sentences = [s.text for t in kb_report.removed_texts for s in split_sentences(t)]
-    container.evidence_reader.cache.forget(sentences)
+    kb = container.knowledge_base
+
+    def forget_sentences(texts: list[str]) -> None:
+        """Sentence vectors of the removed passages, before the base commits (crash-safe)."""
+        container.evidence_reader.cache.forget([s.text for t in texts
+                                                for s in split_sentences(t)])
+
+    kb.erasure_hooks.append(forget_sentences)
+    try:
+        kb_report = kb.forget(text.strip())
+    finally:
+        kb.erasure_hooks.remove(forget_sentences)
     words = [fold_accents(w.casefold()) for w in text.split() if len(w) >= 3]
     needles = [*kb_report.needles, *words]
     turns = container.conversations.forget(needles)

@@ -28,6 +28,7 @@ from assistant.qa.passages import Passage
 from assistant.qa.prompts import render
 from assistant.qa.refusal import Verdict, judge
 from knowledge.calibration import tuned
+from knowledge.limits import Limits, check_question
 
 REFUSAL = "Je ne trouve pas cette information dans la base documentaire."
 FALLBACK_NOTE = ("(Le modèle n'a cité aucun passage : voici les phrases des documents "
@@ -147,8 +148,10 @@ class AnswerService:
 
     def __init__(self, reader: EvidenceReader, conversations: ConversationStore,
                  chat_model: BaseChatModel | None = None,
-                 llm_settings: LLMSettings | None = None) -> None:
+                 llm_settings: LLMSettings | None = None, limits: Limits | None = None
+                 ) -> None:
         self.reader = reader
+        self.limits = limits or Limits()
         self.conversations = conversations
         self.chat_model = chat_model
         self.llm_settings = llm_settings or LLMSettings()
@@ -162,7 +165,7 @@ class AnswerService:
             save: bool = True) -> Answer:
         """Answer ``question``; with ``conversation_id``, as a follow-up of that conversation."""
         started = time.perf_counter()
-        question = question.strip()
+        question = check_question(question, self.limits)
         history = self.conversations.turns(conversation_id, owner) if conversation_id else []
         retrieval_query = self._retrieval_query(question, history)
         evidence = self.reader.read(question, retrieval_query)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import ElementTree as DefusedET
 
 from knowledge.errors import IngestError
 from knowledge.limits import Limits
@@ -84,8 +88,17 @@ def check_office_archive(path: Path, limits: Limits) -> None:
 
 
 def check_xml(data: bytes) -> None:
-    """Refuse XML with a DOCTYPE: entity expansion and external entities are attack vectors."""
-    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
+    """Parse every XML part with ``defusedxml``, DTDs forbidden: entity expansion and
+    external entities are attack vectors, and a byte scan misses a UTF-16 ``<!DOCTYPE``."""
+    try:
+        DefusedET.fromstring(data, forbid_dtd=True, forbid_entities=True,
+                             forbid_external=True)
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
         raise IngestError(
             "Le document contient une déclaration XML DOCTYPE ou ENTITY, refusée par sécurité."
-        )
+        ) from exc
+    except ET.ParseError as exc:
+        raise IngestError(
+            "Une partie XML du document est illisible (fichier endommagé) : "
+            "ouvrez-le et enregistrez-le de nouveau."
+        ) from exc

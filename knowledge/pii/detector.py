@@ -11,7 +11,7 @@ from typing import Any
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from knowledge.pii.recognizers import is_first_name
+from knowledge.pii.recognizers import after_place_word, is_first_name
 
 ENTITY_LABELS = {
     "PERSON": "Personne", "EMAIL_ADDRESS": "Courriel", "FR_PHONE": "Téléphone",
@@ -23,6 +23,9 @@ SPACY_MODEL = os.environ.get("CANEVAS_PII_SPACY_MODEL", "fr_core_news_sm")
 _MIN_SCORE = 0.5
 _CIVILITY = re.compile(r"(?:M\.|Mme|Mlle|Monsieur|Madame|Dr)\s*$")
 _LOCK = threading.Lock()
+_GREETING_WORD = re.compile(r"(?i:bonjour|bonsoir|salut|chère|cher|merci|coucou)\s+")
+_PARTICLE_WORDS = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "ben",
+                             "el", "al", "ould", "da", "dos", "di", "del", "della", "d'"})
 
 
 @dataclass(frozen=True)
@@ -95,24 +98,51 @@ def detect_many(texts: list[str], entities: tuple[str, ...] = tuple(ENTITY_LABEL
             batch_size=64))
     out: list[list[Finding]] = []
     for text, results in zip(texts, batches, strict=True):
-        findings = [Finding(r.entity_type, r.start, r.end, text[r.start:r.end], r.score)
-                    for r in results or []]
-        findings = [f for f in findings
-                    if f.entity != "PERSON" or _plausible_name(f, text, not_names)]
+        tagged = [(_without_greeting(Finding(r.entity_type, r.start, r.end,
+                                             text[r.start:r.end], r.score)), _ours(r))
+                  for r in results or []]
+        findings = [f for f, ours in tagged if f.entity != "PERSON"
+                    or _plausible_name(f, text, not_names, ours)]
+        addresses = [f for f in findings if f.entity == "FR_ADDRESS"]
+        findings = [f for f in findings if f.entity != "PERSON" or not any(
+            f.start < a.end and a.start < f.end for a in addresses)]
         out.append(_resolve_overlaps(findings))
     return out
 
 
-def _plausible_name(finding: Finding, text: str, not_names: frozenset[str]) -> bool:
-    """spaCy's small model also tags labels ("Situation :"), organisations and "M."."""
+def _without_greeting(finding: Finding) -> Finding:
+    """spaCy tags "Bonjour Soizic" whole: the person is "Soizic"."""
+    greeting = _GREETING_WORD.match(finding.text) if finding.entity == "PERSON" else None
+    if greeting is None or greeting.end() >= len(finding.text):
+        return finding
+    start = finding.start + greeting.end()
+    return Finding(finding.entity, start, finding.end, finding.text[greeting.end():],
+                   finding.score)
+
+
+def _ours(result: Any) -> bool:
+    """Found by our French patterns (a civility, a greeting, a form label, a signature),
+    which state their own context, rather than by spaCy's model."""
+    metadata = getattr(result, "recognition_metadata", None) or {}
+    return bool(metadata.get("recognizer_name") == "FrenchIdentifiers")
+
+
+def _plausible_name(finding: Finding, text: str, not_names: frozenset[str],
+                    ours: bool = False) -> bool:
+    """spaCy's small model also tags labels ("Situation :"), organisations, "M.", and the
+    people streets and schools are named after ("rue Jean Moulin")."""
     value = finding.text.strip()
     words = value.split()
-    if not 1 <= len(words) <= 4 or any(c.isdigit() for c in value) or value.endswith("."):
+    if not 1 <= len(words) <= 5 or any(c.isdigit() for c in value) or value.endswith("."):
         return False
-    if not all(w[:1].isupper() for w in words) or len(value) < 3:
+    if not all(w[:1].isupper() or w.casefold() in _PARTICLE_WORDS for w in words[1:]):
         return False
-    if value.casefold() in not_names:
+    if not words[0][:1].isupper() or len(value) < 3:
         return False
+    if value.casefold() in not_names or after_place_word(text, finding.start):
+        return False
+    if ours:
+        return True
     if len(words) == 1:
         before = text[max(0, finding.start - 12):finding.start]
         return is_first_name(value) or bool(_CIVILITY.search(before))

@@ -11,7 +11,7 @@ from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from knowledge.pii.recognizers import PATTERNS, _nir_valid, name_spans
+from knowledge.pii.recognizers import PATTERNS, _nir_valid, iban_valid, name_spans
 
 
 class FrenchIdentifiers(EntityRecognizer):
@@ -33,6 +33,8 @@ class FrenchIdentifiers(EntityRecognizer):
             for match in pattern.regex.finditer(text):
                 value = match.group("value").rstrip(" .-")
                 if pattern.entity == "FR_NIR" and not _nir_valid(value):
+                    continue
+                if pattern.entity == "IBAN_CODE" and not iban_valid(value):
                     continue
                 start = match.start("value")
                 results.append(RecognizerResult(pattern.entity, start, start + len(value),

@@ -13,11 +13,12 @@ Names on the user's allow-list (the association's officials) are always kept.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from knowledge.pii.detector import Finding, detect_many
-from knowledge.pii.vault import PseudonymVault, normalise
+from knowledge.pii.vault import PLACEHOLDER, PseudonymVault, entity_of_label, normalise
 
 POLICIES = ("pseudonymise", "flag", "off")
 NEVER_PUBLIC = ("FR_NIR", "IBAN_CODE", "FR_CAF_NUMBER", "DATE_OF_BIRTH")
@@ -41,6 +42,44 @@ class PiiResult:
     replaced: int = 0
 
 
+_PARTICLES = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "ben", "el",
+                        "al", "ould", "da", "dos", "di", "del"})
+
+
+def propagate_names(texts: list[str], detected: list[list[Finding]],
+                    allowed: frozenset[str] = frozenset()) -> list[list[Finding]]:
+    """A name detected once in a document is a name everywhere in it.
+
+    "Bonjour Soizic" found and "Soizic" left in clear three lines below re-identifies
+    her: every other occurrence of a detected name, of its first name and of its surname
+    (whole words, same case) becomes a finding too. Names on the allow-list are left.
+    """
+    names: set[str] = set()
+    for found in detected:
+        for f in found:
+            if f.entity != "PERSON":
+                continue
+            words = f.text.split()
+            names.add(f.text)
+            if len(words) > 1:
+                names.add(words[0])
+                names.add(" ".join(words[1:]).lstrip())
+    kept_words = {w for a in allowed for w in a.split()}
+    names = {n for n in names if len(n) >= 3 and n.casefold() not in _PARTICLES
+             and normalise("PERSON", n) not in kept_words | allowed and n[:1].isupper()}
+    if not names:
+        return detected
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
+        re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    out: list[list[Finding]] = []
+    for text, found in zip(texts, detected, strict=True):
+        extra = [Finding("PERSON", m.start(), m.end(), m.group(0), 0.8)
+                 for m in pattern.finditer(text)
+                 if all(m.end() <= f.start or m.start() >= f.end for f in found)]
+        out.append(sorted([*found, *extra], key=lambda f: f.start) if extra else found)
+    return out
+
+
 class Pseudonymiser:
     """Detects and replaces personal data consistently across the base."""
 
@@ -57,8 +96,15 @@ class Pseudonymiser:
         result = PiiResult([])
         surnames: dict[str, str] = {}
         detected = detect_many(list(texts), not_names=self.not_names)
-        for text, found in zip(texts, detected, strict=True):
-            findings = [f for f in found if normalise(f.entity, f.text) not in self.allowed]
+        detected = [[f for f in found if normalise(f.entity, f.text) not in self.allowed]
+                    for found in detected]
+        detected = propagate_names(list(texts), detected, self.allowed)
+        if policy == "pseudonymise":  # full names first: "Soizic" alone then takes hers
+            for found in detected:
+                for f in found:
+                    if f.entity == "PERSON" and len(f.text.split()) > 1:
+                        self._placeholder(f, surnames)
+        for text, findings in zip(texts, detected, strict=True):
             result.counts.update(f.entity for f in findings)
             replace = findings if policy == "pseudonymise" else [
                 f for f in findings if f.entity in NEVER_PUBLIC]
@@ -80,11 +126,31 @@ class Pseudonymiser:
         """A lone surname ("Mme Roux") takes the placeholder of the full name seen before."""
         if finding.entity == "PERSON":
             words = normalise("PERSON", finding.text).split()
-            if len(words) == 1 and words[0] in surnames:
-                return surnames[words[0]]
+            key = " ".join(words)
+            if key in surnames:
+                return surnames[key]
             placeholder = self.vault.placeholder("PERSON", finding.text)
+            surnames[key] = placeholder
             if len(words) > 1:
                 surnames.setdefault(words[-1], placeholder)
                 surnames.setdefault(words[0], placeholder)
+                surnames.setdefault(" ".join(words[1:]), placeholder)
             return placeholder
         return self.vault.placeholder(finding.entity, finding.text)
+
+
+def placeholder_occurrences(text: str) -> list[tuple[str, int]]:
+    """(entity, number) of each placeholder in ``text``, in order, repeats kept."""
+    return [(entity_of_label(m.group(1)), int(m.group(2))) for m in PLACEHOLDER.finditer(text)]
+
+
+def recount(texts: list[str], policy: str) -> dict[str, int]:
+    """Detection counts of what remains of a document after ``forget``: its placeholders,
+    plus, under ``flag``, the names and contact details it keeps in clear."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(entity for entity, _ in placeholder_occurrences(text))
+    if policy == "flag" and texts:
+        counts.update(f.entity for found in detect_many(texts) for f in found
+                      if f.entity not in NEVER_PUBLIC)
+    return dict(counts)

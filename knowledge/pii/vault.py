@@ -10,6 +10,7 @@ the counts of what was detected (types and counts, never values).
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 import unicodedata
@@ -28,6 +29,20 @@ def normalise(entity: str, value: str) -> str:
     return "".join(c for c in folded if c.isalnum() or c == "@")
 
 
+_ENTITY_OF_LABEL = {label: entity for entity, label in ENTITY_LABELS.items()}
+PLACEHOLDER = re.compile(r"\[(" + "|".join(map(re.escape, _ENTITY_OF_LABEL)) + r") (\d+)\]")
+
+
+def entity_of_label(label: str) -> str:
+    return _ENTITY_OF_LABEL[label]
+
+
+def placeholders_in(texts: list[str]) -> set[tuple[str, int]]:
+    """(entity, number) of every placeholder written in ``texts``."""
+    return {(_ENTITY_OF_LABEL[m.group(1)], int(m.group(2)))
+            for text in texts for m in PLACEHOLDER.finditer(text)}
+
+
 class PseudonymVault:
     """Placeholders by (type, normalised value); detection counts by document."""
 
@@ -41,6 +56,8 @@ class PseudonymVault:
         with self._lock:
             self._db.execute("CREATE TABLE IF NOT EXISTS pseudonyms (entity TEXT, key TEXT, "
                              "number INTEGER, original TEXT, PRIMARY KEY (entity, key))")
+            self._db.execute("CREATE TABLE IF NOT EXISTS numbering (entity TEXT PRIMARY KEY, "
+                             "number INTEGER)")
             self._db.execute("CREATE TABLE IF NOT EXISTS detections (doc_id TEXT, entity TEXT, "
                              "count INTEGER, policy TEXT, PRIMARY KEY (doc_id, entity))")
             self._db.commit()
@@ -52,8 +69,10 @@ class PseudonymVault:
             row = self._db.execute("SELECT number FROM pseudonyms WHERE entity=? AND key=?",
                                    (entity, key)).fetchone()
             if row is None:
-                (last,) = self._db.execute("SELECT COALESCE(MAX(number), 0) FROM pseudonyms "
-                                           "WHERE entity=?", (entity,)).fetchone()
+                (last,) = self._db.execute(
+                    "SELECT COALESCE(MAX(number), 0) FROM (SELECT number FROM pseudonyms "
+                    "WHERE entity=? UNION ALL SELECT number FROM numbering WHERE entity=?)",
+                    (entity, entity)).fetchone()
                 row = (last + 1,)
                 self._db.execute("INSERT INTO pseudonyms VALUES (?, ?, ?, ?)",
                                  (entity, key, row[0], value))
@@ -105,6 +124,30 @@ class PseudonymVault:
                 self._db.execute("DELETE FROM pseudonyms WHERE original=?", (original,))
             self._db.commit()
         return len(originals)
+
+    def prune(self, texts: list[str]) -> int:
+        """Delete every entry no text refers to; the count deleted.
+
+        The rule ``forget`` relies on: once the passages naming a person are gone, her
+        NIR, IBAN, address… have no passage left either, so they go too, whatever their
+        value. Also removes what a crashed ingestion mapped before being marked pending.
+        """
+        kept = placeholders_in(texts)
+        with self._lock:
+            rows = self._db.execute("SELECT entity, number FROM pseudonyms").fetchall()
+            orphans = [(e, n) for e, n in rows if (e, n) not in kept]
+            if orphans:  # numbers are never given twice: an old draft may still show one
+                self._db.execute("INSERT OR REPLACE INTO numbering SELECT entity, MAX(number) "
+                                 "FROM (SELECT entity, number FROM numbering UNION ALL "
+                                 "SELECT entity, number FROM pseudonyms) GROUP BY entity")
+            self._db.executemany("DELETE FROM pseudonyms WHERE entity=? AND number=?", orphans)
+            self._db.commit()
+        return len(orphans)
+
+    def set_counts(self, doc_id: str, counts: dict[str, int]) -> None:
+        """Replace a document's detection counts, keeping its policy."""
+        policy = self.detections().get(doc_id, ("off", {}))[0]
+        self.record_detections(doc_id, counts, policy)
 
     def mapping(self) -> list[tuple[str, str]]:
         with self._lock:
