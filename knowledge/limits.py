@@ -18,7 +18,7 @@ class Limits(BaseSettings):
     max_zip_ratio: float = 100.0
     max_zip_entries: int = 5000
     max_text_chars: int = 20_000_000
-    max_question_chars: int = 1000
+    max_question_chars: int = 2000
 
 
 def check_question(question: str, limits: Limits) -> str:

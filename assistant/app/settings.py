@@ -31,7 +31,6 @@ class Settings(BaseSettings):
     limits: Limits = Field(default_factory=Limits)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     answer_passages: int = 6
-    max_question_chars: int = 2000
     pii_policy: str | None = None
     conversation_retention_days: int = 180
     draft_retention_days: int = 730

@@ -125,7 +125,7 @@ class AskPage:
         if len(question) > self.max_chars:
             raise user_error(
                 f"Votre question fait {len(question)} caractères ; la limite est de "
-                f"{self.max_chars}. Raccourcissez-la (réglage CANEVAS_MAX_QUESTION_CHARS).")
+                f"{self.max_chars}. Raccourcissez-la (réglage CANEVAS_LIMIT_MAX_QUESTION_CHARS).")
         try:
             owner = self.sessions.owner(request)
         except CanevasError as exc:

@@ -39,7 +39,7 @@ def build_blocks(container: Container, web_dir: Path, secret: str, title: str,
     sessions = Sessions(secret)
     downloads = Downloads()
     ask = AskPage(container.answers, sessions, container.knowledge_base,
-                  container.settings.max_question_chars, downloads,
+                  container.settings.limits.max_question_chars, downloads,
                   web_dir / "gradio-tmp" / "originals")
     draft = DraftPage(container.drafting, web_dir / "gradio-tmp" / "exports", sessions,
                       downloads)
