@@ -71,6 +71,16 @@ class Overrides:
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
+def _kept_overrides(previous: DocumentRecord | None, given: Overrides) -> Overrides:
+    """What a person set before (at ingestion or corrected in the library) stays unless
+    given again: re-running ``./run.sh DOSSIER`` must not put back the guessed values."""
+    if previous is None or not previous.overrides:
+        return given
+    kept = json.loads(previous.overrides)
+    kept.update({k: v for k, v in given.__dict__.items() if v is not None})
+    return Overrides(**kept)
+
+
 @dataclass
 class FileOutcome:
     path: str
@@ -371,6 +381,7 @@ class KnowledgeBase:
             doc_id = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
             content_hash = _file_hash(path)
             previous = self.manifest.document(doc_id)
+            overrides = _kept_overrides(previous, overrides)
             if (
                 previous is not None
                 and previous.status == READY

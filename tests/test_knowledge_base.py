@@ -50,7 +50,7 @@ def test_chunks_carry_title_and_section_and_respect_token_limit(
                for c in chunks)
     for chunk in chunks:
         header = chunk.embed_text.split("\n", 1)[0]
-        assert header.startswith("projet de service 2022 · Projet de service ASLL - Toit Commun")
+        assert header.startswith("projet de service 2023 · Projet de service ASLL - Toit Commun")
         assert kb.embeddings.count_tokens(chunk.embed_text) <= kb.chunk_tokens + 8
 
 
@@ -194,3 +194,19 @@ def test_folders_skip_hidden_files_and_folders(kb: KnowledgeBase, tmp_path: Path
     (folder / "sous-dossier" / "note.md").write_text("# Note\n\nÀ indexer.\n", encoding="utf-8")
     report = kb.ingest([folder])
     assert [Path(o.path).name for o in report.outcomes] == ["note.md"]
+
+
+def test_corrected_metadata_survive_a_plain_reingest(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """`./run.sh DOSSIER` again must not put back the guessed values a person corrected."""
+    note = tmp_path / "note.md"
+    note.write_text("# Procédure d'accueil\n\nL'accueil se fait le lundi.\n", encoding="utf-8")
+    kb.ingest([note])
+    kb.set_metadata("note.md", "ALPA", "procédure", 2024)
+    report = kb.ingest([note])
+    assert report.outcomes[0].status == "unchanged"
+    record = kb.resolve("note.md")
+    assert (record.organisation, record.doc_type, record.year) == ("ALPA", "procédure", 2024)
+    note.write_text("# Procédure d'accueil\n\nL'accueil se fait le mardi.\n", encoding="utf-8")
+    kb.ingest([note])
+    record = kb.resolve("note.md")
+    assert (record.organisation, record.doc_type, record.year) == ("ALPA", "procédure", 2024)
