@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 from knowledge.document import DocumentInfo, ParsedDocument
@@ -23,11 +22,6 @@ DOC_TYPES: dict[str, tuple[str, ...]] = {
     "présentation": ("séance publique", "diaporama"),
 }
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_HORIZON = re.compile(r"(?:d'ici|d’ici|horizon|cap|jusqu'en|jusqu’en|vers|avant)\s*(?:à\s*)?$",
-                      re.IGNORECASE)
-# First headings that name a part of the document, not the document.
-_GENERIC_TITLE = re.compile(r"^\s*(?:le\s+)?(?:mot\s+d[ue]|[ée]dito|sommaire|introduction|"
-                            r"pr[ée]ambule|avant-propos|table des mati[èe]res)", re.IGNORECASE)
 _INTRODUCED = re.compile(
     r"\b[Aa]ssociation\s+((?:[A-ZÀ-Ý][\wÀ-ÿ'-]+)(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+){0,2})"
 )
@@ -76,13 +70,8 @@ def infer_year(title: str, text: str) -> int | None:
         near = _YEAR.search(start[hit[1] : hit[1] + 12])
         if near:
             return int(near.group(1))
-    # The document is as recent as the latest date it reports: not the year the
-    # association was founded (« créée en 1990 »), nor a horizon (« d'ici 2030 »).
-    reported = [int(m.group(1)) for m in _YEAR.finditer(text)
-                if not _HORIZON.search(text[max(0, m.start() - 25):m.start()])]
-    current = date.today().year
-    past = [y for y in reported if y <= current]
-    return max(past) if past else None
+    years = Counter(_YEAR.findall(start))
+    return int(years.most_common(1)[0][0]) if years else None
 
 
 def infer_organisation(text: str) -> str | None:
@@ -123,10 +112,9 @@ def infer_info(
     """Inferred metadata, with anything given at ingestion taking precedence."""
     title = infer_title(parsed, path)
     text = parsed.text
-    organisation = organisation or infer_organisation(text)
-    doc_type = doc_type or infer_doc_type(title, text)
-    year = year or infer_year(title, text)
-    if _GENERIC_TITLE.match(title) and doc_type != "autre":
-        title = " ".join(p for p in (doc_type[:1].upper() + doc_type[1:], str(year or ""))
-                         if p) + (f" — {organisation}" if organisation else "")
-    return DocumentInfo(title=title, organisation=organisation, doc_type=doc_type, year=year)
+    return DocumentInfo(
+        title=title,
+        organisation=organisation or infer_organisation(text),
+        doc_type=doc_type or infer_doc_type(title, text),
+        year=year or infer_year(title, text),
+    )
