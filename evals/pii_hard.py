@@ -82,16 +82,23 @@ def build(text: str) -> tuple[str, list[dict[str, object]]]:
     return out + text[cursor:], labels
 
 
-def rows() -> list[dict[str, object]]:
+def rows(texts: list[tuple[str, str]] | None = None, prefix: str = "hard",
+         ) -> list[dict[str, object]]:
+    """The labelled rows of a marked set (this one by default)."""
     built: list[dict[str, object]] = []
-    for number, (kind, marked) in enumerate(TEXTS):
+    for number, (kind, marked) in enumerate(TEXTS if texts is None else texts):
         text, labels = build(marked)
-        built.append({"id": f"hard-{number}", "kind": kind, "text": text, "labels": labels})
+        built.append({"id": f"{prefix}-{number}", "kind": kind, "text": text, "labels": labels})
     return built
 
 
-if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "evals/data/pii/hard.jsonl")
-    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows()),
+def write(rows_: list[dict[str, object]], default: str) -> None:
+    """Write the set where the command line says, else at ``default``."""
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else default)
+    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows_),
                       encoding="utf-8")
-    print(f"{len(TEXTS)} textes écrits dans {target}")
+    print(f"{len(rows_)} textes écrits dans {target}")
+
+
+if __name__ == "__main__":
+    write(rows(), "evals/data/pii/hard.jsonl")

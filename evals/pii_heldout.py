@@ -7,11 +7,8 @@ used to fix the misses it found). Same inline marks as ``pii_hard``.
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-
-from evals.pii_hard import build
+from evals.pii_hard import rows as hard_rows
+from evals.pii_hard import write
 
 TEXTS: list[tuple[str, str]] = [
     ("courriel", "Objet : TR: dossier ⟦PERSON|Ben Youssef⟧\nDe la part de ⟦PERSON|Maëlys "
@@ -35,15 +32,9 @@ TEXTS: list[tuple[str, str]] = [
 
 
 def rows() -> list[dict[str, object]]:
-    built: list[dict[str, object]] = []
-    for number, (kind, marked) in enumerate(TEXTS):
-        text, labels = build(marked)
-        built.append({"id": f"heldout-{number}", "kind": kind, "text": text, "labels": labels})
-    return built
+    """The labelled rows of the held-out set."""
+    return hard_rows(TEXTS, "heldout")
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "evals/data/pii/heldout.jsonl")
-    target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows()),
-                      encoding="utf-8")
-    print(f"{len(TEXTS)} textes écrits dans {target}")
+    write(rows(), "evals/data/pii/heldout.jsonl")
