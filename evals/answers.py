@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.qa.answers import FALLBACK_NOTE, Answer, AnswerService
-from assistant.qa.sentences import split_sentences
 from evals.metrics import found, shingles, strip
 from evals.retrieval import latency, load_jsonl
+from knowledge.sentences import split_sentences
 
 _MARK = re.compile(r"\[(\d+)\]")
 

@@ -31,13 +31,13 @@ from assistant.app.settings import Settings
 from assistant.qa.evidence import QuestionTerms
 from assistant.qa.passages import Passage
 from assistant.qa.retrieval import HybridSearcher
-from assistant.qa.sentences import split_sentences
 from evals.corpus import corpus_container
 from evals.metrics import score
 from evals.retrieval import load_jsonl
 from knowledge.document import chunk_id_for
 from knowledge.french import tokenize
 from knowledge.search.embeddings import EmbeddingCache
+from knowledge.sentences import split_sentences
 
 Ranking = dict[str, list[Passage]]
 

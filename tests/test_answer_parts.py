@@ -12,7 +12,7 @@ from assistant.qa.citations import check_citations
 from assistant.qa.injection import looks_like_instruction, neutralise
 from assistant.qa.prompts import PromptError, render, variables
 from assistant.qa.question_types import expected_answer, has_answer_form
-from assistant.qa.sentences import split_sentences
+from knowledge.sentences import split_sentences
 
 
 def test_sentences_keep_abbreviations_headings_and_list_intros() -> None:

@@ -17,9 +17,9 @@ from assistant.qa.conversations import ConversationStore
 from assistant.qa.evidence import EvidenceReader
 from assistant.qa.injection import looks_like_instruction, normalise_confusables
 from assistant.qa.retrieval import HybridSearcher
-from assistant.qa.sentences import split_sentences
 from knowledge.base import KnowledgeBase, Overrides
 from knowledge.search.embeddings import E5Embeddings
+from knowledge.sentences import split_sentences
 
 ATTACKS = [
     # the attack run's three

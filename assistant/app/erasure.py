@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.app.container import Container
-from assistant.qa.sentences import split_sentences
 from knowledge.french import fold_accents
+from knowledge.sentences import split_sentences
 
 
 @dataclass

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from confusable_homoglyphs import confusables
 
-from assistant.qa.sentences import split_sentences
 from knowledge.french import fold_accents
+from knowledge.sentences import split_sentences
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"))
 
