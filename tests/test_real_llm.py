@@ -148,8 +148,11 @@ def test_missing_settings_are_explained() -> None:
 def test_real_model_drafts_a_section_with_resolving_citations(
     llama_server: str, demo_kb: KnowledgeBase, tmp_path: Path
 ) -> None:
-    model = make_chat_model(LLMSettings(provider="openai", base_url=llama_server, model="smollm2",
-                                       max_tokens=80, timeout=600))
+    from langchain_openai import ChatOpenAI
+
+    model = ChatOpenAI(base_url=llama_server, api_key="local", model="smollm2",
+                       max_completion_tokens=80, temperature=0.1, timeout=600,
+                       extra_body={"grammar": CITED_SENTENCE})
     store = DraftStore(tmp_path / "drafts.sqlite")
     reader = EvidenceReader(HybridSearcher(demo_kb))
     plain = Drafter(reader, store)
