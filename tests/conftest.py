@@ -137,3 +137,22 @@ def soffice() -> str:
         pytest.skip("LibreOffice absent : ./test.sh l'installe (apt-get install "
                     "libreoffice-writer-nogui poppler-utils) quand il tourne en root")
     return found
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian Chromium for every browser test (Playwright drives it; it
+    never downloads a browser of its own)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium absent : ./test.sh l'installe (apt-get install chromium) en root")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

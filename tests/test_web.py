@@ -28,9 +28,6 @@ from knowledge.search.embeddings import E5Embeddings
 
 pytestmark = pytest.mark.slow
 REPORTS = Path(__file__).resolve().parents[1] / "evals" / "reports" / "web"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 LONG = 180_000
 WRITE_REPORTS = os.environ.get("CANEVAS_WRITE_REPORTS") == "1"
 
@@ -96,21 +93,11 @@ def server(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     process.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium absent : ./test.sh l'installe (apt-get install chromium) en root")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-def _page(browser: Any, url: str) -> Any:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                  accept_downloads=True)
-    page = context.new_page()
+def _page(browser: Any, url: str, **context: Any) -> Any:
+    """A fresh browser context on the app, once the question box is there."""
+    options = {"viewport": {"width": 1400, "height": 1000}, "accept_downloads": True,
+               **context}
+    page = browser.new_context(**options).new_page()
     page.set_default_timeout(LONG)
     page.goto(url)
     page.wait_for_selector("#question textarea")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_web import ARGS, CHROMIUM, LONG, _start, data_dir, shot  # noqa: F401
+from tests.test_web import LONG, _page, _start, data_dir, shot  # noqa: F401
 
 pytestmark = pytest.mark.slow
 ENGLISH = re.compile(r"\b(Error|Copy|Copied|Click to|Drop File|Upload|Submit|Clear|Loading|"
@@ -31,27 +31,6 @@ def flows_server(data_dir: Path,  # noqa: F811 - the fixture imported above
     process.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium absent : ./test.sh l'installe (apt-get install chromium) en root")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-def _page(browser: Any, url: str) -> Any:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                  accept_downloads=True, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(LONG)
-    page.goto(url)
-    page.wait_for_selector("#question textarea")
-    return page
-
-
 def _visible_words(page: Any) -> str:
     labels = page.eval_on_selector_all(
         "[title], [aria-label], [placeholder]",
@@ -64,7 +43,7 @@ def test_the_page_is_french_and_says_when_models_are_loading(browser: Any,
                                                              flows_server: str) -> None:
     with urllib.request.urlopen(f"{flows_server}/config", timeout=20) as response:
         assert "Chargement des modèles" in response.read().decode("utf-8")
-    page = _page(browser, flows_server)
+    page = _page(browser, flows_server, locale="en-US")
     assert page.evaluate("document.documentElement.lang") == "fr"
     page.wait_for_selector("#loading", state="hidden")
     page.fill("#question textarea", "C'est quoi l'ASLL ?")
@@ -85,7 +64,7 @@ def _choose(page: Any, selector: str, option: str) -> None:
 
 
 def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Path) -> None:
-    page = _page(browser, flows_server)
+    page = _page(browser, flows_server, locale="en-US")
     page.get_by_role("tab", name="Rédiger un document").click()
     assert page.is_disabled("#draft-start")
     assert not page.is_visible("#draft-editor")
@@ -137,7 +116,7 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
 
 def test_the_document_table_shows_and_corrects_metadata(browser: Any,
                                                         flows_server: str) -> None:
-    page = _page(browser, flows_server)
+    page = _page(browser, flows_server, locale="en-US")
     page.get_by_role("tab", name="Base documentaire").click()
     page.wait_for_function("() => document.querySelector('#documents')?.innerText"
                            ".includes('procedure-accueil.pdf')")
@@ -160,7 +139,7 @@ def test_the_document_table_shows_and_corrects_metadata(browser: Any,
 
 def test_a_citation_opens_its_passage_with_the_quote_highlighted(browser: Any,
                                                                  flows_server: str) -> None:
-    page = _page(browser, flows_server)
+    page = _page(browser, flows_server, locale="en-US")
     page.fill("#question textarea", "Combien de temps dure une mesure ASLL ?")
     page.click("#ask-button")
     page.wait_for_function("() => document.querySelector('#chat')?.innerText"
@@ -173,7 +152,7 @@ def test_a_citation_opens_its_passage_with_the_quote_highlighted(browser: Any,
 
 
 def test_conversations_are_dated_renamed_and_deleted(browser: Any, flows_server: str) -> None:
-    page = _page(browser, flows_server)
+    page = _page(browser, flows_server, locale="en-US")
     page.fill("#question textarea", "Qui peut bénéficier de l'ASLL ?")
     page.click("#ask-button")
     page.wait_for_function("() => document.querySelector('#conversations')?.innerText"

@@ -20,7 +20,7 @@ import pytest
 
 from knowledge.base import KnowledgeBase
 from knowledge.search.embeddings import E5Embeddings
-from tests.test_web import ARGS, CHROMIUM, LONG, _free_port, _start, shot
+from tests.test_web import LONG, _free_port, _page, _start, shot
 
 pytestmark = pytest.mark.slow
 LIMIT = 1_000_000
@@ -81,26 +81,6 @@ def served(hostile_data: Path, tmp_path_factory: pytest.TempPathFactory,
     yield url, log
     process.terminate()
     process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium absent : ./test.sh l'installe (apt-get install chromium) en root")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-def _page(browser: Any, url: str) -> Any:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(LONG)
-    page.goto(url)
-    page.wait_for_selector("#question textarea")
-    return page
 
 
 def _status(url: str, method: str = "GET", data: bytes | None = None,
