@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,15 +44,11 @@ def eval_group() -> None:
 def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
                    as_json: bool) -> None:
     """Rappel des passages de preuve (@1/3/5/10), full@5, MRR, rappel en 4 000 caractères."""
-    import tempfile
-
     from evals.retrieval import run_retrieval_eval
 
-    with user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
-        container = _evaluation_container(container_of(ctx), corpus, Path(tmp))
+    with _evaluated(ctx, corpus) as container:
         scores = run_retrieval_eval(container.searcher, set_path)
-        container.close()
-        _print_scores(scores, as_json)
+    _print_scores(scores, as_json)
 
 
 @eval_group.command(name="answers")
@@ -61,15 +59,11 @@ def eval_retrieval(ctx: click.Context, set_path: Path, corpus: Path | None,
 def eval_answers(ctx: click.Context, set_path: Path, corpus: Path | None, as_json: bool,
                  details: Path | None) -> None:
     """Refus, faux refus, couverture des preuves, validité des citations, latence."""
-    import tempfile
-
     from evals.answers import run_answer_eval
 
-    with user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
-        container = _evaluation_container(container_of(ctx), corpus, Path(tmp))
+    with _evaluated(ctx, corpus) as container:
         scores = run_answer_eval(container.answers, set_path, details)
-        container.close()
-        _print_scores(scores, as_json)
+    _print_scores(scores, as_json)
 
 
 @eval_group.command(name="drafting")
@@ -87,25 +81,32 @@ def eval_drafting(ctx: click.Context, set_path: Path, corpus: Path | None, as_js
                   export: Path | None) -> None:
     """Rédiger chaque demande du jeu hors ligne et la noter (rappel, pièges, lacunes,
     critères, limites)."""
-    import tempfile
-
     from evals.drafting_set import run_drafting_set
 
-    with user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
-        container = _evaluation_container(container_of(ctx), corpus, Path(tmp))
+    with _evaluated(ctx, corpus) as container:
         scores = run_drafting_set(container.drafting, set_path, scorer, details=details,
                                   only=only, export=export)
-        container.close()
-        if as_json:
-            click.echo(json.dumps(scores, ensure_ascii=False))
-            return
-        for key in ("all", "failed", "failures"):
-            click.echo(f"{key:>24} : {json.dumps(scores[key], ensure_ascii=False)}")
-        for key, value in scores.items():
-            if key not in ("all", "failed", "failures", "rows"):
-                click.echo(f"{key:>24} : {json.dumps(value, ensure_ascii=False)}")
-        for row_id, row in scores["rows"].items():
-            click.echo(f"{row_id:>24} : {json.dumps(row, ensure_ascii=False)}")
+    if as_json:
+        click.echo(json.dumps(scores, ensure_ascii=False))
+        return
+    for key in ("all", "failed", "failures"):
+        click.echo(f"{key:>24} : {json.dumps(scores[key], ensure_ascii=False)}")
+    for key, value in scores.items():
+        if key not in ("all", "failed", "failures", "rows"):
+            click.echo(f"{key:>24} : {json.dumps(value, ensure_ascii=False)}")
+    for row_id, row in scores["rows"].items():
+        click.echo(f"{row_id:>24} : {json.dumps(row, ensure_ascii=False)}")
+
+
+@contextmanager
+def _evaluated(ctx: click.Context, corpus: Path | None) -> Iterator[Container]:
+    """The base an evaluation runs on, closed afterwards; user errors in French."""
+    with user_errors(), tempfile.TemporaryDirectory(prefix="canevas-eval-") as tmp:
+        container = _evaluation_container(container_of(ctx), corpus, Path(tmp))
+        try:
+            yield container
+        finally:
+            container.close()
 
 
 def _evaluation_container(container: Container, corpus: Path | None, tmp: Path) -> Container:

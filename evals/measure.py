@@ -20,8 +20,9 @@ from evals.answers import run_answer_eval
 from evals.corpus import corpus_container
 from evals.retrieval import run_retrieval_eval
 
-SETS = (Path("/work/shared/evals/dev.jsonl"), Path("/work/shared/evals/dev-b.jsonl"))
-CORPUS = Path("/work/shared/corpus")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # beside the clone, as in the README
+SETS = (SHARED / "evals" / "dev.jsonl", SHARED / "evals" / "dev-b.jsonl")
+CORPUS = SHARED / "corpus"
 
 
 def _container(corpus: Path, data: Path | None) -> Container:

@@ -101,22 +101,34 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
-class StoredChunk:
+class StoredChunk(Chunk):
     """A chunk as stored, joined with the metadata of its document."""
 
-    chunk_id: str
-    doc_id: str
-    ordinal: int
-    text: str
-    section: str
-    page: int | None
-    page_end: int | None
-    embed_text: str
     source: str
     title: str
     organisation: str | None
     doc_type: str
     year: int | None
+
+
+def _delete_chunks(db: sqlite3.Connection, chunk_ids: list[str]) -> None:
+    """Delete passages and the definitions they state, in batches SQLite accepts."""
+    for start in range(0, len(chunk_ids), 500):
+        batch = chunk_ids[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        db.execute(f"DELETE FROM definitions WHERE chunk_id IN ({marks})", batch)
+        db.execute(f"DELETE FROM chunks WHERE chunk_id IN ({marks})", batch)
+
+
+def _delete_document(db: sqlite3.Connection, doc_id: str) -> None:
+    db.execute("DELETE FROM definitions WHERE doc_id=?", (doc_id,))
+    db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+    db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+
+
+def _recount(db: sqlite3.Connection) -> None:
+    db.execute("UPDATE documents SET chunk_count = (SELECT COUNT(*) FROM chunks "
+               "WHERE chunks.doc_id = documents.doc_id)")
 
 
 class Manifest:
@@ -301,21 +313,14 @@ class Manifest:
 
     def delete_document(self, doc_id: str) -> None:
         with self.transaction() as db:
-            db.execute("DELETE FROM definitions WHERE doc_id=?", (doc_id,))
-            db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-            db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            _delete_document(db, doc_id)
             self.bump_generation(db)
 
     def delete_chunks(self, chunk_ids: list[str]) -> None:
         """Delete some chunks (and definitions they state); recount their documents."""
         with self.transaction() as db:
-            for start in range(0, len(chunk_ids), 500):
-                batch = chunk_ids[start : start + 500]
-                marks = ",".join("?" * len(batch))
-                db.execute(f"DELETE FROM definitions WHERE chunk_id IN ({marks})", batch)
-                db.execute(f"DELETE FROM chunks WHERE chunk_id IN ({marks})", batch)
-            db.execute("UPDATE documents SET chunk_count = (SELECT COUNT(*) FROM chunks "
-                       "WHERE chunks.doc_id = documents.doc_id)")
+            _delete_chunks(db, chunk_ids)
+            _recount(db)
             self.bump_generation(db)
 
     def finish_forget(self, chunk_ids: list[str], originals: dict[str, str],
@@ -324,19 +329,12 @@ class Manifest:
         copies (or deleted when their name or title held the text), the journal cleared,
         all in one transaction."""
         with self.transaction() as db:
-            for start in range(0, len(chunk_ids), 500):
-                batch = chunk_ids[start : start + 500]
-                marks = ",".join("?" * len(batch))
-                db.execute(f"DELETE FROM definitions WHERE chunk_id IN ({marks})", batch)
-                db.execute(f"DELETE FROM chunks WHERE chunk_id IN ({marks})", batch)
+            _delete_chunks(db, chunk_ids)
             for doc_id, original in originals.items():
                 db.execute("UPDATE documents SET original=? WHERE doc_id=?", (original, doc_id))
             for doc_id in dropped:
-                db.execute("DELETE FROM definitions WHERE doc_id=?", (doc_id,))
-                db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-                db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            db.execute("UPDATE documents SET chunk_count = (SELECT COUNT(*) FROM chunks "
-                       "WHERE chunks.doc_id = documents.doc_id)")
+                _delete_document(db, doc_id)
+            _recount(db)
             db.execute("DELETE FROM meta WHERE key=?", (FORGET_JOURNAL,))
             self.bump_generation(db)
 

@@ -121,22 +121,16 @@ def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
     expect_error(make_scanned_pdf(tmp_path / "scan.pdf"), "OCR")
 
 
-def test_empty_file(tmp_path: Path) -> None:
-    path = tmp_path / "vide.txt"
-    path.write_bytes(b"")
-    expect_error(path, "vide")
-
-
-def test_whitespace_only_file(tmp_path: Path) -> None:
-    path = tmp_path / "blanc.md"
-    path.write_text("\n\n   \n", encoding="utf-8")
-    expect_error(path, "Aucun texte")
-
-
-def test_unsupported_type(tmp_path: Path) -> None:
-    path = tmp_path / "photo.jpg"
-    path.write_bytes(b"\xff\xd8\xff\xe0JFIF")
-    expect_error(path, "non pris en charge")
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("vide.txt", b"", "vide"),
+    ("blanc.md", b"\n\n   \n", "Aucun texte"),
+    ("photo.jpg", b"\xff\xd8\xff\xe0JFIF", "non pris en charge"),
+])
+def test_file_without_usable_text(tmp_path: Path, name: str, content: bytes,
+                                  message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    expect_error(path, message)
 
 
 def test_wrong_content_for_extension(tmp_path: Path) -> None:
