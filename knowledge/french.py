@@ -9,6 +9,7 @@ from functools import lru_cache
 import Stemmer
 
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
+_DOTTED_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}(?:[A-Za-z]\b)?")
 _ELISION = re.compile(r"\b(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.I)
 
 STOP_WORDS = frozenset(
@@ -45,9 +46,14 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("french")
 
 
+def undot_acronyms(text: str) -> str:
+    """« A.D.M.I. » read as « ADMI »: documents dot acronyms that questions do not."""
+    return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case, drop elisions and stop words, stem, then fold accents."""
-    text = _ELISION.sub(" ", text.replace("’", "'").lower())
+    text = _ELISION.sub(" ", undot_acronyms(text).replace("’", "'").lower())
     words = [w for w in _TOKEN.findall(text) if w not in STOP_WORDS]
     stems = _stemmer().stemWords(words)
     return [fold_accents(s) for s in stems if s]

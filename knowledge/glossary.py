@@ -153,10 +153,19 @@ class Glossary:
     def expansions(self, acronym: str) -> list[str]:
         return list(self._by_acronym.get(acronym.upper(), []))
 
+    def acronyms_in(self, query: str) -> list[str]:
+        """The acronyms a query uses: words in capitals, and in a question typed all in
+        lower case (« c koi l'asll »), the words that are acronyms of the glossary."""
+        found = re.findall(rf"\b{_ACRONYM}\b", query)
+        if query == query.lower():
+            found += [w.upper() for w in re.findall(r"\b\w{3,10}\b", query)
+                      if w.upper() in self._by_acronym]
+        return found
+
     def defining_chunks(self, query: str) -> list[str]:
         """Passages of the base that define an acronym the query uses ("C'est quoi l'ASPL ?")."""
         found: list[str] = []
-        for token in re.findall(rf"\b{_ACRONYM}\b", query):
+        for token in self.acronyms_in(query):
             found.extend(c for c in self._defined_in.get(token.upper(), []) if c not in found)
         return found
 
@@ -164,7 +173,7 @@ class Glossary:
         """The query plus the expansion of each acronym it uses and the acronym of each
         expansion it spells out."""
         extra: list[str] = []
-        for token in re.findall(rf"\b{_ACRONYM}\b", query):
+        for token in self.acronyms_in(query):
             extra.extend(self._by_acronym.get(token.upper(), [])[:2])
         folded = fold_accents(query.lower())
         for expansion, acronym in self._by_expansion.items():

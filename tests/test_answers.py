@@ -212,3 +212,24 @@ def test_uncited_model_answer_falls_back_to_quoted_sentences(demo_kb: KnowledgeB
     assert answer.fallback and not answer.refused
     assert "inventée" not in answer.text
     assert_citations_hold(answer, demo_kb)
+
+
+def test_a_dotted_acronym_and_a_missing_accent_are_not_unknown(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« ADMI » when the text writes « A.D.M.I. », « salaries » for « salariés »: the
+    base knows both, so neither may be the reason for a refusal."""
+    (tmp_path / "admi.md").write_text(
+        "# L'A.D.M.I.\n\n## Missions\n\nL'A.D.M.I. loge les salariés en insertion dans "
+        "40 studios meublés à Lyon.\nLes salariés paient une redevance mensuelle.\n",
+        encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "data", e5)
+    try:
+        assert kb.ingest([tmp_path / "admi.md"]).counts["failed"] == 0
+        service = service_for(kb, tmp_path)
+        evidence = service.reader.read("Combien de studios l'ADMI a-t-elle pour les salaries ?")
+        assert evidence.unknown_names == [] and evidence.unknown_nouns == [], evidence
+        answer = service.ask("Combien de studios l'ADMI a-t-elle pour les salaries ?")
+        assert not answer.refused, answer.text
+        assert "40 studios" in answer.text
+    finally:
+        kb.close()

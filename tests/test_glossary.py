@@ -72,3 +72,12 @@ def test_defining_chunks_follow_the_acronym() -> None:
                                     "Logement", "doc", "doc-00007")])
     assert glossary.defining_chunks("C'est quoi l'ASPL ?") == ["doc-00007"]
     assert glossary.defining_chunks("C'est quoi l'accompagnement ?") == []
+
+
+def test_a_question_typed_in_lower_case_still_uses_its_acronyms() -> None:
+    """« c koi l'asll » is how new staff type: the acronym must still be expanded."""
+    glossary = Glossary([Definition("ASLL", "accompagnement social lié au logement")])
+    assert glossary.expand_query("c koi l'asll ?") == (
+        "c koi l'asll ? (accompagnement social lié au logement)")
+    # A question with capitals spells its acronyms itself: « sam » stays a word there.
+    assert glossary.acronyms_in("Le sam est ici, et l'ASLL ?") == ["ASLL"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from knowledge.french import tokenize
 from knowledge.search.keyword_index import KeywordIndex
 
 TEXTS = {
@@ -36,3 +37,20 @@ def test_equal_scores_come_in_index_order() -> None:
     texts = ["Atelier cuisine du mardi.", "Atelier cuisine du mardi.", "Autre chose."]
     tied = KeywordIndex.build(["d-00000", "d-00001", "d-00002"], texts, generation=1)
     assert [cid for cid, _ in tied.search("atelier cuisine", k=5)] == ["d-00000", "d-00001"]
+
+
+def test_a_dotted_acronym_is_found_by_its_plain_form() -> None:
+    """Documents write « A.D.M.I. », staff type « ADMI »: both must meet."""
+    dotted = KeywordIndex.build(["doc-00000"], ["L'A.D.M.I. accueille les familles."], 1)
+    assert [cid for cid, _ in dotted.search("Que fait l'ADMI ?", k=3)] == ["doc-00000"]
+    assert dotted.idf(tokenize("ADMI"))["admi"] > 0
+
+
+def test_a_word_typed_with_one_slip_finds_the_base_s_spelling() -> None:
+    """« salaries » typed without its accent stems apart from « salariés »."""
+    typed = KeywordIndex.build(["doc-00000"], ["Les salariés de la résidence."], 1)
+    (stem,) = tokenize("salaries")
+    assert typed.idf([stem])[stem] == 0
+    assert typed.near_spelling(stem) == tokenize("salariés")[0]
+    assert typed.near_spelling("xyzzyq") is None
+    assert typed.near_spelling("cas") is None  # too short to correct

@@ -13,6 +13,7 @@ Sentences that address an AI model (planted instructions) are never scored.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -166,12 +167,20 @@ class EvidenceReader:
             key = fold_accents(noun.lower())
             if not stems or key in _FORM_NOUNS or key in organisation_keys:
                 continue
+            stems = [self._spelled(t, idf) for t in stems]
             if any(v == 0 for v in idf(stems).values()):
                 evidence.unknown_nouns.append(noun)
             elif not all(terms.present(t, scoped_tokens) for t in stems):
                 evidence.missing_nouns.append(noun)
         evidence.sentences = self._score(query, terms, passages, in_scope, form)
         return evidence
+
+    def _spelled(self, stem: str, idf: Callable[[Collection[str]], dict[str, float]]) -> str:
+        """The base's spelling of a question word typed with one slip (« salaries »),
+        so that a typo is never read as a thing the base does not know."""
+        if idf([stem]).get(stem, 0.0) > 0:
+            return stem
+        return self.kb.keyword_index().near_spelling(stem) or stem
 
     def _score(self, query: str, terms: QuestionTerms, passages: list[Passage],
                in_scope: list[bool], form: str | None) -> list[ScoredSentence]:

@@ -45,20 +45,26 @@ def _quoted(words: list[str]) -> str:
     return ", ".join(f"« {w} »" for w in words)
 
 
-def judge(evidence: Evidence) -> Verdict:
-    """Refuse unless the passages support an answer to the question."""
-    closest = closest_documents(evidence)
+def strong_reason(evidence: Evidence) -> str | None:
+    """Why the base cannot hold the answer whatever the scores say, or None: nothing
+    found, a name it never uses, a name the asked organisation never uses."""
     if not evidence.passages or not evidence.sentences:
-        return Verdict(True, 0.0, "la base ne contient aucun passage proche de la question",
-                       closest)
+        return "la base ne contient aucun passage proche de la question"
     if evidence.unknown_names:
-        return Verdict(True, 0.0, f"{_quoted(evidence.unknown_names)} n'apparaît dans aucun "
-                       "document de la base", closest)
+        return f"{_quoted(evidence.unknown_names)} n'apparaît dans aucun document de la base"
     if evidence.missing_names:
         where = (f"les documents ({', '.join(evidence.organisations)})"
                  if evidence.organisations else "les passages trouvés")
-        return Verdict(True, 0.0, f"{where} ne mentionnent pas "
-                       f"{_quoted(evidence.missing_names)}", closest)
+        return f"{where} ne mentionnent pas {_quoted(evidence.missing_names)}"
+    return None
+
+
+def judge(evidence: Evidence) -> Verdict:
+    """Refuse unless the passages support an answer to the question."""
+    closest = closest_documents(evidence)
+    strong = strong_reason(evidence)
+    if strong is not None:
+        return Verdict(True, 0.0, strong, closest)
     eligible = evidence.eligible()
     if not eligible:
         where = (f"aucun passage des documents ({', '.join(evidence.organisations)})"

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
+from knowledge.calibration import tuned
 from knowledge.document import doc_id_of
 from knowledge.french import tokenize
 
@@ -29,6 +32,7 @@ class KeywordIndex:
         self.generation = generation
         self._model = model
         self._positions: dict[str, int] | None = None
+        self._vocabulary: list[str] | None = None
         by_doc: dict[str, list[int]] = {}
         for i, cid in enumerate(ids):
             by_doc.setdefault(doc_id_of(cid), []).append(i)
@@ -88,6 +92,20 @@ class KeywordIndex:
             frequency = int(indptr[position + 1] - indptr[position])
             weights[token] = float(np.log(1 + (total - frequency + 0.5) / (frequency + 0.5)))
         return weights
+
+    def near_spelling(self, token: str) -> str | None:
+        """A word of the base one edit away from ``token`` (« salaries » → « salari »),
+        for question words the base never uses as typed; None when there is none.
+
+        rapidfuzz does the edit distance in C over the whole vocabulary; short words are
+        left alone (one edit turns « cas » into « car »)."""
+        if self._model is None or len(token) < tuned("spelling.min_chars"):
+            return None
+        if self._vocabulary is None:
+            self._vocabulary = [w for w in self._model.vocab_dict if w.isalpha()]
+        found = process.extractOne(token, self._vocabulary, scorer=Levenshtein.distance,
+                                   score_cutoff=1)
+        return None if found is None else str(found[0])
 
     def containing(self, tokens: Collection[str], among: Sequence[str]) -> set[str]:
         """Those of the chunks ``among`` that hold every one of ``tokens`` (read from the

@@ -1,0 +1,146 @@
+"""Fit the refusal rule on labelled questions: ``python -m evals.fit_refusal [--write]``.
+
+Why: the threshold and the two noun penalties of ``assistant/qa/refusal.py`` were set by
+hand on a few questions. This reads every question of the sets once (the evidence the
+answer service would see), then chooses the three numbers that make the fewest
+mistakes — wrongly refused answerable questions and answered unanswerable ones, each
+counted as a share of its kind so that neither kind dominates — over a grid. Stratified
+5-fold cross-validation gives held-out figures per set; ``--write`` stores the numbers
+fitted on all the questions in the calibration file, with this command.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.qa.refusal import strong_reason
+from evals.measure import CORPUS, SETS, _container
+from evals.retrieval import load_jsonl
+from knowledge.calibration import calibration_file
+
+PENALTIES = tuple(round(0.02 * i, 2) for i in range(8))  # 0 … 0.14
+THRESHOLDS = tuple(round(0.60 + 0.01 * i, 2) for i in range(31))  # 0.60 … 0.90
+Params = tuple[float, float, float]
+
+
+def question_rows(sets: tuple[Path, ...], corpus: Path, data: Path | None) -> list[dict[str, Any]]:
+    """One row per question: its set, its label and what the refusal rule reads."""
+    container = _container(corpus, data)
+    reader = container.answers.reader
+    rows: list[dict[str, Any]] = []
+    for set_path in sets:
+        for item in load_jsonl(set_path):
+            evidence = reader.read(item["question"])
+            eligible = evidence.eligible()
+            rows.append({
+                "set": set_path.stem, "id": item["id"],
+                "unanswerable": item["kind"] == "unanswerable",
+                "strong": strong_reason(evidence) is not None,
+                "best": max((s.dense for s in eligible), default=0.0),
+                "missing": len(evidence.missing_nouns), "unknown": len(evidence.unknown_nouns),
+            })
+    container.close()
+    return rows
+
+
+def refused(row: dict[str, Any], params: Params) -> bool:
+    """The rule of ``refusal.judge`` with these numbers."""
+    threshold, missing, unknown = params
+    return bool(row["strong"]) or (
+        row["best"] - missing * row["missing"] - unknown * row["unknown"] < threshold)
+
+
+def rates(rows: list[dict[str, Any]], params: Params) -> dict[str, float]:
+    """Unanswerable refused, answerable refused, and the balanced error of the two."""
+    un = [r for r in rows if r["unanswerable"]]
+    ans = [r for r in rows if not r["unanswerable"]]
+    caught = sum(refused(r, params) for r in un) / max(1, len(un))
+    wrong = sum(refused(r, params) for r in ans) / max(1, len(ans))
+    return {"unanswerable_refused": round(caught, 3), "answerable_refused": round(wrong, 3),
+            "error": round((1 - caught) + wrong, 3)}
+
+
+def fit(rows: list[dict[str, Any]]) -> Params:
+    """The grid point with the least balanced error (ties: the smallest penalties, then
+    the lowest threshold — refuse less when the data cannot tell)."""
+    grid = itertools.product(THRESHOLDS, PENALTIES, PENALTIES)
+    return min(grid, key=lambda p: (rates(rows, p)["error"], p[1] + p[2], p[0]))
+
+
+def cross_validated(rows: list[dict[str, Any]], folds: int = 5) -> dict[str, dict[str, float]]:
+    """Each question judged with the numbers fitted on the folds it was not in."""
+    from sklearn.model_selection import StratifiedKFold
+
+    labels = [f"{r['set']}:{r['unanswerable']}" for r in rows]
+    verdicts: dict[int, bool] = {}
+    split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    for train, test in split.split(rows, labels):
+        params = fit([rows[i] for i in train])
+        for i in test:
+            verdicts[i] = refused(rows[i], params)
+    out: dict[str, dict[str, float]] = {}
+    for name in sorted({r["set"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["set"] == name]
+        un = [i for i in idx if rows[i]["unanswerable"]]
+        ans = [i for i in idx if not rows[i]["unanswerable"]]
+        out[name] = {"unanswerable_refused": round(sum(verdicts[i] for i in un) / len(un), 3),
+                     "answerable_refused": round(sum(verdicts[i] for i in ans) / len(ans), 3)}
+    return out
+
+
+def write(params: Params, command: str, path: Path | None = None) -> None:
+    """Rewrite the three values and their source lines in the calibration file, in place
+    (the rest of the file, comments included, is left as it is)."""
+    path = path or calibration_file()
+    source = (f'    source: "fitted by `{command}` on dev.jsonl + dev-b.jsonl '
+              '(160 questions, 35 unanswerable)"')
+    lines = path.read_text(encoding="utf-8").split("\n")
+    group = lines.index("refusal:")
+    for key, value in zip(("threshold", "missing_noun_penalty", "unknown_noun_penalty"),
+                          params, strict=True):
+        start = lines.index(f"  {key}:", group)
+        for i in range(start + 1, start + 4):
+            if lines[i].startswith("    value:"):
+                lines[i] = f"    value: {value}"
+            elif lines[i].startswith("    source:"):
+                lines[i] = source
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@click.command()
+@click.option("--set", "sets", multiple=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=CORPUS)
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Base folder kept between runs (same code only).")
+@click.option("--rows", "rows_file", type=click.Path(path_type=Path), default=None,
+              help="Read (or, if absent, write) the questions' features here.")
+@click.option("--write", "write_file", is_flag=True, help="Store the fit in the calibration file.")
+def main(sets: tuple[Path, ...], corpus: Path, data: Path | None, rows_file: Path | None,
+         write_file: bool) -> None:
+    """Fit the refusal threshold and penalties; print held-out figures per set."""
+    if rows_file is not None and rows_file.exists():
+        rows = [json.loads(line) for line in rows_file.read_text(encoding="utf-8").splitlines()]
+    else:
+        rows = question_rows(sets or SETS, corpus, data)
+        if rows_file is not None:
+            rows_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    params = fit(rows)
+    report = {
+        "fitted_on_all": dict(zip(("threshold", "missing_noun_penalty",
+                                   "unknown_noun_penalty"), params, strict=True)),
+        "in_sample": {name: rates([r for r in rows if r["set"] == name], params)
+                      for name in sorted({r["set"] for r in rows})},
+        "held_out_5_fold": cross_validated(rows),
+    }
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    if write_file:
+        write(params, "python -m evals.fit_refusal --write")
+
+
+if __name__ == "__main__":
+    main()
