@@ -14,6 +14,7 @@ held-out figures as its source.
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import tempfile
 from pathlib import Path
@@ -168,14 +169,27 @@ def main() -> None:
 @click.option("--c", "c", default=1.0, show_default=True, help="Inverse regularisation.")
 @click.option("--least", default=0.3, show_default=True,
               help="Share of a span's shingles that makes a chunk relevant.")
+@click.option("--items", "items_file", type=click.Path(path_type=Path), default=None,
+              help="Pickle of the gathered candidates, reused when it exists (same code "
+                   "and base only).")
 @click.option("--write/--no-write", default=False,
               help="Store the model fitted on every question (only when it beats the fusion).")
 def ranking(sets: tuple[Path, ...], corpus: Path, data: Path | None, k: int, seed: int,
-            depth: int, c: float, least: float, write: bool) -> None:
+            depth: int, c: float, least: float, items_file: Path | None,
+            write: bool) -> None:
     """Fit the search's ranking model with k-fold cross-validation by question."""
     container = _container(corpus, data)
     searcher = container.searcher
-    items = gather(searcher, sets or SETS, least)
+    if items_file is not None and items_file.exists():
+        with items_file.open("rb") as f:
+            items = pickle.load(f)
+        for item in items:
+            item["labels"] = relevance(item["pool"], item["row"]["evidence"], least)
+    else:
+        items = gather(searcher, sets or SETS, least)
+        if items_file is not None:
+            with items_file.open("wb") as f:
+                pickle.dump(items, f)
     figures = cross_validate(searcher, items, k, seed, depth, c)
     ranker = fit(items, depth, c)
     figures["weights"] = dict(ranker.weights)
