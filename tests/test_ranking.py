@@ -44,11 +44,12 @@ def test_fitting_command_cross_validates_by_question(demo_searcher: HybridSearch
     items = gather(demo_searcher, (tiny,), least=0.3)
     assert len(items) == 4  # the unanswerable question has nothing to rank
     assert all(any(item["labels"].values()) for item in items)
-    figures = cross_validate(demo_searcher, items, k=2, seed=0, depth=30, c=1.0)
+    figures = cross_validate(demo_searcher, items, k=2, seed=0, depth=30, l2=0.001)
     assert set(figures) == {"fusion", "model"}
     assert figures["model"]["tiny"].keys() == figures["fusion"]["tiny"].keys()
-    ranker = fit(items, depth=30, c=1.0)
-    assert set(ranker.weights) == set(FEATURES)
+    ranker = fit(items, depth=30, l2=0.001)
+    assert set(ranker.weights) == set(FEATURES) and ranker.depth == 30
+    assert all(w >= 0 for w in ranker.weights.values())
 
 
 def test_written_ranker_is_read_back_and_orders_the_search(

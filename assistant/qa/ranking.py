@@ -52,10 +52,13 @@ class Pool:
 
 @dataclass(frozen=True)
 class Ranker:
-    """A linear score over ``FEATURES`` (weights on the raw feature values)."""
+    """A linear score over ``FEATURES`` (weights on the raw feature values) that
+    re-orders the ``depth`` best candidates of the fusion (all of them when None): the
+    candidates it was fitted on; the others follow in the fused order."""
 
     weights: Mapping[str, float]
     intercept: float = 0.0
+    depth: int | None = None
 
     def score(self, values: Mapping[str, float]) -> float:
         return self.intercept + sum(w * values.get(name, 0.0)
@@ -63,8 +66,11 @@ class Ranker:
 
     def order(self, pool: Pool) -> list[tuple[str, float]]:
         """Candidates best first (ties keep the fused order)."""
-        scored = [(cid, self.score(pool.features[cid])) for cid in pool.fused_order]
-        return sorted(scored, key=lambda item: item[1], reverse=True)
+        head = pool.fused_order[: self.depth] if self.depth else pool.fused_order
+        scored = sorted(((cid, self.score(pool.features[cid])) for cid in head),
+                        key=lambda item: item[1], reverse=True)
+        floor = scored[-1][1] if scored else 0.0
+        return scored + [(cid, floor) for cid in pool.fused_order[len(head):]]
 
     @classmethod
     def from_calibration(cls) -> Ranker | None:
@@ -79,7 +85,9 @@ class Ranker:
         unknown = set(weights) - set(FEATURES)
         if unknown:
             raise CalibrationError(f"retrieval.ranker: caractéristiques inconnues {unknown}")
-        return cls(weights, float(value.get("intercept", 0.0)))
+        depth = value.get("depth")
+        return cls(weights, float(value.get("intercept", 0.0)),
+                   int(depth) if depth else None)
 
 
 def share(wanted: Sequence[str], present: set[str]) -> float:

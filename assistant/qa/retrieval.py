@@ -125,7 +125,7 @@ class HybridSearcher:
     ) -> list[Passage]:
         """The ``k`` best passages for ``query`` (a text, or a question analysed once),
         best first."""
-        pool = self.pool(query, k, filters)
+        pool = self.pool(query, k, filters, features=self.ranker is not None)
         return [] if pool is None else self.rank(pool, k)
 
     def rank(self, pool: Pool, k: int, ranker: Ranker | bool | None = True) -> list[Passage]:
@@ -141,10 +141,11 @@ class HybridSearcher:
         return assemble(ranked, k, merge_window=self.merge_window)
 
     def pool(
-        self, query: str | Question, k: int = 10, filters: SearchFilters | None = None
+        self, query: str | Question, k: int = 10, filters: SearchFilters | None = None,
+        features: bool = True,
     ) -> Pool | None:
-        """Every candidate of the search with its ranking features (None: the filters
-        leave no document)."""
+        """Every candidate of the search with the fused order and, with ``features``,
+        its ranking features (None: the filters leave no document)."""
         self.kb.check_model()
         question = query if isinstance(query, Question) else self.analyse(query)
         filters = filters or SearchFilters()
@@ -184,16 +185,20 @@ class HybridSearcher:
         if naming is not None:
             self._add(fused, [c for c in ordered[: self.candidates] if c in naming])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        chunks = self.kb.manifest.chunks_by_ids(ordered)
+        # Without features only the head the fusion shows is read (as before the model).
+        head = ordered if features else ordered[: max(self.merge_window, self.typed_window)
+                                                 + k * 3]
+        chunks = self.kb.manifest.chunks_by_ids(head)
         with_form: set[str] = set()
         if question.form is not None:
-            with_form = {c for c in ordered
+            with_form = {c for c in (head if features else head[: self.typed_window])
                          if c in chunks and has_answer_form(question.form, chunks[c].text)}
             self._add(fused, [c for c in ordered[: self.typed_window] if c in with_form])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
         pool = Pool(fused_order=ordered, fused=fused, features={}, chunks=chunks)
-        self._features(pool, question, dense, keyword, scoped_lists, in_scope, naming,
-                       with_form, set(defining))
+        if features:
+            self._features(pool, question, dense, keyword, scoped_lists, in_scope, naming,
+                           with_form, set(defining))
         return pool
 
     def _features(self, pool: Pool, question: Question, dense: list[tuple[str, float]],
