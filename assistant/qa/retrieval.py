@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 from assistant.qa.passages import Passage, assemble
 from assistant.qa.question import Organisation, Question, analyse_text
 from assistant.qa.question_types import has_answer_form
+from assistant.qa.ranking import Pool, Ranker, share
 from knowledge.base import KnowledgeBase
 from knowledge.calibration import tuned
 from knowledge.document import doc_id_of
@@ -55,6 +56,7 @@ class HybridSearcher:
         self.rrf_k: int = rrf_k or tuned("retrieval.rrf_k")
         self.merge_window: int = merge_window or tuned("passages.merge_window")
         self.typed_window: int = typed_window or tuned("retrieval.typed_window")
+        self.ranker: Ranker | None = Ranker.from_calibration()
         self._glossary: tuple[int, Glossary] | None = None
         self._organisation_index: (
             tuple[int, list[tuple[re.Pattern[str], str, list[str]]]] | None) = None
@@ -123,31 +125,58 @@ class HybridSearcher:
     ) -> list[Passage]:
         """The ``k`` best passages for ``query`` (a text, or a question analysed once),
         best first."""
+        pool = self.pool(query, k, filters, features=self.ranker is not None)
+        return [] if pool is None else self.rank(pool, k)
+
+    def rank(self, pool: Pool, k: int, ranker: Ranker | bool | None = True) -> list[Passage]:
+        """Passages from ``pool``: ordered by ``ranker`` (True: the fitted one of the
+        calibration file, None or False: the reciprocal-rank fusion)."""
+        chosen = self.ranker if ranker is True else (ranker or None)
+        if chosen is None:
+            window = max(self.merge_window, self.typed_window)
+            ranked = [(pool.chunks[c], pool.fused[c])
+                      for c in pool.fused_order[: window + k * 3] if c in pool.chunks]
+        else:
+            ranked = [(pool.chunks[c], s) for c, s in chosen.order(pool) if c in pool.chunks]
+        return assemble(ranked, k, merge_window=self.merge_window)
+
+    def pool(
+        self, query: str | Question, k: int = 10, filters: SearchFilters | None = None,
+        features: bool = True,
+    ) -> Pool | None:
+        """Every candidate of the search with the fused order and, with ``features``,
+        its ranking features (None: the filters leave no document)."""
         self.kb.check_model()
         question = query if isinstance(query, Question) else self.analyse(query)
         filters = filters or SearchFilters()
         allowed_docs = self._allowed_docs(filters)
         if allowed_docs is not None and not allowed_docs:
-            return []
+            return None
         vector = self.kb.embeddings.embed_query(question.text)
         keyword_query = question.keyword_query
         where = {"doc_id": {"$in": allowed_docs}} if allowed_docs is not None else None
         dense = self.kb.vectors.query(
             vector, self.candidates * tuned("retrieval.dense_overfetch"), where)
-        rankings = [dense[: self.candidates], self._keyword(keyword_query, allowed_docs)]
+        keyword = self._keyword(keyword_query, allowed_docs)
+        rankings = [dense[: self.candidates], keyword]
         allowed = set(allowed_docs) if allowed_docs is not None else None
         defining = [c for c in question.defining_chunks
                     if allowed is None or doc_id_of(c) in allowed]
         if defining:
             rankings.append([(c, 1.0) for c in defining])
+        scoped_lists: list[list[str]] = []
+        in_scope: set[str] = set()
         for organisation in question.organisations:
             docs = list(organisation.documents)
             if allowed is not None:
                 docs = [d for d in docs if d in allowed]
+            in_scope |= set(docs)
             if docs and docs != allowed_docs:
                 wanted = set(docs)
                 scoped = [hit for hit in dense if doc_id_of(hit[0]) in wanted]
-                rankings += [scoped[: self.candidates], self._keyword(keyword_query, docs)]
+                more = [scoped[: self.candidates], self._keyword(keyword_query, docs)]
+                rankings += more
+                scoped_lists += [[cid for cid, _ in r] for r in more]
         fused: dict[str, float] = {}
         for ranking in rankings:
             self._add(fused, [cid for cid, _ in ranking])
@@ -156,14 +185,58 @@ class HybridSearcher:
         if naming is not None:
             self._add(fused, [c for c in ordered[: self.candidates] if c in naming])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        window = max(self.merge_window, self.typed_window)
-        chunks = self.kb.manifest.chunks_by_ids(ordered[: window + k * 3])
+        # Without features only the head the fusion shows is read (as before the model).
+        head = ordered if features else ordered[: max(self.merge_window, self.typed_window)
+                                                 + k * 3]
+        chunks = self.kb.manifest.chunks_by_ids(head)
+        with_form: set[str] = set()
         if question.form is not None:
-            self._add(fused, [c for c in ordered[: self.typed_window]
-                              if c in chunks and has_answer_form(question.form, chunks[c].text)])
+            with_form = {c for c in (head if features else head[: self.typed_window])
+                         if c in chunks and has_answer_form(question.form, chunks[c].text)}
+            self._add(fused, [c for c in ordered[: self.typed_window] if c in with_form])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        ranked = [(chunks[c], fused[c]) for c in ordered if c in chunks]
-        return assemble(ranked, k, merge_window=self.merge_window)
+        pool = Pool(fused_order=ordered, fused=fused, features={}, chunks=chunks)
+        if features:
+            self._features(pool, question, dense, keyword, scoped_lists, in_scope, naming,
+                           with_form, set(defining))
+        return pool
+
+    def _features(self, pool: Pool, question: Question, dense: list[tuple[str, float]],
+                  keyword: list[tuple[str, float]], scoped_lists: list[list[str]],
+                  in_scope: set[str], naming: set[str] | None, with_form: set[str],
+                  defining: set[str]) -> None:
+        """Fill ``pool.features`` (see ``assistant.qa.ranking.FEATURES``)."""
+        k = self.rrf_k
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense[: self.candidates])}
+        similarity = dict(dense)
+        floor = dense[-1][1] if dense else 0.0
+        best_similarity = dense[0][1] if dense else 0.0
+        keyword_rank = {cid: r for r, (cid, _) in enumerate(keyword)}
+        bm25 = dict(keyword)
+        best_bm25 = keyword[0][1] if keyword and keyword[0][1] > 0 else 1.0
+        scoped: dict[str, float] = {}
+        for ranking in scoped_lists:
+            for r, cid in enumerate(ranking):
+                scoped[cid] = scoped.get(cid, 0.0) + 1.0 / (k + r + 1)
+        words = list(question.tokens)
+        for cid in pool.fused_order:
+            chunk = pool.chunks.get(cid)
+            body: set[str] = set(tokenize(chunk.embed_text or chunk.text)) if chunk else set()
+            heading = set(tokenize(f"{chunk.title} {chunk.section}")) if chunk else set()
+            pool.features[cid] = {
+                "fused": pool.fused[cid] * k,
+                "dense_rr": k / (k + dense_rank[cid] + 1) if cid in dense_rank else 0.0,
+                "dense_gap": similarity.get(cid, floor) - best_similarity,
+                "keyword_rr": k / (k + keyword_rank[cid] + 1) if cid in keyword_rank else 0.0,
+                "keyword_share": bm25.get(cid, 0.0) / best_bm25,
+                "defining": float(cid in defining),
+                "scoped_rr": scoped.get(cid, 0.0) * k,
+                "in_scope": float(chunk is not None and chunk.doc_id in in_scope),
+                "naming": float(naming is not None and cid in naming),
+                "form": float(cid in with_form),
+                "coverage": share(words, body),
+                "title_cover": share(words, heading),
+            }
 
     def _add(self, fused: dict[str, float], ranking: list[str]) -> None:
         """Reciprocal rank fusion: each list adds 1 / (k + rank) to its chunks."""

@@ -1,0 +1,237 @@
+"""Fit tuned numbers from the labelled dev sets: ``python -m evals.fit ranking …``.
+
+``ranking`` fits the search's ranking model (``assistant.qa.ranking``): every question's
+candidates are gathered once with their features; a candidate chunk is relevant when it
+holds a labelled evidence span (the scorer's shingle rule, a share of the span). A
+pairwise logistic model (non-negative weights) is fitted with k-fold cross-validation
+grouped by question over all the sets; each held-out question is ranked by the model
+fitted without it and scored with the same function as ``canevas eval retrieval``, next
+to the plain fusion on the same candidates, set by set. ``--write`` stores the model
+fitted on every question in the calibration file, with this command and the held-out
+figures as its source — only when the model is no lower than the fusion on any set's
+recall@5 and MRR (``beats``).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.app.container import Container
+from assistant.app.settings import Settings
+from assistant.qa.ranking import FEATURES, Pool, Ranker
+from assistant.qa.retrieval import HybridSearcher
+from evals.calibration_file import write_entry
+from evals.corpus import corpus_container
+from evals.metrics import score, shingles, strip
+from evals.retrieval import load_jsonl
+
+SETS = (Path("/work/shared/evals/dev.jsonl"), Path("/work/shared/evals/dev-b.jsonl"))
+CORPUS = Path("/work/shared/corpus")
+K = 20
+SHOWN = ("span_recall@1", "span_recall@5", "full@5", "mrr", "span_recall@4k")
+
+
+def _container(corpus: Path, data: Path | None) -> Container:
+    folder = data or Path(tempfile.mkdtemp(prefix="canevas-fit-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    container, report = corpus_container(Settings(), corpus, folder)
+    if report.counts["failed"]:
+        raise click.ClickException(f"ingestion: {report.counts}")
+    return container
+
+
+def relevance(pool: Pool, evidence: list[str], least: float) -> dict[str, int]:
+    """1 for a candidate chunk holding at least ``least`` of an evidence span's
+    shingles, else 0."""
+    spans = [shingles(e) for e in evidence]
+    labels: dict[str, int] = {}
+    for cid in pool.fused_order:
+        chunk = pool.chunks.get(cid)
+        text = strip(chunk.text) if chunk else ""
+        labels[cid] = int(any(s and sum(g in text for g in s) >= least * len(s)
+                              for s in spans))
+    return labels
+
+
+def gather(searcher: HybridSearcher, sets: tuple[Path, ...],
+           least: float) -> list[dict[str, Any]]:
+    """One item per answerable question: its set, row, candidate pool and labels."""
+    items: list[dict[str, Any]] = []
+    for set_path in sets:
+        for row in load_jsonl(set_path):
+            if row.get("kind") == "unanswerable" or not row.get("evidence"):
+                continue
+            pool = searcher.pool(row["question"], K)
+            if pool is None:
+                continue
+            items.append({"set": set_path.stem, "row": row, "pool": pool,
+                          "labels": relevance(pool, row["evidence"], least)})
+    return items
+
+
+def fit(items: list[dict[str, Any]], depth: int, l2: float) -> Ranker:
+    """A pairwise logistic model over the ``depth`` best candidates of each question
+    (by the fusion): every relevant candidate should outscore every other one of its
+    question, each question weighing the same. Weights are kept non-negative — every
+    feature is built so that more means closer to the question, and a negative weight
+    would only fit the noise of one set — and brought back to raw feature values."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    diffs: list[Any] = []
+    weights: list[float] = []
+    for item in items:
+        pool: Pool = item["pool"]
+        head = pool.fused_order[:depth]
+        good = [np.asarray(pool.row(c)) for c in head if item["labels"][c]]
+        bad = [np.asarray(pool.row(c)) for c in head if not item["labels"][c]]
+        for a in good:
+            for b in bad:
+                diffs.append(a - b)
+                weights.append(1.0 / (len(good) * len(bad)))
+    if not diffs:
+        raise click.ClickException("il faut des candidats pertinents et non pertinents")
+    data = np.asarray(diffs, dtype=float)
+    share = np.asarray(weights) / sum(weights)
+    scale = data.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = data / scale
+
+    def loss(w: Any) -> tuple[float, Any]:
+        margin = z @ w
+        value = float((share * np.logaddexp(0.0, -margin)).sum() + l2 * (w @ w))
+        slope = -(z.T @ (share / (1.0 + np.exp(margin)))) + 2 * l2 * w
+        return value, slope
+
+    found = minimize(loss, np.full(len(FEATURES), 0.1), jac=True, method="L-BFGS-B",
+                     bounds=[(0.0, None)] * len(FEATURES))
+    raw = found.x / scale
+    return Ranker({f: round(float(w), 6) for f, w in zip(FEATURES, raw, strict=True)},
+                  0.0, depth)
+
+
+def folds(items: list[dict[str, Any]], k: int, seed: int) -> list[list[int]]:
+    """Question indices split into ``k`` folds, each set spread over every fold."""
+    out: list[list[int]] = [[] for _ in range(k)]
+    by_set: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        by_set.setdefault(item["set"], []).append(i)
+    rng = random.Random(seed)
+    n = 0
+    for indices in by_set.values():
+        rng.shuffle(indices)
+        for i in indices:
+            out[n % k].append(i)
+            n += 1
+    return out
+
+
+def _scores(searcher: HybridSearcher, items: list[dict[str, Any]],
+            rankers: dict[int, Ranker | None]) -> dict[str, dict[str, float]]:
+    """Retrieval figures per set, each question ranked by ``rankers[index]``."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    results: dict[str, dict[Any, list[dict[str, Any]]]] = {}
+    for i, item in enumerate(items):
+        passages = searcher.rank(item["pool"], K, rankers[i] or False)
+        rows.setdefault(item["set"], []).append(item["row"])
+        results.setdefault(item["set"], {})[item["row"]["id"]] = [
+            p.as_dict() for p in passages]
+    return {name: {m: v for m, v in score(rows[name], results[name]).items() if m in SHOWN}
+            for name in rows}
+
+
+def cross_validate(searcher: HybridSearcher, items: list[dict[str, Any]], k: int,
+                   seed: int, depth: int, l2: float) -> dict[str, Any]:
+    """Held-out figures of the model next to the plain fusion's, per set."""
+    held_out: dict[int, Ranker | None] = {}
+    for fold in folds(items, k, seed):
+        chosen = set(fold)
+        ranker = fit([it for i, it in enumerate(items) if i not in chosen], depth, l2)
+        held_out.update({i: ranker for i in fold})
+    fusion = _scores(searcher, items, dict.fromkeys(range(len(items))))
+    model = _scores(searcher, items, held_out)
+    return {"fusion": fusion, "model": model}
+
+
+def beats(figures: dict[str, Any]) -> bool:
+    """The model is no lower on any set's recall@5 and MRR and higher on some."""
+    fusion, model = figures["fusion"], figures["model"]
+    pairs = [(model[s][m], fusion[s][m]) for s in fusion for m in ("span_recall@5", "mrr")]
+    return all(a >= b for a, b in pairs) and any(a > b for a, b in pairs)
+
+
+@click.group()
+def main() -> None:
+    """Fit tuned numbers on the dev sets."""
+
+
+@main.command()
+@click.option("--set", "sets", multiple=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=CORPUS)
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Base folder kept between runs (same code only).")
+@click.option("--folds", "k", default=5, show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@click.option("--depth", default=20, show_default=True,
+              help="Candidates per question (best by the fusion) the model is fitted on and "
+                   "re-orders.")
+@click.option("--l2", default=0.001, show_default=True, help="Weight of the L2 penalty.")
+@click.option("--least", default=0.3, show_default=True,
+              help="Share of a span's shingles that makes a chunk relevant.")
+@click.option("--items", "items_file", type=click.Path(path_type=Path), default=None,
+              help="Pickle of the gathered candidates, reused when it exists (same code "
+                   "and base only).")
+@click.option("--write/--no-write", default=False,
+              help="Store the model fitted on every question (only when it beats the fusion).")
+def ranking(sets: tuple[Path, ...], corpus: Path, data: Path | None, k: int, seed: int,
+            depth: int, l2: float, least: float, items_file: Path | None,
+            write: bool) -> None:
+    """Fit the search's ranking model with k-fold cross-validation by question."""
+    container = _container(corpus, data)
+    searcher = container.searcher
+    if items_file is not None and items_file.exists():
+        with items_file.open("rb") as f:
+            items = pickle.load(f)
+        for item in items:
+            item["labels"] = relevance(item["pool"], item["row"]["evidence"], least)
+    else:
+        items = gather(searcher, sets or SETS, least)
+        if items_file is not None:
+            with items_file.open("wb") as f:
+                pickle.dump(items, f)
+    figures = cross_validate(searcher, items, k, seed, depth, l2)
+    ranker = fit(items, depth, l2)
+    figures["weights"] = dict(ranker.weights)
+    figures["intercept"] = ranker.intercept
+    click.echo(json.dumps(figures, ensure_ascii=False))
+    if write:
+        if not beats(figures):
+            container.close()
+            raise click.ClickException("le modèle ne bat pas la fusion sur chaque jeu : "
+                                       "rien n'est écrit")
+        names = " ".join(f"--set {p}" for p in sets) if sets else "(both dev sets)"
+        held = "; ".join(
+            f"{s}: recall@5 {figures['fusion'][s]['span_recall@5']} → "
+            f"{figures['model'][s]['span_recall@5']}, MRR {figures['fusion'][s]['mrr']} → "
+            f"{figures['model'][s]['mrr']}" for s in figures["model"])
+        write_entry(
+            "retrieval", "ranker",
+            {"weights": dict(ranker.weights), "intercept": 0.0, "depth": depth},
+            "Linear re-ranking of the `depth` best fused search candidates over "
+            "assistant.qa.ranking.FEATURES (raw feature values); absent or null: the "
+            "reciprocal-rank fusion alone.",
+            f"python -m evals.fit ranking --folds {k} --seed {seed} --depth {depth} "
+            f"--l2 {l2} --least {least} --write {names}; held out ({k}-fold by question): "
+            f"{held}")
+    container.close()
+
+
+if __name__ == "__main__":
+    main()
