@@ -17,34 +17,21 @@ from __future__ import annotations
 import json
 import pickle
 import random
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
-from assistant.app.container import Container
-from assistant.app.settings import Settings
 from assistant.qa.ranking import FEATURES, Pool, Ranker
 from assistant.qa.retrieval import HybridSearcher
 from evals.calibration_file import write_entry
-from evals.corpus import corpus_container
+from evals.fit_refusal import refusal
+from evals.measure import CORPUS, SETS, _container
 from evals.metrics import score, shingles, strip
 from evals.retrieval import load_jsonl
 
-SETS = (Path("/work/shared/evals/dev.jsonl"), Path("/work/shared/evals/dev-b.jsonl"))
-CORPUS = Path("/work/shared/corpus")
 K = 20
 SHOWN = ("span_recall@1", "span_recall@5", "full@5", "mrr", "span_recall@4k")
-
-
-def _container(corpus: Path, data: Path | None) -> Container:
-    folder = data or Path(tempfile.mkdtemp(prefix="canevas-fit-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    container, report = corpus_container(Settings(), corpus, folder)
-    if report.counts["failed"]:
-        raise click.ClickException(f"ingestion: {report.counts}")
-    return container
 
 
 def relevance(pool: Pool, evidence: list[str], least: float) -> dict[str, int]:
@@ -232,6 +219,8 @@ def ranking(sets: tuple[Path, ...], corpus: Path, data: Path | None, k: int, see
             f"{held}")
     container.close()
 
+
+main.add_command(refusal)
 
 if __name__ == "__main__":
     main()

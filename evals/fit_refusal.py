@@ -1,4 +1,4 @@
-"""Fit the refusal rule on labelled questions: ``python -m evals.fit_refusal [--write]``.
+"""Fit the refusal rule on labelled questions: ``python -m evals.fit refusal [--write]``.
 
 Why: the threshold and the two noun penalties of ``assistant/qa/refusal.py`` were set by
 hand on a few questions. This reads every question of the sets once (the evidence the
@@ -19,9 +19,9 @@ from typing import Any
 import click
 
 from assistant.qa.refusal import strong_reason
+from evals.calibration_file import write_entry
 from evals.measure import CORPUS, SETS, _container
 from evals.retrieval import load_jsonl
-from knowledge.calibration import calibration_file
 
 PENALTIES = tuple(round(0.02 * i, 2) for i in range(8))  # 0 … 0.14
 THRESHOLDS = tuple(round(0.60 + 0.01 * i, 2) for i in range(31))  # 0.60 … 0.90
@@ -94,25 +94,23 @@ def cross_validated(rows: list[dict[str, Any]], folds: int = 5) -> dict[str, dic
 
 
 def write(params: Params, command: str, path: Path | None = None) -> None:
-    """Rewrite the three values and their source lines in the calibration file, in place
-    (the rest of the file, comments included, is left as it is)."""
-    path = path or calibration_file()
-    source = (f'    source: "fitted by `{command}` on dev.jsonl + dev-b.jsonl '
-              '(160 questions, 35 unanswerable)"')
-    lines = path.read_text(encoding="utf-8").split("\n")
-    group = lines.index("refusal:")
-    for key, value in zip(("threshold", "missing_noun_penalty", "unknown_noun_penalty"),
-                          params, strict=True):
-        start = lines.index(f"  {key}:", group)
-        for i in range(start + 1, start + 4):
-            if lines[i].startswith("    value:"):
-                lines[i] = f"    value: {value}"
-            elif lines[i].startswith("    source:"):
-                lines[i] = source
-    path.write_text("\n".join(lines), encoding="utf-8")
+    """Store the three numbers, each with what it does and the command that fitted it."""
+    source = f"fitted by `{command}` on dev.jsonl + dev-b.jsonl (160 questions, 35 unanswerable)"
+    for (name, does), value in zip(_ENTRIES, params, strict=True):
+        write_entry("refusal", name, value, does, source, path)
 
 
-@click.command()
+_ENTRIES = (
+    ("threshold", "Least similarity of the best eligible sentence for an answer (less the "
+                  "penalties below)."),
+    ("missing_noun_penalty", "Taken from the support for each noun of the question the "
+                             "passages never mention."),
+    ("unknown_noun_penalty", "Taken from the support for each noun of the question the base "
+                             "never uses."),
+)
+
+
+@click.command(name="refusal")
 @click.option("--set", "sets", multiple=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=CORPUS)
 @click.option("--data", type=click.Path(path_type=Path), default=None,
@@ -120,7 +118,7 @@ def write(params: Params, command: str, path: Path | None = None) -> None:
 @click.option("--rows", "rows_file", type=click.Path(path_type=Path), default=None,
               help="Read (or, if absent, write) the questions' features here.")
 @click.option("--write", "write_file", is_flag=True, help="Store the fit in the calibration file.")
-def main(sets: tuple[Path, ...], corpus: Path, data: Path | None, rows_file: Path | None,
+def refusal(sets: tuple[Path, ...], corpus: Path, data: Path | None, rows_file: Path | None,
          write_file: bool) -> None:
     """Fit the refusal threshold and penalties; print held-out figures per set."""
     if rows_file is not None and rows_file.exists():
@@ -139,8 +137,4 @@ def main(sets: tuple[Path, ...], corpus: Path, data: Path | None, rows_file: Pat
     }
     click.echo(json.dumps(report, ensure_ascii=False, indent=1))
     if write_file:
-        write(params, "python -m evals.fit_refusal --write")
-
-
-if __name__ == "__main__":
-    main()
+        write(params, "python -m evals.fit refusal --write")

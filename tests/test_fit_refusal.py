@@ -39,8 +39,8 @@ def test_write_changes_only_the_refusal_values(tmp_path: Path) -> None:
         "    does: \"y\"\n    source: \"set by hand\"\n  unknown_noun_penalty:\n"
         "    value: 0.1\n    does: \"z\"\n    source: \"set by hand\"\nother:\n  a:\n"
         "    value: 1\n", encoding="utf-8")
-    write((0.8, 0.0, 0.12), "python -m evals.fit_refusal --write", path)
+    write((0.8, 0.0, 0.12), "python -m evals.fit refusal --write", path)
     text = path.read_text(encoding="utf-8")
     assert "value: 0.8\n" in text and "value: 0.0\n" in text and "value: 0.12\n" in text
-    assert text.count("fitted by `python -m evals.fit_refusal --write`") == 3
+    assert text.count("fitted by `python -m evals.fit refusal --write`") == 3
     assert text.startswith("# head\n") and text.endswith("    value: 1\n")
