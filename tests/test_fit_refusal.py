@@ -44,3 +44,16 @@ def test_write_changes_only_the_refusal_values(tmp_path: Path) -> None:
     assert "value: 0.8\n" in text and "value: 0.0\n" in text and "value: 0.12\n" in text
     assert text.count("fitted by `python -m evals.fit refusal --write`") == 3
     assert text.startswith("# head\n") and text.endswith("    value: 1\n")
+
+
+def test_a_fit_held_to_the_current_numbers_lowers_no_set() -> None:
+    """Lifting one set and lowering the other is a fit, not a gain."""
+    rows = _rows()
+    current = (0.95, 0.0, 0.0)  # refuses everything: nothing may refuse less unanswerable
+    params = fit(rows, current)
+    for name in ("a", "b"):
+        mine = [r for r in rows if r["set"] == name]
+        assert rates(mine, params)["unanswerable_refused"] >= rates(mine, current)[
+            "unanswerable_refused"]
+        assert rates(mine, params)["answerable_refused"] <= rates(mine, current)[
+            "answerable_refused"]
