@@ -100,6 +100,18 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
         link.click()
     name = waiting.value.suggested_filename
     assert name == "Projet social — Pension de famille Saint-Éloi — brouillon.docx", name
+    page.click("#validate-all")
+    page.wait_for_selector("#draft-notice >> text=Restent « À compléter »")
+    page.click("#export-final")
+    page.wait_for_selector("#draft-notice >> text=Export refusé")
+    assert "Garder les lacunes" in page.inner_text("#draft-notice")
+    page.check("#keep-gaps input[type=checkbox]")
+    page.click("#export-final")
+    page.wait_for_selector("#draft-notice >> text=Document Word prêt")
+    with page.expect_download() as waiting:
+        page.click("#download a")
+    name = waiting.value.suggested_filename
+    assert name == "Projet social — Pension de famille Saint-Éloi.docx", name
     page.reload()
     page.wait_for_selector("#question textarea")
     page.get_by_role("tab", name="Rédiger un document").click()
@@ -110,6 +122,8 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
                            ".includes('Cliquez sur')")
     assert page.input_value("#fact-0 textarea") == "Toit Commun"
     assert page.input_value("#fact-1 textarea") == "Pension de famille Saint-Éloi"
+    assert page.input_value("#fact-3 textarea") == ""
+    assert page.get_attribute("#fact-3 textarea", "placeholder") == "Par exemple : 64"
     shot(page, "rediger-3-brouillon-rouvert.png", full_page=True)
     page.context.close()
 
@@ -137,8 +151,8 @@ def test_the_document_table_shows_and_corrects_metadata(browser: Any,
     page.context.close()
 
 
-def test_a_citation_opens_its_passage_with_the_quote_highlighted(browser: Any,
-                                                                 flows_server: str) -> None:
+def test_a_citation_opens_its_passage_with_the_quote_highlighted_and_its_original(
+        browser: Any, flows_server: str, demo_dir: Path) -> None:
     page = _page(browser, flows_server, locale="en-US")
     page.fill("#question textarea", "Combien de temps dure une mesure ASLL ?")
     page.click("#ask-button")
@@ -147,7 +161,15 @@ def test_a_citation_opens_its_passage_with_the_quote_highlighted(browser: Any,
     page.locator("#chat").get_by_text("projet-de-service-asll").first.click()
     page.wait_for_selector("#chat mark")
     assert page.inner_text("#chat mark").strip()
+    link = page.locator("#chat a", has_text="Télécharger le document d'origine").first
+    link.wait_for()
     shot(page, "question-source-surlignee.png", full_page=True)
+    with page.expect_download() as waiting:
+        link.click()
+    download = waiting.value
+    assert download.suggested_filename == "projet-de-service-asll.docx"
+    original = demo_dir / "projet-de-service-asll.docx"
+    assert Path(download.path()).read_bytes() == original.read_bytes()
     page.context.close()
 
 
@@ -168,4 +190,21 @@ def test_conversations_are_dated_renamed_and_deleted(browser: Any, flows_server:
     page.click("#delete-conversation")
     page.wait_for_function("() => !document.querySelector('#conversations')?.innerText"
                            ".includes(\"Public de l'ASLL\")")
+    page.context.close()
+
+
+def test_reindexing_says_in_french_which_document_it_reads(browser: Any,
+                                                           flows_server: str) -> None:
+    page = _page(browser, flows_server, locale="en-US")
+    page.get_by_role("tab", name="Base documentaire").click()
+    page.evaluate("""() => { window.seen = [];
+        new MutationObserver(() => window.seen.push(document.body.innerText))
+            .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
+    page.click("#reindex")
+    page.wait_for_function("() => document.querySelector('#ingest-status')?.innerText"
+                           ".includes('Réindexation terminée')", timeout=LONG)
+    seen = " ".join(page.evaluate("window.seen"))
+    assert re.search(r"Réindexation de « [^»]+ » \(\d sur \d\)", seen), seen[-2000:]
+    assert ENGLISH.findall(seen + _visible_words(page)) == []
+    assert "réindexé" in page.inner_text("#ingest-results")
     page.context.close()
