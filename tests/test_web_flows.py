@@ -108,6 +108,7 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     page.check("#keep-gaps input[type=checkbox]")
     page.click("#export-final")
     page.wait_for_selector("#draft-notice >> text=Document Word prêt")
+    shot(page, "rediger-3-version-finale-avec-lacunes.png", full_page=True)
     with page.expect_download() as waiting:
         page.click("#download a")
     name = waiting.value.suggested_filename
@@ -124,7 +125,7 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     assert page.input_value("#fact-1 textarea") == "Pension de famille Saint-Éloi"
     assert page.input_value("#fact-3 textarea") == ""
     assert page.get_attribute("#fact-3 textarea", "placeholder") == "Par exemple : 64"
-    shot(page, "rediger-3-brouillon-rouvert.png", full_page=True)
+    shot(page, "rediger-4-brouillon-rouvert.png", full_page=True)
     page.context.close()
 
 
@@ -207,4 +208,5 @@ def test_reindexing_says_in_french_which_document_it_reads(browser: Any,
     assert re.search(r"Réindexation de « [^»]+ » \(\d sur \d\)", seen), seen[-2000:]
     assert ENGLISH.findall(seen + _visible_words(page)) == []
     assert "réindexé" in page.inner_text("#ingest-results")
+    shot(page, "base-documentaire-reindexation.png", full_page=True)
     page.context.close()

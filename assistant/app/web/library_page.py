@@ -108,7 +108,8 @@ class LibraryPage:
                      [status, outcome, *listing, files, folder], show_progress="hidden",
                      **private)
         remove.click(self.remove, chosen, listing, **private)
-        chosen.change(self.details, chosen, [edit_org, edit_type, edit_year], **private)
+        chosen.change(self.details, chosen, [edit_org, edit_type, edit_year],
+                      show_progress="hidden", **private)
         save_meta.click(self.save_metadata, [chosen, edit_org, edit_type, edit_year],
                         [edited, *listing], **private)
         reindex.click(self.reindex, None, [status, outcome, *listing],
