@@ -89,10 +89,10 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     page.click("#save-text")
     page.wait_for_selector("#draft-notice >> text=Texte enregistré")
     page.click("#export-final")
-    page.wait_for_selector("#draft-notice >> text=Export refusé")
-    notice = page.inner_text("#draft-notice")
+    page.wait_for_selector("#export-notice >> text=Export refusé")
+    notice = page.inner_text("#export-notice")
     assert "--" not in notice and "canevas" not in notice.lower()
-    assert page.locator("#draft-notice input[type=checkbox], #draft-notice li").count() >= 2
+    assert page.locator("#export-notice input[type=checkbox], #export-notice li").count() >= 2
     shot(page, "rediger-2-export-refuse.png", full_page=True)
     page.click("#export-draft")
     link = page.wait_for_selector("#download a")
@@ -103,11 +103,11 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     page.click("#validate-all")
     page.wait_for_selector("#draft-notice >> text=Restent « À compléter »")
     page.click("#export-final")
-    page.wait_for_selector("#draft-notice >> text=Export refusé")
-    assert "Garder les lacunes" in page.inner_text("#draft-notice")
+    page.wait_for_selector("#export-notice >> text=Export refusé")
+    assert "Garder les lacunes" in page.inner_text("#export-notice")
     page.check("#keep-gaps input[type=checkbox]")
     page.click("#export-final")
-    page.wait_for_selector("#draft-notice >> text=Document Word prêt")
+    page.wait_for_selector("#export-notice >> text=Document Word prêt")
     shot(page, "rediger-3-version-finale-avec-lacunes.png", full_page=True)
     with page.expect_download() as waiting:
         page.click("#download a")

@@ -127,6 +127,7 @@ class DraftPage:
                         final = gr.Button("Exporter en Word (version finale)",
                                           elem_id="export-final")
                         draft_export = gr.Button("Exporter un brouillon", elem_id="export-draft")
+                    exported = gr.Markdown(elem_id="export-notice")
                     download = gr.File(label="Document Word", elem_id="download",
                                        interactive=False)
         view = [title, section, state, text, evidence, completeness, editor]
@@ -148,10 +149,10 @@ class DraftPage:
         add_comment.click(self.comment(False), [*act, comment], [*view, notice, comment],
                           **private)
         flag.click(self.comment(True), [*act, comment], [*view, notice, comment], **private)
-        final.click(self.export(False), [current, reviewer, keep_gaps], [download, notice],
+        final.click(self.export(False), [current, reviewer, keep_gaps], [download, exported],
                     **private)
         draft_export.click(self.export(True), [current, reviewer, keep_gaps],
-                           [download, notice], **private)
+                           [download, exported], **private)
         self.refresh_outputs = [mine]
 
     def drafts(self, request: gr.Request) -> tuple[Any]:

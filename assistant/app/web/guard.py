@@ -167,7 +167,6 @@ class Guard:
         await self.app(scope, receive, _Rewriter(send, cookie, self.page_script if page
                                                  else None))
 
-
     async def _original(self, scope: Scope, send: Send, doc_id: str,
                         identity: str | None) -> None:
         """The kept copy of a document of the base, as an attachment."""
