@@ -164,7 +164,9 @@ def test_a_citation_opens_its_passage_with_the_quote_highlighted_and_its_origina
     assert page.inner_text("#chat mark").strip()
     link = page.locator("#chat a", has_text="Télécharger le document d'origine").first
     link.wait_for()
-    shot(page, "question-source-surlignee.png", full_page=True)
+    page.wait_for_timeout(300)
+    shot(page, "question-source-surlignee.png")  # a full-page capture folds the passage
+    link.wait_for()
     with page.expect_download() as waiting:
         link.click()
     download = waiting.value

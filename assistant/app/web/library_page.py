@@ -77,15 +77,16 @@ class LibraryPage:
                 status = gr.Markdown(elem_id="ingest-status")
                 outcome = gr.Dataframe(headers=["Fichier", "Résultat", "Détail"],
                                        datatype=["str", "str", "str"], wrap=True,
-                                       label="Résultat de l'ajout", elem_id="ingest-results",
+                                       label="Résultat (ajout ou réindexation)",
+                                       elem_id="ingest-results",
                                        interactive=False, column_widths=["32%", "26%", "42%"])
             with gr.Column(scale=2):
                 counts = gr.Markdown(elem_id="counts")
                 documents = gr.Dataframe(headers=_HEADERS, datatype=["str"] * 7, wrap=True,
                                          label="Documents de la base", elem_id="documents",
                                          interactive=False,
-                                         column_widths=["19%", "27%", "15%", "13%", "7%",
-                                                        "8%", "11%"])
+                                         column_widths=["17%", "22%", "14%", "13%", "8%",
+                                                        "11%", "15%"])
                 chosen = gr.Dropdown(label="Choisir un document pour le corriger ou le retirer",
                                      choices=[], elem_id="remove-choice")
                 with gr.Row():
