@@ -108,6 +108,8 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     page.check("#keep-gaps input[type=checkbox]")
     page.click("#export-final")
     page.wait_for_selector("#export-notice >> text=Document Word prêt")
+    page.wait_for_selector("#completeness >> text=0 section(s) à valider")
+    assert not re.search(r"\b\d+(\.\d+)? KB\b", page.inner_text("#download"))
     shot(page, "rediger-3-version-finale-avec-lacunes.png", full_page=True)
     with page.expect_download() as waiting:
         page.click("#download a")
@@ -116,7 +118,7 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     page.reload()
     page.wait_for_selector("#question textarea")
     page.get_by_role("tab", name="Rédiger un document").click()
-    _choose(page, "#my-drafts", "Pension de famille Saint-Éloi")
+    page.locator("#my-drafts").get_by_text("Pension de famille Saint-Éloi").first.click()
     page.wait_for_function("() => document.querySelector('#draft-type input')?.value"
                            ".includes('Projet social')")
     page.wait_for_function("() => document.querySelector('#draft-fields-help')?.innerText"

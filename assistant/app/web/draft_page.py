@@ -92,8 +92,8 @@ class DraftPage:
                 start = gr.Button("Rédiger", variant="primary", elem_id="draft-start",
                                   interactive=False)
                 progress = gr.Markdown(elem_id="draft-progress")
-                mine = gr.Dropdown(label="Mes brouillons (rouvrir)", choices=[],
-                                   elem_id="my-drafts")
+                mine = gr.Radio(label="Mes brouillons (cliquez pour rouvrir)", choices=[],
+                                elem_id="my-drafts")
             with gr.Column(scale=3):
                 title = gr.Markdown("Choisissez un type de document, remplissez les champs, "
                                     "puis « Rédiger ». La relecture et l'export apparaîtront "
@@ -149,10 +149,10 @@ class DraftPage:
         add_comment.click(self.comment(False), [*act, comment], [*view, notice, comment],
                           **private)
         flag.click(self.comment(True), [*act, comment], [*view, notice, comment], **private)
-        final.click(self.export(False), [current, reviewer, keep_gaps], [download, exported],
-                    **private)
-        draft_export.click(self.export(True), [current, reviewer, keep_gaps],
-                           [download, exported], **private)
+        final.click(self.export(False), [current, reviewer, keep_gaps, section],
+                    [download, exported, *view], **private)
+        draft_export.click(self.export(True), [current, reviewer, keep_gaps, section],
+                           [download, exported, *view], **private)
         self.refresh_outputs = [mine]
 
     def drafts(self, request: gr.Request) -> tuple[Any]:
@@ -414,21 +414,27 @@ class DraftPage:
 
     def export(self, brouillon: bool) -> Any:
         def handler(draft_id: str | None, reviewer: str, keep_gaps: bool,
-                    request: gr.Request) -> tuple[Any, str]:
+                    section_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+            """The file and what was done; the review view again when gap sections were
+            validated by « Garder les lacunes »."""
+            same = [gr.update()] * 7
             if not draft_id:
-                return gr.update(), "⚠️ Ouvrez d'abord un brouillon."
+                return gr.update(), "⚠️ Ouvrez d'abord un brouillon.", *same
             keep = bool(keep_gaps) and not brouillon
+            view = same
             try:
                 owner = self.sessions.owner(request)
                 draft = self.drafting.get(draft_id, owner)
                 refusal = "" if brouillon else self._refusal(draft, keep)
                 if refusal:
-                    return gr.update(value=None), refusal
+                    return gr.update(value=None), refusal, *same
                 gaps = [s.id for s in draft.pending if s.placeholders]
                 if keep and gaps:  # the person chose to keep them: validated as they are
                     self.drafting.mark(draft_id, gaps, "validé",
                                        display_name(request, reviewer), owner,
                                        accept_gaps=True)
+                    draft = self.drafting.get(draft_id, owner)
+                    view = list(self._view(draft, section_id or draft.sections[0].id))
                 folder = self.exports_dir / folder_of(owner)
                 folder.mkdir(parents=True, exist_ok=True)
                 target = Path(tempfile.mkdtemp(dir=folder)) / file_name(draft, brouillon)
@@ -437,7 +443,8 @@ class DraftPage:
                                             or reviewer or "", owner=owner,
                                             accept_gaps=keep)
             except CanevasError as exc:
-                return gr.update(value=None), "⚠️ " + plain_french(exc)
+                return gr.update(value=None), "⚠️ " + plain_french(exc), *same
             self.downloads.add(Path(path))
-            return str(path), f"✔ Document Word prêt : « {inert(Path(path).name)} »."
+            return (str(path), f"✔ Document Word prêt : « {inert(Path(path).name)} ».",
+                    *view)
         return handler
