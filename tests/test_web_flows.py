@@ -168,7 +168,8 @@ def test_a_citation_opens_its_passage_with_the_quote_highlighted_and_its_origina
     link.wait_for()
     page.wait_for_timeout(300)
     shot(page, "question-source-surlignee.png")  # a full-page capture folds the passage
-    link.wait_for()
+    link.scroll_into_view_if_needed()
+    shot(page, "question-lien-vers-l-original.png")
     with page.expect_download() as waiting:
         link.click()
     download = waiting.value

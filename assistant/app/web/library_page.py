@@ -85,7 +85,7 @@ class LibraryPage:
                 documents = gr.Dataframe(headers=_HEADERS, datatype=["str"] * 7, wrap=True,
                                          label="Documents de la base", elem_id="documents",
                                          interactive=False,
-                                         column_widths=["17%", "22%", "14%", "13%", "8%",
+                                         column_widths=["16%", "21%", "16%", "13%", "8%",
                                                         "11%", "15%"])
                 chosen = gr.Dropdown(label="Choisir un document pour le corriger ou le retirer",
                                      choices=[], elem_id="remove-choice")
