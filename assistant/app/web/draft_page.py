@@ -141,14 +141,19 @@ class DraftPage:
         mine.select(self.open, mine, [current, *view, kind, *facts, notice], **private)
         section.change(self.show, [current, section], view, **private)
         act = [current, section, reviewer]
-        save.click(self.edit, [current, section, text, reviewer], [*view, notice], **private)
-        regenerate.click(self.regenerate, act, [*view, notice], **private)
-        reviewed.click(self.mark("relu", False), act, [*view, notice], **private)
-        validate.click(self.mark("validé", False), act, [*view, notice], **private)
-        validate_all.click(self.mark("validé", True), act, [*view, notice], **private)
-        add_comment.click(self.comment(False), [*act, comment], [*view, notice, comment],
-                          **private)
-        flag.click(self.comment(True), [*act, comment], [*view, notice, comment], **private)
+        reviewing = [
+            save.click(self.edit, [current, section, text, reviewer], [*view, notice],
+                       **private),
+            regenerate.click(self.regenerate, act, [*view, notice], **private),
+            reviewed.click(self.mark("relu", False), act, [*view, notice], **private),
+            validate.click(self.mark("validé", False), act, [*view, notice], **private),
+            validate_all.click(self.mark("validé", True), act, [*view, notice], **private),
+            add_comment.click(self.comment(False), [*act, comment],
+                              [*view, notice, comment], **private),
+            flag.click(self.comment(True), [*act, comment], [*view, notice, comment],
+                       **private)]
+        for event in reviewing:  # an export message no longer true once the draft changed
+            event.then(lambda: "", None, exported, show_progress="hidden", **private)
         final.click(self.export(False), [current, reviewer, keep_gaps, section],
                     [download, exported, *view], **private)
         draft_export.click(self.export(True), [current, reviewer, keep_gaps, section],
@@ -176,7 +181,8 @@ class DraftPage:
             return gr.update(interactive=False), ""
         needed = self._missing(template, values, True)
         wanted = self._missing(template, values, False)
-        text = "**2. Remplissez les champs** (obligatoires marqués d'un astérisque *)."
+        text = (f"**2. Remplissez les champs** du document « {inert(template.title)} » "
+                "(obligatoires marqués d'un astérisque *).")
         if needed:
             text += ("\n\nPour pouvoir rédiger, remplissez d'abord : "
                      + ", ".join(f"« {m} »" for m in needed) + ".")
