@@ -67,11 +67,11 @@ class Originals:
                     "indexé.</em>")
         href = ROUTE + doc_id
         if path.name.endswith(RENDITION_SUFFIX):
-            return (f"<a href=\"{href}\" download>📄 Télécharger la "
+            return (f"<a href=\"{href}\" download>Télécharger la "
                     f"copie pseudonymisée de « {inert(record.source)} »</a> — le fichier "
                     "d'origine n'est pas gardé : il contenait des données personnelles, "
                     "remplacées par des pseudonymes dans cette copie (texte).")
-        return (f"<a href=\"{href}\" download>📄 Télécharger le "
+        return (f"<a href=\"{href}\" download>Télécharger le "
                 f"document d'origine « {inert(record.source)} »</a>")
 
 
