@@ -109,7 +109,9 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     page.click("#export-final")
     page.wait_for_selector("#export-notice >> text=Document Word prêt")
     page.wait_for_selector("#completeness >> text=0 section(s) à valider")
-    assert not re.search(r"\b\d+(\.\d+)? KB\b", page.inner_text("#download"))
+    assert not re.search(r"\d\s?KB\b", page.inner_text("#download")), page.inner_text(
+        "#download")
+    assert "Restent" not in page.inner_text("#draft-notice")
     shot(page, "rediger-3-version-finale-avec-lacunes.png", full_page=True)
     with page.expect_download() as waiting:
         page.click("#download a")

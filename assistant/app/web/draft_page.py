@@ -155,9 +155,9 @@ class DraftPage:
         for event in reviewing:  # an export message no longer true once the draft changed
             event.then(lambda: "", None, exported, show_progress="hidden", **private)
         final.click(self.export(False), [current, reviewer, keep_gaps, section],
-                    [download, exported, *view], **private)
+                    [download, exported, notice, mine, *view], **private)
         draft_export.click(self.export(True), [current, reviewer, keep_gaps, section],
-                           [download, exported, *view], **private)
+                           [download, exported, notice, mine, *view], **private)
         self.refresh_outputs = [mine]
 
     def drafts(self, request: gr.Request) -> tuple[Any]:
@@ -423,7 +423,7 @@ class DraftPage:
                     section_id: str | None, request: gr.Request) -> tuple[Any, ...]:
             """The file and what was done; the review view again when gap sections were
             validated by « Garder les lacunes »."""
-            same = [gr.update()] * 7
+            same: list[Any] = [gr.update()] * 9  # the notice, my drafts, the review view
             if not draft_id:
                 return gr.update(), "⚠️ Ouvrez d'abord un brouillon.", *same
             keep = bool(keep_gaps) and not brouillon
@@ -440,7 +440,8 @@ class DraftPage:
                                        display_name(request, reviewer), owner,
                                        accept_gaps=True)
                     draft = self.drafting.get(draft_id, owner)
-                    view = list(self._view(draft, section_id or draft.sections[0].id))
+                    view = ["", *self.drafts(request),
+                            *self._view(draft, section_id or draft.sections[0].id)]
                 folder = self.exports_dir / folder_of(owner)
                 folder.mkdir(parents=True, exist_ok=True)
                 target = Path(tempfile.mkdtemp(dir=folder)) / file_name(draft, brouillon)
