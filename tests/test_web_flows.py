@@ -163,7 +163,10 @@ def test_a_citation_opens_its_passage_with_the_quote_highlighted_and_its_origina
     page.fill("#question textarea", "Combien de temps dure une mesure ASLL ?")
     page.click("#ask-button")
     page.wait_for_function("() => document.querySelector('#chat')?.innerText"
-                           ".includes('projet-de-service-asll')", timeout=LONG)
+                           ".includes('projet-de-service-asll') && document.querySelector"
+                           "('#conversations')?.innerText.includes('mesure ASLL')",
+                           timeout=LONG)
+    page.wait_for_timeout(500)  # the answer's last update folds an open passage
     page.locator("#chat").get_by_text("projet-de-service-asll").first.click()
     page.wait_for_selector("#chat mark")
     assert page.inner_text("#chat mark").strip()
