@@ -151,8 +151,10 @@ def test_the_document_table_shows_and_corrects_metadata(browser: Any,
     page.wait_for_selector("#metadata-saved >> text=Enregistré")
     page.wait_for_function("() => document.querySelector('#documents')?.innerText"
                            ".includes('2023')")
-    row = page.locator("#documents tr", has_text="procedure-accueil.pdf").inner_text()
-    assert "Toit Commun" in row and "2023" in row, row
+    table = page.inner_text("#documents")
+    row = table[table.index("procedure-accueil.pdf"):].split("\n\n")[0][:400]
+    assert "Toit Commun" in row and "2023" in row, table
+    assert "« Toit Commun »" in page.inner_text("#metadata-saved")
     shot(page, "base-documentaire-table.png", full_page=True)
     page.context.close()
 
