@@ -544,6 +544,22 @@ class KnowledgeBase:
     def documents(self) -> list[DocumentRecord]:
         return self.manifest.documents(status=None)
 
+    def kept_copy(self, doc_id: str) -> tuple[DocumentRecord, Path | None] | None:
+        """A ready document of the base and the copy kept of it (the file as it was
+        given, or its pseudonymised rendition when personal data was replaced): None for
+        a document the base does not hold; the path is None when no copy is kept. Only
+        a file inside the document's own ``originals/<id>/`` folder is ever returned."""
+        record = next((r for r in self.ready_documents() if r.doc_id == doc_id), None)
+        if record is None:
+            return None
+        if not record.original:
+            return record, None
+        folder = (self.data_dir / "originals" / record.doc_id).resolve()
+        path = (self.data_dir / record.original).resolve()
+        if path.parent != folder or not path.is_file():
+            return record, None
+        return record, path
+
     def resolve(self, name_or_id: str) -> DocumentRecord:
         """The one document a user means by a file name, a path or an id."""
         matches = self.manifest.find(name_or_id)

@@ -35,8 +35,13 @@ WRITE_REPORTS = os.environ.get("CANEVAS_WRITE_REPORTS") == "1"
 def shot(page: Any, name: str, **options: Any) -> None:
     """A screenshot for reviewers, only when reports are asked for."""
     if WRITE_REPORTS:
+        from PIL import Image
+
         REPORTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(REPORTS / name), **options)
+        with Image.open(REPORTS / name) as image:  # 128 colours: text stays sharp
+            small = image.convert("RGB").quantize(colors=128)
+        small.save(REPORTS / name, optimize=True)
 
 
 def _free_port() -> int:

@@ -89,10 +89,10 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     page.click("#save-text")
     page.wait_for_selector("#draft-notice >> text=Texte enregistré")
     page.click("#export-final")
-    page.wait_for_selector("#draft-notice >> text=Export refusé")
-    notice = page.inner_text("#draft-notice")
+    page.wait_for_selector("#export-notice >> text=Export refusé")
+    notice = page.inner_text("#export-notice")
     assert "--" not in notice and "canevas" not in notice.lower()
-    assert page.locator("#draft-notice input[type=checkbox], #draft-notice li").count() >= 2
+    assert page.locator("#export-notice input[type=checkbox], #export-notice li").count() >= 2
     shot(page, "rediger-2-export-refuse.png", full_page=True)
     page.click("#export-draft")
     link = page.wait_for_selector("#download a")
@@ -100,17 +100,36 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
         link.click()
     name = waiting.value.suggested_filename
     assert name == "Projet social — Pension de famille Saint-Éloi — brouillon.docx", name
+    page.click("#validate-all")
+    page.wait_for_selector("#draft-notice >> text=Restent « À compléter »")
+    page.click("#export-final")
+    page.wait_for_selector("#export-notice >> text=Export refusé")
+    assert "Garder les lacunes" in page.inner_text("#export-notice")
+    page.check("#keep-gaps input[type=checkbox]")
+    page.click("#export-final")
+    page.wait_for_selector("#export-notice >> text=Document Word prêt")
+    page.wait_for_selector("#completeness >> text=0 section(s) à valider")
+    assert not re.search(r"\d\s?KB\b", page.inner_text("#download")), page.inner_text(
+        "#download")
+    assert "Restent" not in page.inner_text("#draft-notice")
+    shot(page, "rediger-3-version-finale-avec-lacunes.png", full_page=True)
+    with page.expect_download() as waiting:
+        page.click("#download a")
+    name = waiting.value.suggested_filename
+    assert name == "Projet social — Pension de famille Saint-Éloi.docx", name
     page.reload()
     page.wait_for_selector("#question textarea")
     page.get_by_role("tab", name="Rédiger un document").click()
-    _choose(page, "#my-drafts", "Pension de famille Saint-Éloi")
+    page.locator("#my-drafts").get_by_text("Pension de famille Saint-Éloi").first.click()
     page.wait_for_function("() => document.querySelector('#draft-type input')?.value"
                            ".includes('Projet social')")
     page.wait_for_function("() => document.querySelector('#draft-fields-help')?.innerText"
                            ".includes('Cliquez sur')")
     assert page.input_value("#fact-0 textarea") == "Toit Commun"
     assert page.input_value("#fact-1 textarea") == "Pension de famille Saint-Éloi"
-    shot(page, "rediger-3-brouillon-rouvert.png", full_page=True)
+    assert page.input_value("#fact-3 textarea") == ""
+    assert page.get_attribute("#fact-3 textarea", "placeholder") == "Par exemple : 64"
+    shot(page, "rediger-4-brouillon-rouvert.png", full_page=True)
     page.context.close()
 
 
@@ -124,6 +143,8 @@ def test_the_document_table_shows_and_corrects_metadata(browser: Any,
     for column in ("Fichier", "Organisation", "Type", "Année", "Passages", "Ajouté le"):
         assert column in header
     _choose(page, "#remove-choice", "procedure-accueil.pdf")
+    page.wait_for_function("() => document.querySelector('#edit-type input')?.value"
+                           " === 'procédure'")
     page.fill("#edit-org textarea", "Toit Commun")
     page.fill("#edit-year textarea", "2023")
     page.click("#save-metadata")
@@ -133,21 +154,36 @@ def test_the_document_table_shows_and_corrects_metadata(browser: Any,
     table = page.inner_text("#documents")
     row = table[table.index("procedure-accueil.pdf"):].split("\n\n")[0][:400]
     assert "Toit Commun" in row and "2023" in row, table
+    assert "« Toit Commun »" in page.inner_text("#metadata-saved")
     shot(page, "base-documentaire-table.png", full_page=True)
     page.context.close()
 
 
-def test_a_citation_opens_its_passage_with_the_quote_highlighted(browser: Any,
-                                                                 flows_server: str) -> None:
+def test_a_citation_opens_its_passage_with_the_quote_highlighted_and_its_original(
+        browser: Any, flows_server: str, demo_dir: Path) -> None:
     page = _page(browser, flows_server, locale="en-US")
     page.fill("#question textarea", "Combien de temps dure une mesure ASLL ?")
     page.click("#ask-button")
     page.wait_for_function("() => document.querySelector('#chat')?.innerText"
-                           ".includes('projet-de-service-asll')", timeout=LONG)
+                           ".includes('projet-de-service-asll') && document.querySelector"
+                           "('#conversations')?.innerText.includes('mesure ASLL')",
+                           timeout=LONG)
+    page.wait_for_timeout(500)  # the answer's last update folds an open passage
     page.locator("#chat").get_by_text("projet-de-service-asll").first.click()
     page.wait_for_selector("#chat mark")
     assert page.inner_text("#chat mark").strip()
-    shot(page, "question-source-surlignee.png", full_page=True)
+    link = page.locator("#chat a", has_text="Télécharger le document d'origine").first
+    link.wait_for()
+    page.wait_for_timeout(300)
+    shot(page, "question-source-surlignee.png")  # a full-page capture folds the passage
+    link.scroll_into_view_if_needed()
+    shot(page, "question-lien-vers-l-original.png")
+    with page.expect_download() as waiting:
+        link.click()
+    download = waiting.value
+    assert download.suggested_filename == "projet-de-service-asll.docx"
+    original = demo_dir / "projet-de-service-asll.docx"
+    assert Path(download.path()).read_bytes() == original.read_bytes()
     page.context.close()
 
 
@@ -168,4 +204,22 @@ def test_conversations_are_dated_renamed_and_deleted(browser: Any, flows_server:
     page.click("#delete-conversation")
     page.wait_for_function("() => !document.querySelector('#conversations')?.innerText"
                            ".includes(\"Public de l'ASLL\")")
+    page.context.close()
+
+
+def test_reindexing_says_in_french_which_document_it_reads(browser: Any,
+                                                           flows_server: str) -> None:
+    page = _page(browser, flows_server, locale="en-US")
+    page.get_by_role("tab", name="Base documentaire").click()
+    page.evaluate("""() => { window.seen = [];
+        new MutationObserver(() => window.seen.push(document.body.innerText))
+            .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
+    page.click("#reindex")
+    page.wait_for_function("() => document.querySelector('#ingest-status')?.innerText"
+                           ".includes('Réindexation terminée')", timeout=LONG)
+    seen = " ".join(page.evaluate("window.seen"))
+    assert re.search(r"Réindexation de « [^»]+ » \(\d sur \d\)", seen), seen[-2000:]
+    assert ENGLISH.findall(seen + _visible_words(page)) == []
+    assert "réindexé" in page.inner_text("#ingest-results")
+    shot(page, "base-documentaire-reindexation.png", full_page=True)
     page.context.close()

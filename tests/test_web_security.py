@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import http.server
 import json
+import sqlite3
 import threading
 import urllib.error
 import urllib.request
@@ -167,6 +168,35 @@ def test_upload_leaves_no_clear_copy_is_never_served_and_a_reupload_replaces(
     listing = page.inner_text("#documents")
     assert listing.count("note-de-suivi.md") == 1, listing
     assert _files_with(web, b"entretien du 10 mars") == []
+    page.context.close()
+
+
+def _kept(data: Path) -> dict[str, tuple[str, str]]:
+    """Each document's source file name: its id and the copy the base keeps."""
+    with sqlite3.connect(f"file:{data / 'manifest.sqlite'}?mode=ro", uri=True) as db:
+        return {source: (doc_id, original) for doc_id, source, original in db.execute(
+            "SELECT doc_id, source, original FROM documents")}
+
+
+def test_originals_are_served_by_document_id_only_and_as_attachments(
+        browser: Any, served: tuple[str, Path], hostile_data: Path) -> None:
+    url, _ = served
+    doc_id, original = _kept(hostile_data)["local-velos.txt"]
+    route = f"{url}/canevas/original/"
+    assert _status(route + doc_id)[0] == 403
+    assert _status(route + doc_id, headers={"Host": "evil.example"})[0] == 400
+    page = _page(browser, url)
+    got = page.request.get(route + doc_id)
+    assert got.status == 200
+    assert got.headers["content-disposition"].startswith("attachment;")
+    assert "local-velos.txt" in got.headers["content-disposition"]
+    assert got.headers["content-type"] == "application/octet-stream"
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in got.headers["content-security-policy"]
+    assert got.body() == (hostile_data / original).read_bytes()
+    for bad in ("..%2Fmanifest.sqlite", "0" * 16, doc_id.upper(), f"{doc_id}%2F..",
+                "%2e%2e%2fweb%2fsession-secret", str(hostile_data / original)):
+        assert page.request.get(route + bad).status == 404, bad
     page.context.close()
 
 

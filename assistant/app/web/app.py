@@ -4,7 +4,8 @@ Security choices (Gradio has had many file-access CVEs): no share link; a login 
 required as soon as the app listens beyond localhost, and it refuses to start without
 accounts; analytics off; Gradio's temporary files live under the data directory and an
 upload leaves them as soon as it is ingested; no extra ``allowed_paths``; the only files
-served back are the Word exports the app just wrote; a gate (``guard.Guard``) in front of
+served back are the Word exports the app just wrote and the kept copies of the base's
+own documents (asked for by document id); a gate (``guard.Guard``) in front of
 Gradio refuses foreign Host/Origin headers, hides Gradio's API and requires the page's
 signed session cookie for every action.
 """
@@ -137,7 +138,8 @@ def serve(container: Container, host: str = "127.0.0.1", port: int = 7860,
     extra = [h.strip() for h in os.environ.get("CANEVAS_WEB_HOSTS", "").split(",") if h.strip()]
     guarded = Guard(outer, web.sessions, allowed_hosts(host, port, extra), web.downloads,
                     port, any_interface=host in ("0.0.0.0", "::"),
-                    max_upload_bytes=container.settings.limits.max_file_bytes)
+                    max_upload_bytes=container.settings.limits.max_file_bytes,
+                    originals=web.originals.find)
     if open_browser:
         threading.Timer(2.0, webbrowser.open, [f"http://127.0.0.1:{port}"]).start()
     print(f"Canevas : http://127.0.0.1:{port} (Ctrl+C pour arrêter)", flush=True)

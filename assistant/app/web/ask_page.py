@@ -9,18 +9,16 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
 
 from assistant.app.web.errors import failure, user_error
-from assistant.app.web.guard import Downloads
+from assistant.app.web.originals import Originals
 from assistant.app.web.session import Sessions
 from assistant.app.web.text import inert
 from assistant.qa.answers import Answer, AnswerService
-from knowledge.base import KnowledgeBase
 from knowledge.errors import CanevasError
 
 Message = dict[str, Any]
@@ -45,15 +43,20 @@ def _passage(citation: dict[str, Any]) -> str:
             + inert(text[at + len(quote):]))
 
 
-def answer_messages(answer: Answer | dict[str, Any]) -> list[Message]:
-    """The answer, then one collapsible message per cited passage."""
+def answer_messages(answer: Answer | dict[str, Any],
+                    offer: Callable[[str], str] | None = None) -> list[Message]:
+    """The answer, then one collapsible message per cited passage, ending with what
+    ``offer`` gives for its document (the link to the original)."""
     data = answer.as_dict() if isinstance(answer, Answer) else answer
     text = inert(data["text"])
     if data.get("refused"):
         text = f"⚠️ {text}"
     messages: list[Message] = [{"role": "assistant", "content": text}]
     for citation in data.get("citations", []):
-        messages.append({"role": "assistant", "content": _passage(citation),
+        content = _passage(citation)
+        if offer is not None:
+            content += "\n\n" + offer(str(citation.get("chunk_id") or ""))
+        messages.append({"role": "assistant", "content": content,
                          "metadata": {"title": _source_title(citation), "status": "done"}})
     return messages
 
@@ -65,14 +68,12 @@ def _when(timestamp: float) -> str:
 class AskPage:
     """Builds the chat tab and wires its events to the answer service."""
 
-    def __init__(self, answers: AnswerService, sessions: Sessions, kb: KnowledgeBase,
-                 max_chars: int, downloads: Downloads, originals_dir: Path) -> None:
+    def __init__(self, answers: AnswerService, sessions: Sessions, max_chars: int,
+                 originals: Originals) -> None:
         self.answers = answers
         self.sessions = sessions
-        self.kb = kb
         self.max_chars = max_chars
-        self.downloads = downloads
-        self.originals_dir = originals_dir
+        self.originals = originals
 
     def build(self) -> None:
         conversation = gr.State(None)
@@ -154,7 +155,7 @@ class AskPage:
         if "error" in outcome:
             raise failure(outcome["error"])
         answer: Answer = outcome["answer"]
-        history = [*history[:-1], *answer_messages(answer)]
+        history = [*history[:-1], *answer_messages(answer, self.originals.offer)]
         yield (history, answer.conversation_id, "",
                *self.conversations(request, answer.conversation_id))
 
@@ -170,7 +171,7 @@ class AskPage:
         history: list[Message] = []
         for turn in turns:
             history += [{"role": "user", "content": inert(turn.question)},
-                        *answer_messages(turn.answer)]
+                        *answer_messages(turn.answer, self.originals.offer)]
         return history, conversation_id
 
     def rename(self, conversation_id: str | None, title: str,

@@ -92,8 +92,8 @@ class DraftPage:
                 start = gr.Button("Rédiger", variant="primary", elem_id="draft-start",
                                   interactive=False)
                 progress = gr.Markdown(elem_id="draft-progress")
-                mine = gr.Dropdown(label="Mes brouillons (rouvrir)", choices=[],
-                                   elem_id="my-drafts")
+                mine = gr.Radio(label="Mes brouillons (cliquez pour rouvrir)", choices=[],
+                                elem_id="my-drafts")
             with gr.Column(scale=3):
                 title = gr.Markdown("Choisissez un type de document, remplissez les champs, "
                                     "puis « Rédiger ». La relecture et l'export apparaîtront "
@@ -119,10 +119,15 @@ class DraftPage:
                         add_comment = gr.Button("Ajouter le commentaire", elem_id="add-comment")
                         flag = gr.Button("Marquer « à vérifier »", elem_id="flag")
                     completeness = gr.Markdown(elem_id="completeness")
+                    keep_gaps = gr.Checkbox(
+                        label="Garder les lacunes : la version finale peut garder des "
+                        "sections « À compléter » (validées telles quelles, signalées dans "
+                        "le document)", value=False, elem_id="keep-gaps")
                     with gr.Row():
                         final = gr.Button("Exporter en Word (version finale)",
                                           elem_id="export-final")
                         draft_export = gr.Button("Exporter un brouillon", elem_id="export-draft")
+                    exported = gr.Markdown(elem_id="export-notice")
                     download = gr.File(label="Document Word", elem_id="download",
                                        interactive=False)
         view = [title, section, state, text, evidence, completeness, editor]
@@ -136,17 +141,23 @@ class DraftPage:
         mine.select(self.open, mine, [current, *view, kind, *facts, notice], **private)
         section.change(self.show, [current, section], view, **private)
         act = [current, section, reviewer]
-        save.click(self.edit, [current, section, text, reviewer], [*view, notice], **private)
-        regenerate.click(self.regenerate, act, [*view, notice], **private)
-        reviewed.click(self.mark("relu", False), act, [*view, notice], **private)
-        validate.click(self.mark("validé", False), act, [*view, notice], **private)
-        validate_all.click(self.mark("validé", True), act, [*view, notice], **private)
-        add_comment.click(self.comment(False), [*act, comment], [*view, notice, comment],
-                          **private)
-        flag.click(self.comment(True), [*act, comment], [*view, notice, comment], **private)
-        final.click(self.export(False), [current, reviewer], [download, notice], **private)
-        draft_export.click(self.export(True), [current, reviewer], [download, notice],
-                           **private)
+        reviewing = [
+            save.click(self.edit, [current, section, text, reviewer], [*view, notice],
+                       **private),
+            regenerate.click(self.regenerate, act, [*view, notice], **private),
+            reviewed.click(self.mark("relu", False), act, [*view, notice], **private),
+            validate.click(self.mark("validé", False), act, [*view, notice], **private),
+            validate_all.click(self.mark("validé", True), act, [*view, notice], **private),
+            add_comment.click(self.comment(False), [*act, comment],
+                              [*view, notice, comment], **private),
+            flag.click(self.comment(True), [*act, comment], [*view, notice, comment],
+                       **private)]
+        for event in reviewing:  # an export message no longer true once the draft changed
+            event.then(lambda: "", None, exported, show_progress="hidden", **private)
+        final.click(self.export(False), [current, reviewer, keep_gaps, section],
+                    [download, exported, notice, mine, *view], **private)
+        draft_export.click(self.export(True), [current, reviewer, keep_gaps, section],
+                           [download, exported, notice, mine, *view], **private)
         self.refresh_outputs = [mine]
 
     def drafts(self, request: gr.Request) -> tuple[Any]:
@@ -170,7 +181,8 @@ class DraftPage:
             return gr.update(interactive=False), ""
         needed = self._missing(template, values, True)
         wanted = self._missing(template, values, False)
-        text = "**2. Remplissez les champs** (obligatoires marqués d'un astérisque *)."
+        text = (f"**2. Remplissez les champs** du document « {inert(template.title)} » "
+                "(obligatoires marqués d'un astérisque *).")
         if needed:
             text += ("\n\nPour pouvoir rédiger, remplissez d'abord : "
                      + ", ".join(f"« {m} »" for m in needed) + ".")
@@ -182,8 +194,10 @@ class DraftPage:
             text += "\n\n**3. Cliquez sur « Rédiger ».** Comptez une à quelques minutes."
         return gr.update(interactive=not needed), text
 
-    def form(self, type_id: str | None) -> list[Any]:
-        template = self.templates.get(type_id or "")
+    @staticmethod
+    def _fields(template: Template | None, values: dict[str, str]) -> list[Any]:
+        """The form's boxes for a type: label (required ones marked), example as the
+        placeholder, value; the same for a new form and a reopened draft."""
         updates: list[Any] = []
         for index in range(MAX_FACTS):
             if template is None or index >= len(template.facts):
@@ -193,7 +207,13 @@ class DraftPage:
             hint = ("Au choix : " + " / ".join(fact.choices.values()) if fact.choices
                     else (f"Par exemple : {fact.example}" if fact.example else ""))
             label = fact.label + (" *" if fact.required else " (facultatif)")
-            updates.append(gr.update(visible=True, label=label, value="", placeholder=hint))
+            updates.append(gr.update(visible=True, label=label, placeholder=hint,
+                                     value=values.get(fact.key, "")))
+        return updates
+
+    def form(self, type_id: str | None) -> list[Any]:
+        template = self.templates.get(type_id or "")
+        updates = self._fields(template, {})
         updates.append(gr.update(visible=template is not None and template.mode == "call"))
         start, text = self._help(template, [""] * MAX_FACTS)
         return [*updates, text, start]
@@ -261,16 +281,7 @@ class DraftPage:
             draft = self.drafting.get(draft_id, self.sessions.owner(request))
         except CanevasError as exc:
             return (None, *[gr.update()] * 7, *keep, "⚠️ " + plain_french(exc))
-        template = self.templates.get(draft.type_id)
-        facts: list[Any] = []
-        for index in range(MAX_FACTS):
-            if template is None or index >= len(template.facts):
-                facts.append(gr.update(visible=False, value=""))
-                continue
-            fact = template.facts[index]
-            label = fact.label + (" *" if fact.required else " (facultatif)")
-            facts.append(gr.update(visible=True, label=label,
-                                   value=draft.facts.get(fact.key, "")))
+        facts = self._fields(self.templates.get(draft.type_id), draft.facts)
         return (draft.id, *self._view(draft, draft.sections[0].id),
                 gr.update(value=draft.type_id), *facts, "")
 
@@ -386,30 +397,61 @@ class DraftPage:
             return (*view, "")
         return handler
 
+    @staticmethod
+    def _refusal(draft: Draft, keep_gaps: bool) -> str:
+        """Why the final export cannot be written yet, as a checklist; empty when it
+        can. A section still « À compléter » blocks unless the person keeps the gaps."""
+        left = [s for s in draft.sections
+                if (s.placeholders and not keep_gaps) or (s.status != "validé"
+                                                          and not s.placeholders)]
+        if not left:
+            return ""
+        log.info("refusé : export final avec %d section(s) à valider ou à compléter",
+                 len(left))
+        lines = [f"- [ ] {inert(s.title)} — "
+                 + ("contient « À compléter »" if s.placeholders else "à valider")
+                 for s in left]
+        text = ("**Export refusé** : la version finale demande que chaque section soit "
+                "validée et complète. Reste :\n\n" + "\n".join(lines))
+        if any(s.placeholders for s in left):
+            text += ("\n\nPour exporter quand même la version finale avec ces lacunes "
+                     "signalées, cochez « Garder les lacunes » puis recommencez.")
+        return text + "\n\nOu choisissez « Exporter un brouillon »."
+
     def export(self, brouillon: bool) -> Any:
-        def handler(draft_id: str | None, reviewer: str,
-                    request: gr.Request) -> tuple[Any, str]:
+        def handler(draft_id: str | None, reviewer: str, keep_gaps: bool,
+                    section_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+            """The file and what was done; the review view again when gap sections were
+            validated by « Garder les lacunes »."""
+            same: list[Any] = [gr.update()] * 9  # the notice, my drafts, the review view
             if not draft_id:
-                return gr.update(), "⚠️ Ouvrez d'abord un brouillon."
+                return gr.update(), "⚠️ Ouvrez d'abord un brouillon.", *same
+            keep = bool(keep_gaps) and not brouillon
+            view = same
             try:
                 owner = self.sessions.owner(request)
                 draft = self.drafting.get(draft_id, owner)
-                if not brouillon and draft.pending:
-                    log.info("refusé : export final avec %d section(s) à valider",
-                             len(draft.pending))
-                    return gr.update(value=None), (
-                        "**Export refusé** : la version finale demande que chaque section "
-                        "soit validée. Reste à valider :\n\n"
-                        + "\n".join(f"- [ ] {inert(s.title)}" for s in draft.pending)
-                        + "\n\nOu choisissez « Exporter un brouillon ».")
+                refusal = "" if brouillon else self._refusal(draft, keep)
+                if refusal:
+                    return gr.update(value=None), refusal, *same
+                gaps = [s.id for s in draft.pending if s.placeholders]
+                if keep and gaps:  # the person chose to keep them: validated as they are
+                    self.drafting.mark(draft_id, gaps, "validé",
+                                       display_name(request, reviewer), owner,
+                                       accept_gaps=True)
+                    draft = self.drafting.get(draft_id, owner)
+                    view = ["", *self.drafts(request),
+                            *self._view(draft, section_id or draft.sections[0].id)]
                 folder = self.exports_dir / folder_of(owner)
                 folder.mkdir(parents=True, exist_ok=True)
                 target = Path(tempfile.mkdtemp(dir=folder)) / file_name(draft, brouillon)
                 path = self.drafting.export(draft_id, target, brouillon,
                                             by=getattr(request, "username", None)
-                                            or reviewer or "", owner=owner)
+                                            or reviewer or "", owner=owner,
+                                            accept_gaps=keep)
             except CanevasError as exc:
-                return gr.update(value=None), "⚠️ " + plain_french(exc)
+                return gr.update(value=None), "⚠️ " + plain_french(exc), *same
             self.downloads.add(Path(path))
-            return str(path), f"✔ Document Word prêt : « {inert(Path(path).name)} »."
+            return (str(path), f"✔ Document Word prêt : « {inert(Path(path).name)} ».",
+                    *view)
         return handler

@@ -6,8 +6,9 @@
   through its page only.
 - Every request that runs an action or moves a file (queue, upload, file download)
   must carry the page's signed session cookie, issued here on the first page load.
-- A file is served back only when the app wrote it as a download (a Word export);
-  uploaded originals are never served.
+- A file is served back only when the app wrote it as a download (a Word export), or
+  when it is the copy the base keeps of one of its documents, asked for by document id
+  (``originals.ROUTE``) from a citation; Gradio's copies of uploads are never served.
 - The page is declared French (``lang="fr"``) and Gradio's own messages are French.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from assistant.app.web.originals import ROUTE, Original, attachment_headers
 from assistant.app.web.session import COOKIE, Sessions
 
 Scope = dict[str, Any]
@@ -98,11 +100,12 @@ class Guard:
 
     def __init__(self, app: ASGIApp, sessions: Sessions, hosts: frozenset[str],
                  downloads: Downloads, port: int, any_interface: bool = False,
-                 max_upload_bytes: int | None = None) -> None:
+                 max_upload_bytes: int | None = None,
+                 originals: Callable[[str], Original | None] | None = None) -> None:
         from assistant.app.web.i18n import page_script
 
-
         self.app = app
+        self.originals = originals
         self.sessions = sessions
         self.hosts = hosts
         self.downloads = downloads
@@ -142,6 +145,9 @@ class Guard:
         except Exception:  # a malformed cookie header is only ignored
             cookies = SimpleCookie()
         identity = self.sessions.verify(cookies[COOKIE].value if COOKIE in cookies else None)
+        if path.startswith(ROUTE):
+            await self._original(scope, send, path[len(ROUTE):], identity)
+            return
         if path.startswith(_FILES):
             if identity is None or not self.downloads.allows(path):
                 await _refuse(send, 404, "Introuvable.")
@@ -160,6 +166,33 @@ class Guard:
         cookie = None if identity is not None else self.sessions.issue()
         await self.app(scope, receive, _Rewriter(send, cookie, self.page_script if page
                                                  else None))
+
+    async def _original(self, scope: Scope, send: Send, doc_id: str,
+                        identity: str | None) -> None:
+        """The kept copy of a document of the base, as an attachment."""
+        if identity is None:
+            await _refuse(send, 403, "Session absente : ouvrez la page de l'application.")
+            return
+        found = self.originals(doc_id) if self.originals and scope.get("method") in (
+            "GET", "HEAD") else None
+        if found is None:
+            await _refuse(send, 404, "Ce document n'est pas (ou plus) dans la base, ou son "
+                          "original n'est pas gardé.")
+            return
+        try:
+            size = found.path.stat().st_size
+            with found.path.open("rb") as handle:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": attachment_headers(found, size)})
+                if scope.get("method") == "HEAD":
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+                while piece := handle.read(1 << 20):
+                    await send({"type": "http.response.body", "body": piece,
+                                "more_body": True})
+                await send({"type": "http.response.body", "body": b""})
+        except FileNotFoundError:  # removed between the look-up and the read
+            await _refuse(send, 404, "Ce document n'est plus dans la base.")
 
 
 class _Rewriter:

@@ -73,6 +73,9 @@ const fix=(s)=>{if(!s)return s;const t=s.trim();
 if(/exceed the maximum allowed size/i.test(s)){const m=s.match(/: (.*)$/);
 return BIG+(m?' Fichier(s) : '+m[1].replaceAll('"','')+'.':'');}
 if(/^\d+\/\d+ steps?/.test(t))return t.replace(/steps?/,'étapes');
+if(/^processing\b/.test(t))return s.replace('processing','traitement');
+const u=t.match(/^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB)(?![\w])/);
+if(u)return s.replace(u[0],u[1].replace('.',',')+' '+{B:'o',KB:'Ko',MB:'Mo',GB:'Go'}[u[2]]);
 if(E[t]!==undefined)return s.replace(t,E[t]);return s;};
 const walk=(n)=>{if(n.nodeType===3){
 const v=fix(n.nodeValue);if(v!==n.nodeValue)n.nodeValue=v;return;}

@@ -17,6 +17,7 @@ from assistant.app.web.ask_page import AskPage
 from assistant.app.web.draft_page import DraftPage
 from assistant.app.web.guard import Downloads
 from assistant.app.web.library_page import LibraryPage
+from assistant.app.web.originals import Originals
 from assistant.app.web.session import Sessions
 
 LOADING = ("◌ **Chargement des modèles en cours…** La première ouverture prend environ "
@@ -32,15 +33,16 @@ class WebApp:
     blocks: gr.Blocks
     sessions: Sessions
     downloads: Downloads
+    originals: Originals
 
 
 def build_blocks(container: Container, web_dir: Path, secret: str, title: str,
                  readiness: Any) -> WebApp:
     sessions = Sessions(secret)
     downloads = Downloads()
-    ask = AskPage(container.answers, sessions, container.knowledge_base,
-                  container.settings.limits.max_question_chars, downloads,
-                  web_dir / "gradio-tmp" / "originals")
+    originals = Originals(container.knowledge_base)
+    ask = AskPage(container.answers, sessions, container.settings.limits.max_question_chars,
+                  originals)
     draft = DraftPage(container.drafting, web_dir / "gradio-tmp" / "exports", sessions,
                       downloads)
     library = LibraryPage(container.knowledge_base, web_dir / "uploads", sessions,
@@ -73,4 +75,4 @@ def build_blocks(container: Container, web_dir: Path, secret: str, title: str,
         app.load(start, None, [*ask.refresh_outputs, *draft.refresh_outputs,
                                *library.refresh_outputs], api_visibility="private")
         app.load(wait_ready, None, loading, api_visibility="private", show_progress="hidden")
-    return WebApp(app, sessions, downloads)
+    return WebApp(app, sessions, downloads, originals)

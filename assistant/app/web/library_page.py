@@ -9,6 +9,7 @@ pseudonymised rendition when personal data was found) stays in the data director
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import shutil
 import threading
@@ -76,15 +77,16 @@ class LibraryPage:
                 status = gr.Markdown(elem_id="ingest-status")
                 outcome = gr.Dataframe(headers=["Fichier", "Résultat", "Détail"],
                                        datatype=["str", "str", "str"], wrap=True,
-                                       label="Résultat de l'ajout", elem_id="ingest-results",
+                                       label="Résultat (ajout ou réindexation)",
+                                       elem_id="ingest-results",
                                        interactive=False, column_widths=["32%", "26%", "42%"])
             with gr.Column(scale=2):
                 counts = gr.Markdown(elem_id="counts")
                 documents = gr.Dataframe(headers=_HEADERS, datatype=["str"] * 7, wrap=True,
                                          label="Documents de la base", elem_id="documents",
                                          interactive=False,
-                                         column_widths=["19%", "27%", "15%", "13%", "7%",
-                                                        "8%", "11%"])
+                                         column_widths=["16%", "21%", "16%", "13%", "8%",
+                                                        "11%", "15%"])
                 chosen = gr.Dropdown(label="Choisir un document pour le corriger ou le retirer",
                                      choices=[], elem_id="remove-choice")
                 with gr.Row():
@@ -107,11 +109,12 @@ class LibraryPage:
                      [status, outcome, *listing, files, folder], show_progress="hidden",
                      **private)
         remove.click(self.remove, chosen, listing, **private)
-        chosen.change(self.details, chosen, [edit_org, edit_type, edit_year], **private)
+        chosen.change(self.details, chosen, [edit_org, edit_type, edit_year],
+                      show_progress="hidden", **private)
         save_meta.click(self.save_metadata, [chosen, edit_org, edit_type, edit_year],
                         [edited, *listing], **private)
-        reindex.click(self.reindex, None, [outcome, *listing], show_progress="minimal",
-                      show_progress_on=[status], **private)
+        reindex.click(self.reindex, None, [status, outcome, *listing],
+                      show_progress="hidden", **private)
         self.refresh_outputs = listing
 
     def listing(self) -> tuple[Any, ...]:
@@ -215,20 +218,44 @@ class LibraryPage:
         gr.Info("Document retiré de la base.")
         return self.listing()
 
-    def reindex(self, request: gr.Request,
-                progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        def show(name: str, done: int, total: int) -> None:
-            progress((done, total), desc=f"Réindexation : {name}" if name else "Réindexation",
-                     unit="document")
-
+    def reindex(self, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        """Re-read every document from its kept copy, saying in French which one is
+        being read (Gradio's own progress bar is not shown: it speaks English)."""
         try:
             self.sessions.owner(request)
-            report = self.kb.reindex(progress=show)
         except CanevasError as exc:
             raise failure(exc) from exc
-        rows = [[plain(Path(o.path).name), _STATUS_FR[o.status], plain(o.message or "")]
+        keep = [gr.update()] * 5
+        events: queue.Queue[tuple[str, int, int] | None] = queue.Queue()
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                with self._lock:
+                    outcome["report"] = self.kb.reindex(
+                        progress=lambda name, done, total: events.put((name, done, total)))
+            except Exception as exc:
+                outcome["error"] = exc
+            finally:
+                events.put(None)
+
+        threading.Thread(target=work, name="canevas-reindex", daemon=True).start()
+        yield ("◌ Réindexation : préparation…", *keep)
+        while (event := events.get()) is not None:
+            name, done, total = event
+            if name:
+                yield (f"◌ Réindexation de « {inert(name)} » ({done + 1} sur {total})…",
+                       *keep)
+        if "error" in outcome:
+            raise failure(outcome["error"])
+        report = outcome["report"]
+        counts = report.counts
+        said = {**_STATUS_FR, "updated": "↻ réindexé"}
+        rows = [[plain(Path(o.path).name), said[o.status], plain(o.message or "")]
                 for o in report.outcomes]
-        return (rows, *self.listing())
+        summary = (f"**Réindexation terminée** : {len(report.outcomes)} document(s) relu(s), "
+                   f"{counts['failed']} en échec.")
+        yield (summary, rows, *self.listing())
 
 
 def _discard(upload: Path) -> None:
