@@ -14,16 +14,16 @@ from typing import Any
 
 from assistant.qa.evidence import MIN_COVERAGE, EvidenceReader
 from assistant.qa.nouns import is_prose
-from assistant.qa.passages import Passage, shingles
+from assistant.qa.passages import Passage
 from assistant.qa.retrieval import SearchFilters
 from generators.scope import Scope
 from knowledge.calibration import tuned
 from knowledge.french import fold_accents
+from knowledge.near_duplicates import near_duplicate, shingles
 
 SUPPORT = tuned("drafting.support")
 _MIN_WORDS = tuned("drafting.min_words")
 _MAX_WORDS = tuned("drafting.max_words")
-_NEAR_DUPLICATE = tuned("drafting.near_duplicate")
 _BULLET = re.compile(r"^[•\-–*·▪●◦]\s*")
 
 
@@ -140,9 +140,8 @@ def _distinct(quotes: list[Quote]) -> list[Quote]:
     printed twice in the documents)."""
     kept: list[tuple[Quote, set[str]]] = []
     for quote in sorted(quotes, key=lambda q: q.score, reverse=True):
-        marks = shingles(quote.text, 3)
-        if any(len(marks & other) / max(1, min(len(marks), len(other))) > _NEAR_DUPLICATE
-               for _, other in kept):
+        marks = shingles(quote.text)
+        if any(near_duplicate(marks, other) for _, other in kept):
             continue
         kept.append((quote, marks))
     return [q for q, _ in kept]

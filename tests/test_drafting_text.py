@@ -1,0 +1,25 @@
+"""A section's text parts without the knowledge base: the lead and the quotes kept."""
+
+from __future__ import annotations
+
+from generators.compose import fill_lead
+from generators.section_evidence import Quote, _distinct
+from generators.template import Fact
+
+
+def test_lead_is_cut_by_the_shared_splitter_not_at_an_abbreviation() -> None:
+    known = {"directeur": Fact(key="directeur", label="Directeur", required=False),
+             "capacite": Fact(key="capacite", label="Capacité")}
+    lead = "La résidence est dirigée par M. {directeur}. Capacité : {capacite}."
+    assert fill_lead(lead, {"capacite": "24"}, known) == "Capacité : 24."
+    assert fill_lead(lead, {"directeur": "Durand", "capacite": "24"}, known) == (
+        "La résidence est dirigée par M. Durand. Capacité : 24.")
+
+
+def test_the_same_sentence_found_twice_is_quoted_once() -> None:
+    text = ("Les résidents participent chaque mois à un comité de résidents qui prépare "
+            "les animations collectives de la résidence.")
+    quotes = [Quote(text, 0, 0.9, 0, 1), Quote(text.upper().rstrip("."), 1, 0.8, 1, 2),
+              Quote("Le conseil de concertation réunit les résidents deux fois par an.",
+                    2, 0.7, 0, 3)]
+    assert [q.passage for q in _distinct(quotes)] == [0, 2]
