@@ -97,6 +97,8 @@ class Scope:
     association: str = ""
     # Documents that name the structure drafted: there, only the parts about it count.
     own_documents: set[str] = field(default_factory=set)
+    # Those documents' text, whitespace collapsed: what a sentence follows in its document.
+    document_texts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, structure_name: str, kind: str | None, mined: set[str],
@@ -143,7 +145,15 @@ class Scope:
         """This scope knowing which documents (id → text) name the structure drafted."""
         self.own_documents = {d for d, t in texts.items()
                               if any(_mentions(key(t), h) for h in self.own)}
+        self.document_texts = {d: " ".join(texts[d].split()) for d in self.own_documents}
         return self
+
+    def before_in_document(self, doc_id: str, sentence: str) -> str:
+        """The text of document ``doc_id`` before ``sentence`` (« » when not found): a
+        passage may start just after the heading or paragraph that names its structure."""
+        text = self.document_texts.get(doc_id, "")
+        start = text.find(" ".join(sentence.split())[1:40])
+        return text[:start] if start > 0 else ""
 
     def verdict(self, sentence: str, before: str) -> str:
         """« own », « other » or « neutral » for ``sentence`` read after ``before`` (the

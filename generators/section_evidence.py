@@ -111,12 +111,18 @@ def scoped(evidence: SectionEvidence, scope: Scope) -> SectionEvidence:
     bonus = tuned("drafting.own_structure_bonus")
     kept: list[Quote] = []
     for quote in evidence.quotes:
-        text = evidence.passages[quote.passage].text
+        passage = evidence.passages[quote.passage]
+        text = " ".join(passage.text.split())
         start = text.find(quote.text[1:40])
         verdict = scope.verdict(quote.text, text[:start] if start > 0 else "")
+        if verdict == "neutral" and passage.doc_id in scope.own_documents:
+            # What the passage does not say, its document does: the last structure named
+            # before the sentence (a chunk may begin just after that name).
+            verdict = scope.verdict(quote.text, scope.before_in_document(passage.doc_id,
+                                                                         quote.text))
         if verdict == "neutral" and (
                 scope.association_wide(quote.text)
-                or evidence.passages[quote.passage].doc_id in scope.own_documents):
+                or passage.doc_id in scope.own_documents):
             verdict = "other"
         if verdict == "other":
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generators.compose import fill_lead
+from generators.scope import Scope
 from generators.section_evidence import Quote, _distinct
 from generators.template import Fact
 
@@ -23,3 +24,17 @@ def test_the_same_sentence_found_twice_is_quoted_once() -> None:
               Quote("Le conseil de concertation réunit les résidents deux fois par an.",
                     2, 0.7, 0, 3)]
     assert [q.passage for q in _distinct(quotes)] == [0, 2]
+
+
+def test_a_sentence_is_about_the_structure_its_document_named_last() -> None:
+    report = ("La résidence Viala accueille 40 personnes. Un concept de vie sociale : la "
+              "pension de famille St-Eloi ouvre en 2025. Rencontres, repas partagés et "
+              "animations sont prévus pour favoriser le lien entre les résidents.")
+    scope = Scope.of("Pension de famille Saint-Éloi", "pension_de_famille",
+                     {"viala", "st eloi"}, "Alotra").with_documents({"d1": report})
+    sentence = "Rencontres, repas partagés et animations sont prévus pour favoriser le lien"
+    # The passage may begin at the sentence: nothing before it names a structure there.
+    assert scope.verdict(sentence, "") == "neutral"
+    assert scope.verdict(sentence, scope.before_in_document("d1", sentence)) == "own"
+    other = "La résidence Viala accueille 40 personnes."
+    assert scope.verdict(other, scope.before_in_document("d1", other)) == "other"
