@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generators.compose import fill_lead
+from generators.facts import other_facts
 from generators.scope import Scope
 from generators.section_evidence import Quote, _distinct
 from generators.template import Fact
@@ -38,3 +39,10 @@ def test_a_sentence_is_about_the_structure_its_document_named_last() -> None:
     assert scope.verdict(sentence, scope.before_in_document("d1", sentence)) == "own"
     other = "La résidence Viala accueille 40 personnes."
     assert scope.verdict(other, scope.before_in_document("d1", other)) == "other"
+
+
+def test_other_facts_show_readable_labels_not_raw_keys() -> None:
+    text = other_facts({"association": "Alotra", "periode": "2025-2030",
+                        "equipe_hotes": "2 ETP"}, {})
+    assert "Période : 2025-2030" in text and "Équipe hôtes : 2 ETP" in text
+    assert "periode" not in text and "_" not in text
