@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generators.compose import fill_lead
 from generators.facts import other_facts
-from generators.scope import Scope
+from generators.scope import Scope, mine_structures
 from generators.section_evidence import Quote, _distinct
 from generators.template import Fact
 
@@ -46,3 +46,10 @@ def test_other_facts_show_readable_labels_not_raw_keys() -> None:
                         "equipe_hotes": "2 ETP"}, {})
     assert "Période : 2025-2030" in text and "Équipe hôtes : 2 ETP" in text
     assert "periode" not in text and "_" not in text
+
+
+def test_structure_names_are_capitalised_names_not_the_words_after_residence() -> None:
+    text = ("La résidence Viala accueille 40 personnes. Une résidence pour les seniors, "
+            "des résidences dans le quartier, les résidences sont pleines ; la pension de "
+            "famille St-Eloi ouvre.")
+    assert mine_structures([text], "Alotra") == {"viala", "st eloi"}
