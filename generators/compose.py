@@ -25,9 +25,9 @@ from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
 from generators.section_evidence import Quote, select
 from generators.template import Fact
 from knowledge.calibration import tuned
+from knowledge.sentences import split_sentences
 
 _SLOT = re.compile(r"\{([A-Za-z_]+)\}")
-_LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _PROMPT_PASSAGES = tuned("drafting.prompt_passages")
 _PROMPT_CHARS = tuned("drafting.prompt_chars")
 
@@ -45,7 +45,7 @@ def fill_lead(lead: str, facts: Mapping[str, str], known: Mapping[str, Fact]) ->
     """The lead with the user's facts; a missing required fact becomes a placeholder and a
     sentence that needs a missing optional fact is left out."""
     sentences: list[str] = []
-    for sentence in _LEAD_SENTENCE.split(" ".join(lead.split())):
+    for sentence in (s.text for s in split_sentences(" ".join(lead.split()))):
         slots = _SLOT.findall(sentence)
         optional_missing = [s for s in slots if not facts.get(s)
                             and (s not in known or not known[s].required)]

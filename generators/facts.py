@@ -75,8 +75,26 @@ def frame_slots(facts: Mapping[str, str]) -> dict[str, str]:
     return slots
 
 
+# Words of fact keys typed without accents (« periode »), as a reader expects them.
+_ACCENTED = {"periode": "période", "duree": "durée", "annee": "année", "demande": "demandé",
+             "sollicite": "sollicité", "capacite": "capacité", "modalites": "modalités",
+             "activite": "activité", "activites": "activités", "beneficiaires":
+             "bénéficiaires", "equipe": "équipe", "etablissement": "établissement",
+             "resident": "résident", "residents": "résidents", "residence": "résidence",
+             "telephone": "téléphone", "hote": "hôte",
+             "hotes": "hôtes", "reseau": "réseau", "precedent": "précédent"}
+
+
+def readable_key(key: str) -> str:
+    """A fact's key as a label: « periode » → « Période », « montant_demande » →
+    « Montant demandé »."""
+    words = [_ACCENTED.get(w, w) for w in re.split(r"[_\s-]+", key.strip().casefold()) if w]
+    label = " ".join(words)
+    return label[:1].upper() + label[1:]
+
+
 def other_facts(facts: Mapping[str, str], known: Mapping[str, Fact]) -> str:
     """The facts the template does not name, as one sentence of « autres informations »."""
-    extra = [f"{k.replace('_', ' ')} : {v}" for k, v in facts.items()
+    extra = [f"{readable_key(k)} : {v}" for k, v in facts.items()
              if k not in known and v and k not in STRUCTURE_KEYS]
     return ("Autres informations : " + " ; ".join(extra) + ".") if extra else ""

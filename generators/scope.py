@@ -37,9 +37,11 @@ _RELATED = {"ftm": {"residence_sociale"}, "residence_sociale": {"ftm"},
 _NOUNS = (r"r[ée]sidences?(?:\s+sociales?|\s+accueil|\s+jeunes\s+actifs\s+de)?|"
           r"pensions?\s+de\s+famille|foyers?|site|cit[ée]|aire\s+d'accueil\s+(?:du|de|d')?|"
           r"quartier(?:\s+de)?|villas?\s+de")
-_NAMED = re.compile(rf"\b(?:{_NOUNS})\s+(?:de\s+|du\s+|d['’]\s*)?[«\"“]?\s*"
+# The kind noun in any case; the name itself capitalised (« résidence Viala », never the
+# « pour » of « résidence pour les seniors »).
+_NAMED = re.compile(rf"\b(?i:{_NOUNS})\s+(?i:de\s+|du\s+|d['’]\s*)?[«\"“]?\s*"
                     r"((?:St|Saint|Sainte|Les|Le|La)?[\s-]?[A-ZÉÈ][\w’'-]{2,}"
-                    r"(?:\s+[A-ZÉÈ][\w’'-]{2,})?)", re.IGNORECASE)
+                    r"(?:\s+[A-ZÉÈ][\w’'-]{2,})?)")
 _NOT_NAMES = frozenset("""sociale sociales accueil famille jeunes actifs travailleurs
     migrants alotra alpa apremis les des une notre nos son ses leur cette ce marseille
     aix amiens france etat public publics temporaire temporaires""".split())
@@ -66,13 +68,25 @@ def _head(name_key: str) -> str:
 def mine_structures(texts: Iterable[str], association: str = "") -> set[str]:
     """The heads of structure names the base uses (« viala », « st eloi »…)."""
     counts: Counter[str] = Counter()
+    texts = list(texts)
     for text in texts:
         for match in _NAMED.finditer(text):
             head = _head(key(match.group(1)))
             if head and head.split()[-1] not in _NOT_NAMES and len(head) >= 4 \
                     and head != key(association):
                 counts[head] += 1
-    return set(counts)
+    folded = fold_accents(" ".join(texts))
+    return {h for h in counts if not _common_word(h, folded)}
+
+
+def _common_word(head: str, folded: str) -> bool:
+    """``head`` is an ordinary word the base writes in lower case more often than
+    capitalised (« site Internet », « Quartier Prioritaire »), not a structure's name."""
+    if " " in head:
+        return False
+    lower = len(re.findall(rf"(?<!\w){re.escape(head)}(?!\w)", folded))
+    capital = len(re.findall(rf"(?<!\w){re.escape(head.capitalize())}(?!\w)", folded))
+    return lower >= capital
 
 
 def kind_of(*texts: str) -> str | None:
@@ -97,6 +111,8 @@ class Scope:
     association: str = ""
     # Documents that name the structure drafted: there, only the parts about it count.
     own_documents: set[str] = field(default_factory=set)
+    # Those documents' text, whitespace collapsed: what a sentence follows in its document.
+    document_texts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, structure_name: str, kind: str | None, mined: set[str],
@@ -143,7 +159,15 @@ class Scope:
         """This scope knowing which documents (id → text) name the structure drafted."""
         self.own_documents = {d for d, t in texts.items()
                               if any(_mentions(key(t), h) for h in self.own)}
+        self.document_texts = {d: " ".join(texts[d].split()) for d in self.own_documents}
         return self
+
+    def before_in_document(self, doc_id: str, sentence: str) -> str:
+        """The text of document ``doc_id`` before ``sentence`` (« » when not found): a
+        passage may start just after the heading or paragraph that names its structure."""
+        text = self.document_texts.get(doc_id, "")
+        start = text.find(" ".join(sentence.split())[1:40])
+        return text[:start] if start > 0 else ""
 
     def verdict(self, sentence: str, before: str) -> str:
         """« own », « other » or « neutral » for ``sentence`` read after ``before`` (the

@@ -14,16 +14,16 @@ from typing import Any
 
 from assistant.qa.evidence import MIN_COVERAGE, EvidenceReader
 from assistant.qa.nouns import is_prose
-from assistant.qa.passages import Passage, shingles
+from assistant.qa.passages import Passage
 from assistant.qa.retrieval import SearchFilters
 from generators.scope import Scope
 from knowledge.calibration import tuned
 from knowledge.french import fold_accents
+from knowledge.near_duplicates import near_duplicate, shingles
 
 SUPPORT = tuned("drafting.support")
 _MIN_WORDS = tuned("drafting.min_words")
 _MAX_WORDS = tuned("drafting.max_words")
-_NEAR_DUPLICATE = tuned("drafting.near_duplicate")
 _BULLET = re.compile(r"^[•\-–*·▪●◦]\s*")
 
 
@@ -111,12 +111,18 @@ def scoped(evidence: SectionEvidence, scope: Scope) -> SectionEvidence:
     bonus = tuned("drafting.own_structure_bonus")
     kept: list[Quote] = []
     for quote in evidence.quotes:
-        text = evidence.passages[quote.passage].text
+        passage = evidence.passages[quote.passage]
+        text = " ".join(passage.text.split())
         start = text.find(quote.text[1:40])
         verdict = scope.verdict(quote.text, text[:start] if start > 0 else "")
+        if verdict == "neutral" and passage.doc_id in scope.own_documents:
+            # What the passage does not say, its document does: the last structure named
+            # before the sentence (a chunk may begin just after that name).
+            verdict = scope.verdict(quote.text, scope.before_in_document(passage.doc_id,
+                                                                         quote.text))
         if verdict == "neutral" and (
                 scope.association_wide(quote.text)
-                or evidence.passages[quote.passage].doc_id in scope.own_documents):
+                or passage.doc_id in scope.own_documents):
             verdict = "other"
         if verdict == "other":
             continue
@@ -140,9 +146,8 @@ def _distinct(quotes: list[Quote]) -> list[Quote]:
     printed twice in the documents)."""
     kept: list[tuple[Quote, set[str]]] = []
     for quote in sorted(quotes, key=lambda q: q.score, reverse=True):
-        marks = shingles(quote.text, 3)
-        if any(len(marks & other) / max(1, min(len(marks), len(other))) > _NEAR_DUPLICATE
-               for _, other in kept):
+        marks = shingles(quote.text)
+        if any(near_duplicate(marks, other) for _, other in kept):
             continue
         kept.append((quote, marks))
     return [q for q, _ in kept]

@@ -96,7 +96,7 @@ def test_any_fact_key_is_kept_and_synonyms_are_mapped() -> None:
     facts = with_template_keys({"association": "A", "montant_demande": "35 000 €",
                                 "duree": "12 mois", "partenaire": "Compagnons"}, known)
     assert facts["montant"] == "35 000 €" and facts["dates"] == "12 mois"
-    assert "partenaire : Compagnons" in other_facts(facts, {f.key: f for f in template.facts})
+    assert "Partenaire : Compagnons" in other_facts(facts, {f.key: f for f in template.facts})
 
 
 def test_scope_keeps_the_structure_drafted_and_drops_the_others() -> None:

@@ -78,9 +78,6 @@ def _docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "fails since the drafting rework merged with the search and data changes (integration "
-    "run before the stop); not diagnosed yet: the next session starts here"))
 def test_projet_social_is_cited_and_marks_what_is_missing(social: Draft,
                                                           kb: KnowledgeBase) -> None:
     assert social.complete
@@ -88,8 +85,12 @@ def test_projet_social_is_cited_and_marks_what_is_missing(social: Draft,
     assert len(mandatory) >= 10
     for section in mandatory:
         assert section.supported or section.placeholders, section.id
+    # Les Calanques is named by no document of the base: since issue 17 a structure's
+    # section quotes neither another structure nor the association as a whole, so the
+    # sections only its own documents could answer (admission, durée, attribution,
+    # contrat…) rightly stay « À compléter » (the 0.8 of the loose drafting is obsolete).
     supported = sum(s.supported for s in mandatory) / len(mandatory)
-    assert supported >= 0.8
+    assert supported >= 0.5
     refs = [c for s in social.sections for c in s.citations]
     assert refs and all(resolves(c, kb.manifest) for c in refs)
     first = social.section("type")
@@ -153,9 +154,6 @@ def _convert(path: Path, tmp_path: Path) -> str:
                           text=True).stdout
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "fails since the drafting rework merged with the search and data changes (integration "
-    "run before the stop); not diagnosed yet: the next session starts here"))
 def test_crash_mid_drafting_resumes_without_redoing_sections(kb: KnowledgeBase,
                                                              tmp_path: Path) -> None:
     service = service_for(kb, tmp_path)
@@ -181,7 +179,8 @@ def test_crash_mid_drafting_resumes_without_redoing_sections(kb: KnowledgeBase,
     service.drafter.reader.read = counting  # type: ignore[method-assign,assignment]
     done = service.resume(draft.id)
     assert done.complete
-    remaining = [q for s in saved.sections[3:] for q in s.spec["queries"]]
+    # Drafting searches once per question of a section (its queries when it has none).
+    remaining = [q for s in saved.sections[3:] for q in service.drafter._queries(saved, s)[0]]
     assert reads == remaining
     assert [s.text for s in done.sections[:3]] == [s.text for s in saved.sections[:3]]
 
@@ -226,9 +225,6 @@ def test_call_response_has_one_section_per_criterion(service: DraftingService,
     assert table.rows[1].cells[3].text.endswith("/ 1500")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "fails since the drafting rework merged with the search and data changes (integration "
-    "run before the stop); not diagnosed yet: the next session starts here"))
 def test_projet_associatif_update_shows_what_changed(service: DraftingService,
                                                      tmp_path: Path) -> None:
     draft = service.new("projet_associatif", {"association": "ALPA", "periode": "2026-2031"})
@@ -237,7 +233,9 @@ def test_projet_associatif_update_shows_what_changed(service: DraftingService,
     names = [n for s in draft.sections for n in s.changes.get("noms", [])]
     assert any("148 logements" in f or "612 ménages" in f or "214 ménages" in f
                for f in figures), figures
-    assert any("Métropole" in n or "Fondation" in n for n in names), names
+    # New partners of the 2025 report: the 2017 projet already names the Fondation Abbé
+    # Pierre, so it is no change; Habitat et Humanisme (or the Métropole) is.
+    assert any("Métropole" in n or "Humanisme" in n for n in names), names
     assert all(s.changes.get("precedent") is not None for s in draft.sections)
     sources = {c.source for s in draft.sections for c in s.citations}
     assert {"000_76e66e8c2761b0d9.txt", "alpa_rapport_activite_2025.md"} <= sources

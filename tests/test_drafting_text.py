@@ -1,0 +1,55 @@
+"""A section's text parts without the knowledge base: the lead and the quotes kept."""
+
+from __future__ import annotations
+
+from generators.compose import fill_lead
+from generators.facts import other_facts
+from generators.scope import Scope, mine_structures
+from generators.section_evidence import Quote, _distinct
+from generators.template import Fact
+
+
+def test_lead_is_cut_by_the_shared_splitter_not_at_an_abbreviation() -> None:
+    known = {"directeur": Fact(key="directeur", label="Directeur", required=False),
+             "capacite": Fact(key="capacite", label="Capacité")}
+    lead = "La résidence est dirigée par M. {directeur}. Capacité : {capacite}."
+    assert fill_lead(lead, {"capacite": "24"}, known) == "Capacité : 24."
+    assert fill_lead(lead, {"directeur": "Durand", "capacite": "24"}, known) == (
+        "La résidence est dirigée par M. Durand. Capacité : 24.")
+
+
+def test_the_same_sentence_found_twice_is_quoted_once() -> None:
+    text = ("Les résidents participent chaque mois à un comité de résidents qui prépare "
+            "les animations collectives de la résidence.")
+    quotes = [Quote(text, 0, 0.9, 0, 1), Quote(text.upper().rstrip("."), 1, 0.8, 1, 2),
+              Quote("Le conseil de concertation réunit les résidents deux fois par an.",
+                    2, 0.7, 0, 3)]
+    assert [q.passage for q in _distinct(quotes)] == [0, 2]
+
+
+def test_a_sentence_is_about_the_structure_its_document_named_last() -> None:
+    report = ("La résidence Viala accueille 40 personnes. Un concept de vie sociale : la "
+              "pension de famille St-Eloi ouvre en 2025. Rencontres, repas partagés et "
+              "animations sont prévus pour favoriser le lien entre les résidents.")
+    scope = Scope.of("Pension de famille Saint-Éloi", "pension_de_famille",
+                     {"viala", "st eloi"}, "Alotra").with_documents({"d1": report})
+    sentence = "Rencontres, repas partagés et animations sont prévus pour favoriser le lien"
+    # The passage may begin at the sentence: nothing before it names a structure there.
+    assert scope.verdict(sentence, "") == "neutral"
+    assert scope.verdict(sentence, scope.before_in_document("d1", sentence)) == "own"
+    other = "La résidence Viala accueille 40 personnes."
+    assert scope.verdict(other, scope.before_in_document("d1", other)) == "other"
+
+
+def test_other_facts_show_readable_labels_not_raw_keys() -> None:
+    text = other_facts({"association": "Alotra", "periode": "2025-2030",
+                        "equipe_hotes": "2 ETP"}, {})
+    assert "Période : 2025-2030" in text and "Équipe hôtes : 2 ETP" in text
+    assert "periode" not in text and "_" not in text
+
+
+def test_structure_names_are_capitalised_names_not_the_words_after_residence() -> None:
+    text = ("La résidence Viala accueille 40 personnes. Une résidence pour les seniors, "
+            "des résidences dans le quartier, les résidences sont pleines ; la pension de "
+            "famille St-Eloi ouvre.")
+    assert mine_structures([text], "Alotra") == {"viala", "st eloi"}
