@@ -18,6 +18,7 @@ from assistant.app.cli_support import container_of, setting_problem, user_errors
 from assistant.app.container import Container
 from assistant.app.settings import Settings
 from assistant.qa.answers import Answer
+from assistant.qa.passages import Passage, make_whole
 from assistant.qa.retrieval import SearchFilters
 from knowledge.base import IngestReport, Overrides
 from knowledge.errors import CanevasError, QuestionRejected
@@ -218,14 +219,19 @@ def search(ctx: click.Context, question: str | None, k: int, as_json: bool, batc
     """Chercher les passages qui répondent à une question."""
     with user_errors():
         searcher = container_of(ctx).searcher
+
+        def whole_search(text: str, k: int, filters: SearchFilters) -> list[Passage]:
+            return make_whole(searcher.search(text, k, filters),
+                              searcher.kb.manifest.chunks_by_ids)
+
         filters = _filters(org, doc_type, year, source)
         if batch is not None:
-            _search_batch(searcher.search, batch, k, filters)
+            _search_batch(whole_search, batch, k, filters)
             return
         if question is None:
             raise click.UsageError("Donnez une question, ou --batch FICHIER.jsonl.")
         question = check_question(question, container_of(ctx).settings.limits)
-        passages = searcher.search(question, k, filters)
+        passages = whole_search(question, k, filters)
         if as_json:
             click.echo(json.dumps([p.as_dict() for p in passages], ensure_ascii=False, indent=2))
             return
