@@ -1,11 +1,13 @@
 """Ingestion throughput against the embedding model's raw encode speed, same chunks.
 
     python -m evals.bench_ingest ../shared/corpus [--model e5-small] [--pii off]
-    python -m evals.bench_ingest ../shared/corpus-extra/codes-2020 --limit 200
+    python -m evals.bench_ingest ../shared/corpus-extra/codes-2020/\
+code-de-l-action-sociale-et-des-familles/partie-legislative/livre-iv
 
 Files are every supported file under the folder (sorted, as ``canevas ingest`` takes
-them), the first ``--limit`` of them if given. Progress lines go to stderr and to the
-temporary base's ``logs/ingestion.log`` (the last lines are printed in the result).
+them) but the READMEs that describe a corpus; ``--limit N`` keeps the first N.
+Progress lines go to stderr and to the temporary base's ``logs/ingestion.log`` (its
+last line is printed in the result).
 
 The baseline is the model alone encoding the exact texts ingestion embedded; the
 ratio says how much parsing, clean-up, personal-data detection, chunking and the two
@@ -35,7 +37,8 @@ def main() -> None:
     parser.add_argument("--pii", default=None, choices=["pseudonymise", "flag", "off"])
     parser.add_argument("--limit", type=int, default=None, help="first N files only")
     args = parser.parse_args()
-    files = expand_paths([args.corpus])[:args.limit]
+    files = [p for p in expand_paths([args.corpus])
+             if not p.name.startswith("README")][:args.limit]
     embeddings = make_embeddings(args.model)
     embeddings.embed_query("chargement du modèle")
     if args.pii != "off":
