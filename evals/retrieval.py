@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assistant.qa.passages import make_whole
 from assistant.qa.retrieval import HybridSearcher
 from evals.metrics import score
 
@@ -41,7 +42,8 @@ def run_retrieval_eval(searcher: HybridSearcher, set_path: Path, k: int = 20) ->
     latencies: list[float] = []
     for row in rows:
         started = time.perf_counter()
-        passages = searcher.search(row["question"], k=k)
+        passages = make_whole(searcher.search(row["question"], k=k),
+                              searcher.kb.manifest.chunks_by_ids)
         latencies.append((time.perf_counter() - started) * 1000)
         results[row["id"]] = [p.as_dict() for p in passages]
     scores: dict[str, Any] = dict(score(rows, results))

@@ -224,7 +224,8 @@ def _items(zone: list[Block]) -> list[_Item]:
     """(title, text, points, limit text) of each criterion in ``zone``: a scoring table,
     else one heading per criterion (with the paragraphs under it), else list items or
     numbered paragraphs, else prose paragraphs whose first sentence is the criterion."""
-    rows = [b.text for b in zone if b.kind == "table_row"] or _ascii_rows(zone)
+    rows = [" | ".join(b.cells) if b.cells else b.text for b in zone
+            if b.kind == "table_row"] or _ascii_rows(zone)
     if len(rows) >= 2:
         table = _from_table(rows)
         if table:

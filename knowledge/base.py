@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from knowledge.chunking import Chunker, document_label
 from knowledge.document import Block, Chunk
@@ -42,6 +42,8 @@ from knowledge.manifest import (
 from knowledge.metadata import infer_info
 from knowledge.pii.pseudonymise import POLICIES, Pseudonymiser, default_policy, recount
 from knowledge.pii.vault import PseudonymVault
+from knowledge.progress import LOG_NAME as PROGRESS_LOG
+from knowledge.progress import ProgressLog
 from knowledge.search.embeddings import CanevasEmbeddings, EmbeddingCache
 from knowledge.search.keyword_index import KeywordIndex
 from knowledge.search.vector_store import VectorStore, connect
@@ -103,6 +105,11 @@ class IngestReport:
     def counts(self) -> dict[str, int]:
         keys = ("added", "updated", "unchanged", "failed")
         return {k: len(self.by_status(k)) for k in keys}
+
+    @property
+    def passages(self) -> int:
+        """Passages indexed by this run (added or updated documents)."""
+        return sum(o.chunks for o in self.outcomes if o.status in ("added", "updated"))
 
 
 Progress = Callable[[str, int, int], None]
@@ -358,18 +365,27 @@ class KnowledgeBase:
         paths: Iterable[Path],
         overrides: Overrides | None = None,
         progress: Progress = _no_progress,
+        log_echo: TextIO | None = None,
     ) -> IngestReport:
-        """Ingest files and folders; one bad file never stops the others."""
+        """Ingest files and folders; one bad file never stops the others. Progress lines
+        go to ``DATA_DIR/logs/ingestion.log`` (and to ``log_echo``), see
+        ``knowledge.progress``."""
         self.check_model()
         overrides = overrides or Overrides()
         files = expand_paths(paths)
         report = IngestReport()
         with self.writing():
+            log = self._progress_log("Indexation", len(files), log_echo)
             for done, path in enumerate(files):
                 progress(path.name, done, len(files))
+                log.step(done, report.passages)
                 report.outcomes.append(self._ingest_one(path, overrides))
             progress("", len(files), len(files))
+            log.finish(len(files), report.passages, report.counts["failed"])
         return report
+
+    def _progress_log(self, action: str, total: int, echo: TextIO | None) -> ProgressLog:
+        return ProgressLog(self.data_dir / PROGRESS_LOG, action, total, echo=echo)
 
     def _ingest_one(self, path: Path, overrides: Overrides) -> FileOutcome:
         try:
@@ -683,7 +699,8 @@ class KnowledgeBase:
         if self.vault.prune(self.manifest.all_chunk_texts()):
             self.vault.vacuum()
 
-    def reindex(self, progress: Progress = _no_progress) -> IngestReport:
+    def reindex(self, progress: Progress = _no_progress,
+                log_echo: TextIO | None = None) -> IngestReport:
         """Rebuild every index from the kept copies with the configured model.
 
         Document by document, by the ingestion protocol (pending, vectors, one commit):
@@ -703,10 +720,13 @@ class KnowledgeBase:
                 checkpoint("reindex_after_mark")
                 self.vectors.reset()
             self.manifest.set_meta("embedding_model", self.embeddings.model_id)
+            log = self._progress_log("Réindexation", len(records), log_echo)
             for done, record in enumerate(records):
                 progress(record.source, done, len(records))
+                log.step(done, report.passages)
                 report.outcomes.append(self._reindex_one(record))
             progress("", len(records), len(records))
+            log.finish(len(records), report.passages, report.counts["failed"])
         return report
 
     def _reindex_one(self, record: DocumentRecord) -> FileOutcome:

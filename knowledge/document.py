@@ -16,6 +16,8 @@ class Block:
     kind: BlockKind = "paragraph"
     level: int = 0
     page: int | None = None
+    cells: tuple[str, ...] = ()
+    """A table row's own cells, as read (its text names each value by its column)."""
 
 
 @dataclass

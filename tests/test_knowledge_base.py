@@ -210,3 +210,40 @@ def test_corrected_metadata_survive_a_plain_reingest(kb: KnowledgeBase, tmp_path
     kb.ingest([note])
     record = kb.resolve("note.md")
     assert (record.organisation, record.doc_type, record.year) == ("ALPA", "procédure", 2024)
+
+
+def test_ingestion_writes_progress_lines_to_a_log_file(kb: KnowledgeBase, tmp_path: Path) -> None:
+    import io
+
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"note-{i}.txt").write_text(
+            f"Note {i}. Le comité de résidents se réunit chaque trimestre.", encoding="utf-8")
+    echo = io.StringIO()
+    kb.ingest([folder], log_echo=echo)
+    log = (kb.data_dir / "logs" / "ingestion.log").read_text(encoding="utf-8").splitlines()
+    assert "Indexation : 3 fichiers à traiter" in log[0]
+    assert "terminé : 3/3 fichiers, 3 passages" in log[-1]
+    assert "écoulées" in log[-1] and "note-" not in "\n".join(log)
+    assert echo.getvalue().splitlines()[-1].startswith("terminé : 3/3 fichiers")
+
+
+def test_progress_lines_come_every_few_seconds_with_the_time_left(tmp_path: Path) -> None:
+    from knowledge.progress import ProgressLog
+
+    now = [0.0]
+    log = ProgressLog(tmp_path / "logs" / "ingestion.log", "Indexation", 10, every=10,
+                      clock=lambda: now[0])
+    for done in range(10):
+        now[0] = done * 4.0  # 4 s a file
+        log.step(done, done * 7)
+    log.finish(10, 70)
+    assert log.lines == [
+        "Indexation : 10 fichiers à traiter",
+        "3/10 fichiers, 21 passages, 12 s écoulées, reste environ 28 s",
+        "6/10 fichiers, 42 passages, 24 s écoulées, reste environ 16 s",
+        "9/10 fichiers, 63 passages, 36 s écoulées, reste environ 4 s",
+        "terminé : 10/10 fichiers, 70 passages, 36 s écoulées",
+    ]
+    assert len((tmp_path / "logs" / "ingestion.log").read_text().splitlines()) == 5

@@ -32,7 +32,8 @@ def test_docx_keeps_headings_lists_and_table_rows(demo_dir: Path) -> None:
     assert (3, "2.1 Orientation") in headings
     assert (2, "1. Présentation du service") in headings
     rows = [b.text for b in blocks if b.kind == "table_row"]
-    assert "Mesures ASLL exercées | 142 | 156" in rows
+    assert "Mesures ASLL exercées — 2022 : 142 ; 2023 : 156" in rows
+    assert "Indicateur | 2022 | 2023" in rows
     assert load_document(demo_dir / "projet-de-service-asll.docx", LIMITS).title == (
         "Projet de service ASLL - Toit Commun"
     )
@@ -49,7 +50,8 @@ def test_docx_table_in_the_middle_stays_in_reading_order(tmp_path: Path) -> None
     path = tmp_path / "budget.docx"
     document.save(str(path))
     assert [t for _, t in kinds(path)] == [
-        "Budget", "Avant le tableau.", "Poste | Montant", "Loyers | 12 000 €", "Après le tableau."
+        "Budget", "Avant le tableau.", "Poste | Montant", "Loyers — Montant : 12 000 €",
+        "Après le tableau."
     ]
 
 
@@ -77,7 +79,7 @@ def test_markdown_and_html(tmp_path: Path) -> None:
                   "| A | B |\n|---|---|\n| 1 | 2 |\n", encoding="utf-8")
     assert kinds(md) == [("heading", "Note"), ("paragraph", "Un texte avec lien."),
                          ("list_item", "point un"), ("list_item", "point deux"),
-                         ("table_row", "A | B"), ("table_row", "1 | 2")]
+                         ("table_row", "A | B"), ("table_row", "1 — B : 2")]
     page = tmp_path / "page.html"
     page.write_text("<html><head><title>Accueil</title><script>alert(1)</script></head><body>"
                     "<nav>menu</nav><h1>Accueil</h1><p>Bienvenue à la résidence.</p>"

@@ -41,3 +41,46 @@ def test_near_duplicates_do_not_fill_the_top() -> None:
               (chunk("b", 1, "Un tout autre sujet, les aires d'accueil."), 0.7)]
     passages = assemble(ranked, k=2)
     assert [p.doc_id for p in passages] == ["a", "b"]
+
+
+def _fetch(*stored: StoredChunk):  # type: ignore[no-untyped-def]
+    by_id = {c.chunk_id: c for c in stored}
+    return lambda ids: {i: by_id[i] for i in ids if i in by_id}
+
+
+def test_a_list_cut_by_a_chunk_boundary_is_shown_whole() -> None:
+    from assistant.qa.passages import make_whole
+
+    cut = chunk("a", 1, "Le projet.\nCela suppose de :\n• Désigner des référents")
+    rest = chunk("a", 2, "• Mettre en place un comité de pilotage\n• Évaluer chaque année\n"
+                          "Le budget est voté en juin.")
+    other = chunk("b", 0, "Autre chose.")
+    passages = assemble([(cut, 0.9), (other, 0.5)], k=5)
+    whole = make_whole(passages, _fetch(cut, rest, other))
+    assert whole[0].text == ("Le projet.\nCela suppose de :\n• Désigner des référents\n"
+                             "• Mettre en place un comité de pilotage\n• Évaluer chaque année")
+    assert whole[0].section_at("• Évaluer chaque année") == "section 2"
+    assert whole[0].section_at("Cela suppose de :") == "section 1"
+    assert whole[1].text == "Autre chose."
+    # a passage that starts inside the list gets its beginning and the line announcing it
+    alone = make_whole(assemble([(rest, 0.9)], k=5), _fetch(cut, rest))[0]
+    assert alone.text.startswith("Cela suppose de :\n• Désigner des référents\n• Mettre")
+    assert alone.section_at("Le budget est voté en juin.") == "section 2"
+
+
+def test_growth_never_pushes_a_passage_out_of_the_budget() -> None:
+    from assistant.qa.passages import make_whole
+
+    cut = chunk("a", 1, "Les étapes :\n• Une")
+    rest = chunk("a", 2, "• Deux " + "x" * 60)
+    second = chunk("b", 0, "y" * 30)
+    passages = assemble([(cut, 0.9), (second, 0.5)], k=5)
+    assert make_whole(passages, _fetch(cut, rest, second), budget=60)[0].text == cut.text
+    assert make_whole(passages, _fetch(cut, rest, second), budget=200)[0].text.endswith("x")
+
+
+def test_a_merged_passage_cites_the_section_of_the_quoted_sentence() -> None:
+    passage = assemble([(chunk("a", 3, "Objectif 2."), 0.9), (chunk("a", 2, "Objectif 1."),
+                                                              0.7)], k=5)[0]
+    assert passage.section == "section 2"
+    assert passage.section_at("Objectif 2.") == "section 3"

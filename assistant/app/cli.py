@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 from pydantic import ValidationError
@@ -18,6 +18,7 @@ from assistant.app.cli_support import container_of, setting_problem, user_errors
 from assistant.app.container import Container
 from assistant.app.settings import Settings
 from assistant.qa.answers import Answer
+from assistant.qa.passages import Passage, make_whole
 from assistant.qa.retrieval import SearchFilters
 from knowledge.base import IngestReport, Overrides
 from knowledge.errors import CanevasError, QuestionRejected
@@ -32,8 +33,8 @@ def progress_printer() -> Callable[[str, int, int], None]:
     started = time.monotonic()
 
     def show(name: str, done: int, total: int) -> None:
-        if not sys.stderr.isatty() and done not in (0, total):
-            return
+        if not sys.stderr.isatty():
+            return  # the knowledge base writes progress lines instead (log_echo)
         width = 30
         filled = width * done // max(total, 1)
         bar = "█" * filled + "·" * (width - filled)
@@ -42,6 +43,12 @@ def progress_printer() -> Callable[[str, int, int], None]:
         click.echo(line, err=True, nl=done == total)
 
     return show
+
+
+def log_echo() -> TextIO | None:
+    """Where progress lines are echoed: stderr when it is not a terminal (a terminal
+    has the redrawn bar); the log file under the base folder gets them either way."""
+    return None if sys.stderr.isatty() else sys.stderr
 
 
 def print_report(report: IngestReport, elapsed: float) -> None:
@@ -108,7 +115,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], org: str | None,
     with user_errors():
         started = time.monotonic()
         report = container_of(ctx).knowledge_base.ingest(
-            list(paths), Overrides(org, doc_type, year, title, pii), progress=progress_printer()
+            list(paths), Overrides(org, doc_type, year, title, pii), progress=progress_printer(),
+            log_echo=log_echo(),
         )
         print_report(report, time.monotonic() - started)
         if report.counts["failed"]:
@@ -153,7 +161,8 @@ def reindex(ctx: click.Context) -> None:
     """Réindexer toute la base avec le modèle configuré."""
     with user_errors():
         started = time.monotonic()
-        report = container_of(ctx).knowledge_base.reindex(progress=progress_printer())
+        report = container_of(ctx).knowledge_base.reindex(
+            progress=progress_printer(), log_echo=log_echo())
         print_report(report, time.monotonic() - started)
 
 
@@ -174,7 +183,8 @@ def rebuild(ctx: click.Context) -> None:
             click.echo("Registre endommagé supprimé ; reconstruction depuis originals/.",
                        err=True)
         started = time.monotonic()
-        report = container.knowledge_base.reindex(progress=progress_printer())
+        report = container.knowledge_base.reindex(
+            progress=progress_printer(), log_echo=log_echo())
         print_report(report, time.monotonic() - started)
         if report.counts["failed"]:
             sys.exit(1)
@@ -209,14 +219,19 @@ def search(ctx: click.Context, question: str | None, k: int, as_json: bool, batc
     """Chercher les passages qui répondent à une question."""
     with user_errors():
         searcher = container_of(ctx).searcher
+
+        def whole_search(text: str, k: int, filters: SearchFilters) -> list[Passage]:
+            return make_whole(searcher.search(text, k, filters),
+                              searcher.kb.manifest.chunks_by_ids)
+
         filters = _filters(org, doc_type, year, source)
         if batch is not None:
-            _search_batch(searcher.search, batch, k, filters)
+            _search_batch(whole_search, batch, k, filters)
             return
         if question is None:
             raise click.UsageError("Donnez une question, ou --batch FICHIER.jsonl.")
         question = check_question(question, container_of(ctx).settings.limits)
-        passages = searcher.search(question, k, filters)
+        passages = whole_search(question, k, filters)
         if as_json:
             click.echo(json.dumps([p.as_dict() for p in passages], ensure_ascii=False, indent=2))
             return
@@ -356,7 +371,8 @@ def demo(ctx: click.Context, question: str) -> None:
         container = container_of(ctx)
         folder = build_demo(container.settings.data_dir / "demo-documents")
         started = time.monotonic()
-        report = container.knowledge_base.ingest([folder], progress=progress_printer())
+        report = container.knowledge_base.ingest(
+            [folder], progress=progress_printer(), log_echo=log_echo())
         print_report(report, time.monotonic() - started)
         click.echo(f"\n» {question}")
         ctx.invoke(ask, question=question)

@@ -76,7 +76,8 @@ class Answer:
 
 def _citation(n: int, passage: Passage, quote: str = "") -> Citation:
     return Citation(n=n, chunk_id=passage.chunk_id, source=passage.source, title=passage.title,
-                    section=passage.section, page=passage.page, text=passage.text, quote=quote)
+                    section=passage.section_at(quote), page=passage.page, text=passage.text,
+                    quote=quote)
 
 
 def _clean_quote(text: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.qa.injection import looks_like_instruction
-from assistant.qa.passages import Passage
+from assistant.qa.passages import Passage, make_whole
 from assistant.qa.question import Question
 from assistant.qa.question_types import expected_answer, has_answer_form
 from assistant.qa.retrieval import HybridSearcher, SearchFilters
@@ -141,7 +141,8 @@ class EvidenceReader:
         """Passages for ``retrieval_query`` (default: the question), read for ``question``."""
         query = retrieval_query or question
         analysis = self.searcher.analyse(query)
-        passages = self.searcher.search(analysis, k=self.passages, filters=filters)
+        passages = make_whole(self.searcher.search(analysis, k=self.passages, filters=filters),
+                              self.kb.manifest.chunks_by_ids)
         terms = self.terms(analysis)
         scope = analysis.scope
         organisations = [o.name for o in analysis.organisations]

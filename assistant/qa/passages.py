@@ -5,18 +5,26 @@ are merged into one passage in reading order (evidence that spans a chunk bounda
 or a list split over two chunks, then reads as one). And a passage that nearly
 repeats one already chosen (the same editorial printed twice) is dropped, so
 duplicates never fill the top results.
+
+Then ``make_whole`` grows a passage that a chunk boundary cut inside a list, a numbered
+block, a table or a paragraph: the rest of that unit is read from the neighbouring
+chunk (small-to-big), within the context budget left after the passages already in it,
+so no passage is pushed out of the budget. A passage carries every section it spans.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from knowledge.calibration import tuned
+from knowledge.document import chunk_id_for
 from knowledge.manifest import StoredChunk
 from knowledge.near_duplicates import near_duplicate, shingles
 
-__all__ = ["Passage", "assemble", "shingles"]
+__all__ = ["Passage", "assemble", "make_whole", "shingles"]
 
 
 @dataclass(frozen=True)
@@ -35,11 +43,23 @@ class Passage:
     doc_type: str
     year: int | None
     chunk_ids: tuple[str, ...] = ()
+    sections: tuple[tuple[int, str], ...] = ()
+    """(offset in ``text``, section) where each section the passage spans starts."""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["chunk_ids"] = list(self.chunk_ids)
+        data["sections"] = [list(s) for s in self.sections]
         return data
+
+    def section_at(self, quote: str) -> str:
+        """The section where ``quote`` is written: a passage merged from chunks of
+        several sections is cited under the section of the quoted sentence."""
+        where = self.text.find(quote) if quote else -1
+        if where < 0 or not self.sections:
+            return self.section
+        return next((s for start, s in reversed(self.sections) if start <= where),
+                    self.section)
 
 
 @dataclass
@@ -62,6 +82,12 @@ class _Group:
     def passage(self) -> Passage:
         ordered = sorted(self.chunks, key=lambda c: c.ordinal)
         first = ordered[0]
+        sections: list[tuple[int, str]] = []
+        offset = 0
+        for chunk in ordered:
+            if not sections or sections[-1][1] != chunk.section:
+                sections.append((offset, chunk.section))
+            offset += len(chunk.text) + 1
         return Passage(
             chunk_id=self.best.chunk_id,
             text="\n".join(c.text for c in ordered),
@@ -69,7 +95,7 @@ class _Group:
             page=next((c.page for c in ordered if c.page is not None), None),
             score=round(self.score, 6), doc_id=first.doc_id,
             organisation=first.organisation, doc_type=first.doc_type, year=first.year,
-            chunk_ids=tuple(c.chunk_id for c in ordered),
+            chunk_ids=tuple(c.chunk_id for c in ordered), sections=tuple(sections),
         )
 
 
@@ -103,3 +129,118 @@ def assemble(
             continue
         groups.append(_Group(best=chunk, score=score, chunks=[chunk], shingles=own))
     return [g.passage() for g in groups]
+
+
+Chunks = Callable[[list[str]], dict[str, StoredChunk]]
+
+_ITEM = re.compile(r"^\s*(?:[•\-–*]|\d{1,2}\s?[.)°]|[a-z][.)])\s")
+_ROW = re.compile(r" \| | — [^:]{1,60} : ")
+_ENDS = re.compile(r"[.!?…»)\"'”;]\s*$")
+
+
+def _is_unit(line: str) -> bool:
+    """A list item, a numbered line or a table row (rows keep their header)."""
+    return bool(_ITEM.match(line) or _ROW.search(line))
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _rest_after(text: str, following: str) -> str:
+    """What of ``following`` (the next chunk) finishes the unit ``text`` ends in: the
+    rest of a list, numbered block or table, or of a cut paragraph; "" when whole."""
+    last, nxt = _lines(text), _lines(following)
+    if not last or not nxt:
+        return ""
+    end = last[-1].rstrip()
+    taken: list[str] = []
+    if _is_unit(end) or end.endswith(":"):
+        if end.endswith(":") and not _is_unit(nxt[0]):
+            taken.append(nxt[0])
+        for line in nxt[len(taken):]:
+            if not _is_unit(line):
+                break
+            taken.append(line)
+    elif not _ENDS.search(end) and nxt[0][:1].islower():
+        taken.append(nxt[0])
+    return "\n".join(taken)
+
+
+def _head_before(text: str, preceding: str) -> str:
+    """What of ``preceding`` (the chunk before) opens the list or table ``text`` starts
+    inside: its items from the line that announces it; "" when whole."""
+    first, before = _lines(text), _lines(preceding)
+    if not first or not before or not _is_unit(first[0]):
+        return ""
+    start = len(before)
+    while start > 0 and _is_unit(before[start - 1]):
+        start -= 1
+    if start == len(before):
+        return ""
+    if start > 0 and before[start - 1].rstrip().endswith(":"):
+        start -= 1
+    return "\n".join(before[start:])
+
+
+def _neighbours(passages: list[Passage], chunks: Chunks) -> dict[str, StoredChunk]:
+    ids: list[str] = []
+    for passage in passages:
+        ordinals = [int(c.rsplit("-", 1)[1]) for c in passage.chunk_ids]
+        if ordinals:
+            if min(ordinals) > 0:
+                ids.append(chunk_id_for(passage.doc_id, min(ordinals) - 1))
+            ids.append(chunk_id_for(passage.doc_id, max(ordinals) + 1))
+    return chunks(ids)
+
+
+def _grown(passage: Passage, near: dict[str, StoredChunk]) -> Passage:
+    """``passage`` with the rest of the units cut at its two ends."""
+    ordinals = [int(c.rsplit("-", 1)[1]) for c in passage.chunk_ids]
+    if not ordinals:
+        return passage
+    text, sections = passage.text, list(passage.sections or ((0, passage.section),))
+    before = near.get(chunk_id_for(passage.doc_id, min(ordinals) - 1))
+    after = near.get(chunk_id_for(passage.doc_id, max(ordinals) + 1))
+    if after is not None and (rest := _rest_after(text, after.text)):
+        if sections[-1][1] != after.section:
+            sections.append((len(text) + 1, after.section))
+        text = f"{text}\n{rest}"
+    if before is not None and (head := _head_before(text, before.text)):
+        shift = len(head) + 1
+        sections = [(0, before.section)] + [
+            (start + shift, s) for start, s in sections if s != before.section or start]
+        text = f"{head}\n{text}"
+    if text == passage.text:
+        return passage
+    return replace(passage, text=text, sections=tuple(sections))
+
+
+def make_whole(passages: list[Passage], chunks: Chunks,
+               budget: int | None = None) -> list[Passage]:
+    """Passages grown to the end of the list, block, table or paragraph a chunk
+    boundary cut (``chunks`` fetches chunks by id). The passages that fit in the
+    context budget (``passages.context_chars``) are grown, best first, only while they
+    all still fit: growth never pushes a passage out; later passages are grown within
+    the budget on their own."""
+    budget = budget or tuned("passages.context_chars")
+    if not passages:
+        return passages
+    near = _neighbours(passages, chunks)
+    fitting, used = 0, 0
+    for passage in passages:
+        if fitting and used + len(passage.text) > budget:
+            break
+        fitting, used = fitting + 1, used + len(passage.text)
+    out: list[Passage] = []
+    for rank, passage in enumerate(passages):
+        grown = _grown(passage, near)
+        extra = len(grown.text) - len(passage.text)
+        if rank < fitting:
+            if extra and used + extra <= budget:
+                used += extra
+                passage = grown
+        elif len(grown.text) <= budget:
+            passage = grown
+        out.append(passage)
+    return out

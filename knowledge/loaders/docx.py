@@ -14,6 +14,7 @@ from knowledge.cleanup import normalize_chars, strip_bullet
 from knowledge.document import Block, ParsedDocument
 from knowledge.limits import Limits
 from knowledge.loaders.safety import check_office_archive
+from knowledge.tables import TableRows
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)", re.I)
 
@@ -55,6 +56,7 @@ def _iter_blocks(document: DocxDocument) -> list[Block]:
 
 def _table_rows(table: Table) -> list[Block]:
     rows: list[Block] = []
+    tables = TableRows()
     for row in table.rows:
         cells: list[str] = []
         for cell in row.cells:
@@ -62,7 +64,7 @@ def _table_rows(table: Table) -> list[Block]:
             if text and (not cells or cells[-1] != text):
                 cells.append(text)
         if cells:
-            rows.append(Block(text=" | ".join(cells), kind="table_row"))
+            rows.append(tables.block(0, cells))
     return rows
 
 

@@ -10,6 +10,7 @@ from knowledge.cleanup import normalize_chars
 from knowledge.document import Block, ParsedDocument
 from knowledge.limits import Limits
 from knowledge.loaders.text import read_text
+from knowledge.tables import TableRows
 
 _TAGS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "blockquote", "pre", "dt", "dd"]
 
@@ -24,6 +25,7 @@ def load_html(path: Path, limits: Limits) -> ParsedDocument:
     for tag in soup(["script", "style", "nav", "noscript", "template", "svg"]):
         tag.decompose()
     blocks: list[Block] = []
+    tables = TableRows()
     for element in soup.find_all(_TAGS):
         if not isinstance(element, Tag) or element.find_parent(_TAGS[6:]) is not None:
             continue
@@ -31,7 +33,7 @@ def load_html(path: Path, limits: Limits) -> ParsedDocument:
         if name == "tr":
             cells = [_clean(c.get_text(" ")) for c in element.find_all(["td", "th"])]
             if any(cells):
-                blocks.append(Block(text=" | ".join(c for c in cells if c), kind="table_row"))
+                blocks.append(tables.block(id(element.find_parent("table")), cells))
             continue
         text = _clean(element.get_text(" "))
         if not text:

@@ -8,6 +8,7 @@ from pathlib import Path
 from knowledge.cleanup import clean_plain_text, normalize_chars
 from knowledge.document import Block, ParsedDocument
 from knowledge.limits import Limits
+from knowledge.tables import TableRows
 
 
 def read_text(path: Path) -> str:
@@ -42,6 +43,8 @@ def load_markdown(path: Path, limits: Limits) -> ParsedDocument:
     """Markdown keeps its own structure: # headings, list items, tables as rows."""
     blocks: list[Block] = []
     paragraph: list[str] = []
+    tables = TableRows()
+    table, in_table = 0, False
 
     def flush() -> None:
         if paragraph:
@@ -50,6 +53,7 @@ def load_markdown(path: Path, limits: Limits) -> ParsedDocument:
 
     for raw in normalize_chars(read_text(path)).splitlines():
         line = raw.rstrip()
+        table, in_table = (table if in_table else table + 1), line.lstrip().startswith("|")
         heading = _MD_HEADING.match(line)
         if heading:
             flush()
@@ -63,9 +67,9 @@ def load_markdown(path: Path, limits: Limits) -> ParsedDocument:
         elif line.lstrip().startswith("|"):
             flush()
             if not _MD_TABLE_RULE.match(line):
-                cells = [c.strip() for c in line.strip().strip("|").split("|")]
-                blocks.append(Block(text=" | ".join(_plain_markdown(c) for c in cells),
-                                    kind="table_row"))
+                cells = [_plain_markdown(c.strip())
+                         for c in line.strip().strip("|").split("|")]
+                blocks.append(tables.block(table, cells))
         elif blocks and blocks[-1].kind == "list_item" and raw.startswith(("  ", "\t")):
             last = blocks.pop()
             blocks.append(Block(text=f"{last.text} {_plain_markdown(line)}", kind="list_item"))
