@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -164,29 +165,31 @@ def test_too_many_pdf_pages(tmp_path: Path) -> None:
     expect_error(path, "pages", Limits(max_pdf_pages=1))
 
 
-def test_docx_utf16_part_with_a_system_entity(tmp_path: Path, demo_dir: Path) -> None:
-    """Issue 15 item 12: a UTF-16 part hides ``<!DOCTYPE`` from a byte scan."""
+def _demo_docx_with_body(demo_dir: Path, path: Path,
+                         body: Callable[[bytes], bytes]) -> Path:
+    """The demo's .docx with its ``word/document.xml`` rewritten by ``body``."""
     source = demo_dir / "projet-de-service-asll.docx"
-    path = tmp_path / "utf16.docx"
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
         for item in src.infolist():
             data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                text = data.decode("utf-8").split("?>", 1)[1]
-                data = ('<?xml version="1.0" encoding="UTF-16"?>'
-                        '<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                        + text).encode("utf-16")
-            dst.writestr(item, data)
+            dst.writestr(item, body(data) if item.filename == "word/document.xml" else data)
+    return path
+
+
+def test_docx_utf16_part_with_a_system_entity(tmp_path: Path, demo_dir: Path) -> None:
+    """Issue 15 item 12: a UTF-16 part hides ``<!DOCTYPE`` from a byte scan."""
+    def utf16_with_entity(data: bytes) -> bytes:
+        text = data.decode("utf-8").split("?>", 1)[1]
+        return ('<?xml version="1.0" encoding="UTF-16"?>'
+                '<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                + text).encode("utf-16")
+
+    path = _demo_docx_with_body(demo_dir, tmp_path / "utf16.docx", utf16_with_entity)
     expect_error(path, "DOCTYPE")
 
 
 def test_docx_part_that_is_not_xml_is_refused(tmp_path: Path, demo_dir: Path) -> None:
-    source = demo_dir / "projet-de-service-asll.docx"
-    path = tmp_path / "broken.docx"
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            dst.writestr(item, b"<w:document><oops" if item.filename == "word/document.xml"
-                         else data)
+    path = _demo_docx_with_body(demo_dir, tmp_path / "broken.docx",
+                                lambda _: b"<w:document><oops")
     with pytest.raises(IngestError):
         load_document(path, LIMITS)
