@@ -69,9 +69,12 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     assert page.is_disabled("#draft-start")
     assert not page.is_visible("#draft-editor")
     assert not page.is_visible("#export-final")
-    _choose(page, "#draft-type", "Projet social")
+    _choose(page, "#draft-type", "Livret d'accueil (résidence sociale")
     page.wait_for_function("() => document.querySelector('#fact-0')?.innerText"
                            ".includes('Association gestionnaire *')")
+    placeholders = page.eval_on_selector_all(
+        "[id^=fact-] textarea", "els => els.map(e => [e.closest('[id^=fact-]').id, "
+        "e.placeholder])")
     assert "(facultatif)" in page.inner_text("body")
     assert page.is_disabled("#draft-start")
     assert "Association gestionnaire" in page.inner_text("#draft-fields-help")
@@ -99,7 +102,8 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     with page.expect_download() as waiting:
         link.click()
     name = waiting.value.suggested_filename
-    assert name == "Projet social — Pension de famille Saint-Éloi — brouillon.docx", name
+    assert name.startswith("Livret d'accueil") and name.endswith(
+        "Pension de famille Saint-Éloi — brouillon.docx"), name
     page.click("#validate-all")
     page.wait_for_selector("#draft-notice >> text=Restent « À compléter »")
     page.click("#export-final")
@@ -116,19 +120,24 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     with page.expect_download() as waiting:
         page.click("#download a")
     name = waiting.value.suggested_filename
-    assert name == "Projet social — Pension de famille Saint-Éloi.docx", name
+    assert name.startswith("Livret d'accueil") and name.endswith(
+        "Pension de famille Saint-Éloi.docx"), name
     page.reload()
     page.wait_for_selector("#question textarea")
     page.get_by_role("tab", name="Rédiger un document").click()
     page.locator("#my-drafts").get_by_text("Pension de famille Saint-Éloi").first.click()
     page.wait_for_function("() => document.querySelector('#draft-type input')?.value"
-                           ".includes('Projet social')")
+                           ".includes('Livret d')")
     page.wait_for_function("() => document.querySelector('#draft-fields-help')?.innerText"
                            ".includes('Cliquez sur')")
     assert page.input_value("#fact-0 textarea") == "Toit Commun"
     assert page.input_value("#fact-1 textarea") == "Pension de famille Saint-Éloi"
-    assert page.input_value("#fact-3 textarea") == ""
-    assert page.get_attribute("#fact-3 textarea", "placeholder") == "Par exemple : 64"
+    empty = [(box, hint) for box, hint in placeholders
+             if box not in ("fact-0", "fact-1") and hint]
+    assert empty, placeholders
+    for box, hint in empty:
+        assert page.input_value(f"#{box} textarea") == ""
+        assert page.get_attribute(f"#{box} textarea", "placeholder") == hint
     shot(page, "rediger-4-brouillon-rouvert.png", full_page=True)
     page.context.close()
 
