@@ -197,6 +197,9 @@ def test_originals_are_served_by_document_id_only_and_as_attachments(
     for bad in ("..%2Fmanifest.sqlite", "0" * 16, doc_id.upper(), f"{doc_id}%2F..",
                 "%2e%2e%2fweb%2fsession-secret", str(hostile_data / original)):
         assert page.request.get(route + bad).status == 404, bad
+    gone = page.request.get(route + "0" * 16)  # a link kept after the document was removed
+    assert gone.headers["content-type"].startswith("text/html")
+    assert "n'est pas (ou plus) dans la base" in gone.text() and "{" not in gone.text()
     page.context.close()
 
 

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import json
 import threading
@@ -176,8 +177,8 @@ class Guard:
         found = self.originals(doc_id) if self.originals and scope.get("method") in (
             "GET", "HEAD") else None
         if found is None:
-            await _refuse(send, 404, "Ce document n'est pas (ou plus) dans la base, ou son "
-                          "original n'est pas gardé.")
+            await _refuse_page(send, 404, "Ce document n'est pas (ou plus) dans la base, ou "
+                               "son original n'est pas gardé.")
             return
         try:
             size = found.path.stat().st_size
@@ -192,7 +193,7 @@ class Guard:
                                 "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
         except FileNotFoundError:  # removed between the look-up and the read
-            await _refuse(send, 404, "Ce document n'est plus dans la base.")
+            await _refuse_page(send, 404, "Ce document n'est plus dans la base.")
 
 
 class _Rewriter:
@@ -232,6 +233,18 @@ class _Rewriter:
             await self.send({"type": "http.response.body", "body": body})
             return
         await self.send(message)
+
+
+async def _refuse_page(send: Send, status: int, detail: str) -> None:
+    """A refusal a person reads: a link clicked in the page opens it in a new tab."""
+    body = ("<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Canevas</title>"
+            f"<p>{html.escape(detail, quote=False)}</p>"
+            "<p><a href=\"/\">Retour à Canevas</a></p></html>").encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"x-content-type-options", b"nosniff")]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _refuse(send: Send, status: int, detail: str) -> None:
