@@ -24,6 +24,9 @@ from evals.measure import CORPUS, SETS, _container
 from evals.retrieval import load_jsonl
 from knowledge.calibration import tuned
 
+# Our own unanswerable questions (the data the hand-set numbers came from) join the dev
+# sets: the fit must not trade them away either.
+OWN_REFUSALS = Path(__file__).parent / "data" / "refusal_fr.jsonl"
 PENALTIES = tuple(round(0.02 * i, 2) for i in range(8))  # 0 … 0.14
 THRESHOLDS = tuple(round(0.60 + 0.01 * i, 2) for i in range(31))  # 0.60 … 0.90
 Params = tuple[float, float, float]
@@ -106,15 +109,16 @@ def cross_validated(rows: list[dict[str, Any]], folds: int = 5,
         idx = [i for i, r in enumerate(rows) if r["set"] == name]
         un = [i for i in idx if rows[i]["unanswerable"]]
         ans = [i for i in idx if not rows[i]["unanswerable"]]
-        out[name] = {"unanswerable_refused": round(sum(verdicts[i] for i in un) / len(un), 3),
-                     "answerable_refused": round(sum(verdicts[i] for i in ans) / len(ans), 3)}
+        out[name] = {
+            "unanswerable_refused": round(sum(verdicts[i] for i in un) / max(1, len(un)), 3),
+            "answerable_refused": round(sum(verdicts[i] for i in ans) / max(1, len(ans)), 3)}
     return out
 
 
 def write(params: Params, command: str, path: Path | None = None, note: str = "") -> None:
     """Store the three numbers, each with what it does and the command that fitted it."""
-    source = (f"fitted by `{command}` on dev.jsonl + dev-b.jsonl (160 questions, 35 "
-              f"unanswerable){note}")
+    source = (f"fitted by `{command}` on dev.jsonl + dev-b.jsonl + evals/data/refusal_fr.jsonl "
+              f"(176 questions, 51 unanswerable){note}")
     for (name, does), value in zip(_ENTRIES, params, strict=True):
         write_entry("refusal", name, value, does, source, path)
 
@@ -145,7 +149,7 @@ def refusal(sets: tuple[Path, ...], corpus: Path, data: Path | None, rows_file: 
     if rows_file is not None and rows_file.exists():
         rows = [json.loads(line) for line in rows_file.read_text(encoding="utf-8").splitlines()]
     else:
-        rows = question_rows(sets or SETS, corpus, data)
+        rows = question_rows(sets or (*SETS, OWN_REFUSALS), corpus, data)
         if rows_file is not None:
             rows_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     current = None if free else tuple(tuned(f"refusal.{name}") for name, _ in _ENTRIES)
@@ -160,6 +164,6 @@ def refusal(sets: tuple[Path, ...], corpus: Path, data: Path | None, rows_file: 
     }
     click.echo(json.dumps(report, ensure_ascii=False, indent=1))
     if write_file:
-        note = "" if current is None else f", no worse on either set than {list(current)}"
+        note = "" if current is None else f", no worse on any set than {list(current)}"
         write(params, "python -m evals.fit refusal --write" + (" --free" if free else ""),
               note=note)
