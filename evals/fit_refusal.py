@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 
-from assistant.qa.refusal import strong_reason
+from assistant.qa.refusal import strong_reason, support_of
 from evals.calibration_file import write_entry
 from evals.measure import CORPUS, SETS, _container
 from evals.retrieval import load_jsonl
-from knowledge.calibration import tuned
+from knowledge.calibration import calibration_file, tuned
 
 # Our own unanswerable questions (the data the hand-set numbers came from) join the dev
 # sets: the fit must not trade them away either.
@@ -55,8 +56,8 @@ def question_rows(sets: tuple[Path, ...], corpus: Path, data: Path | None) -> li
 def refused(row: dict[str, Any], params: Params) -> bool:
     """The rule of ``refusal.judge`` with these numbers."""
     threshold, missing, unknown = params
-    return bool(row["strong"]) or (
-        row["best"] - missing * row["missing"] - unknown * row["unknown"] < threshold)
+    return bool(row["strong"]) or support_of(
+        row["best"], row["missing"], row["unknown"], missing, unknown) < threshold
 
 
 def rates(rows: list[dict[str, Any]], params: Params) -> dict[str, float]:
@@ -88,8 +89,9 @@ def fit(rows: list[dict[str, Any]], current: Params | None = None) -> Params:
     only among the points no worse than it on any set."""
     grid = [p for p in itertools.product(THRESHOLDS, PENALTIES, PENALTIES)
             if current is None or no_worse(rows, p, current)]
-    return min(grid or [current] if current else grid,
-               key=lambda p: (rates(rows, p)["error"], p[1] + p[2], p[0]))
+    if not grid and current is not None:
+        return current
+    return min(grid, key=lambda p: (rates(rows, p)["error"], p[1] + p[2], p[0]))
 
 
 def cross_validated(rows: list[dict[str, Any]], folds: int = 5,
@@ -119,18 +121,13 @@ def write(params: Params, command: str, path: Path | None = None, note: str = ""
     """Store the three numbers, each with what it does and the command that fitted it."""
     source = (f"fitted by `{command}` on dev.jsonl + dev-b.jsonl + evals/data/refusal_fr.jsonl "
               f"(176 questions, 51 unanswerable){note}")
-    for (name, does), value in zip(_ENTRIES, params, strict=True):
-        write_entry("refusal", name, value, does, source, path)
+    path = path or calibration_file()
+    described = yaml.safe_load(path.read_text(encoding="utf-8"))["refusal"]
+    for name, value in zip(_NAMES, params, strict=True):
+        write_entry("refusal", name, value, described[name]["does"], source, path)
 
 
-_ENTRIES = (
-    ("threshold", "Least similarity of the best eligible sentence for an answer (less the "
-                  "penalties below)."),
-    ("missing_noun_penalty", "Taken from the support for each noun of the question the "
-                             "passages never mention."),
-    ("unknown_noun_penalty", "Taken from the support for each noun of the question the base "
-                             "never uses."),
-)
+_NAMES = ("threshold", "missing_noun_penalty", "unknown_noun_penalty")
 
 
 @click.command(name="refusal")
@@ -152,12 +149,11 @@ def refusal(sets: tuple[Path, ...], corpus: Path, data: Path | None, rows_file: 
         rows = question_rows(sets or (*SETS, OWN_REFUSALS), corpus, data)
         if rows_file is not None:
             rows_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    current = None if free else tuple(tuned(f"refusal.{name}") for name, _ in _ENTRIES)
+    current = None if free else tuple(tuned(f"refusal.{name}") for name in _NAMES)
     params = fit(rows, current)
     report = {
         "current": current,
-        "fitted_on_all": dict(zip(("threshold", "missing_noun_penalty",
-                                   "unknown_noun_penalty"), params, strict=True)),
+        "fitted_on_all": dict(zip(_NAMES, params, strict=True)),
         "in_sample": {name: rates([r for r in rows if r["set"] == name], params)
                       for name in sorted({r["set"] for r in rows})},
         "held_out_5_fold": cross_validated(rows, current=current),

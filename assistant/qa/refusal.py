@@ -59,6 +59,14 @@ def strong_reason(evidence: Evidence) -> str | None:
     return None
 
 
+def support_of(best: float, missing: int, unknown: int, missing_penalty: float,
+               unknown_penalty: float) -> float:
+    """The best eligible sentence's closeness less a penalty per noun of the question the
+    passages (``missing``) or the base (``unknown``) never use; the fit
+    (``python -m evals.fit refusal``) scores its grid with this same formula."""
+    return best - missing_penalty * missing - unknown_penalty * unknown
+
+
 def judge(evidence: Evidence) -> Verdict:
     """Refuse unless the passages support an answer to the question."""
     closest = closest_documents(evidence)
@@ -71,9 +79,9 @@ def judge(evidence: Evidence) -> Verdict:
                  if evidence.organisations else "aucun des passages trouvés")
         what = form_label(evidence.form)
         return Verdict(True, 0.0, f"{where} ne donne {what} sur ce sujet", closest)
-    support = (max(s.dense for s in eligible)
-               - tuned("refusal.missing_noun_penalty") * len(evidence.missing_nouns)
-               - tuned("refusal.unknown_noun_penalty") * len(evidence.unknown_nouns))
+    support = support_of(max(s.dense for s in eligible), len(evidence.missing_nouns),
+                         len(evidence.unknown_nouns), tuned("refusal.missing_noun_penalty"),
+                         tuned("refusal.unknown_noun_penalty"))
     if support < tuned("refusal.threshold"):
         absent = evidence.unknown_nouns + evidence.missing_nouns
         reason = (f"les passages trouvés ne parlent pas de {_quoted(absent)}" if absent
