@@ -209,17 +209,11 @@ def test_draft_validate_and_download_the_word_file(browser: Any, server: str,
     page.context.close()
 
 
-def _options(page: Any, selector: str) -> str:
-    """The choices a dropdown offers (opened, read, closed), or a list's text."""
-    if page.locator(f"{selector} input[type=radio]").count() or not page.locator(
-            f"{selector} input").count():
-        page.wait_for_timeout(300)
-        return str(page.inner_text(selector))
-    page.click(f"{selector} input")
-    page.wait_for_timeout(300)
-    text = str(page.locator("ul[role=listbox]").last.inner_text())
-    page.keyboard.press("Escape")
-    return text
+def _wait_listed(page: Any, selector: str, entry: str) -> None:
+    """Wait until a list shows an entry: the page's load event fills every list at once."""
+    page.wait_for_function(
+        "([s, e]) => document.querySelector(s)?.innerText.includes(e)", arg=[selector, entry],
+        timeout=LONG)
 
 
 def test_two_sessions_do_not_see_each_other(browser: Any, server: str) -> None:
@@ -233,14 +227,14 @@ def test_two_sessions_do_not_see_each_other(browser: Any, server: str) -> None:
         timeout=LONG)
     alice.reload()
     bob.reload()
-    alice.wait_for_selector("#question textarea")
-    bob.wait_for_selector("#question textarea")
-    assert "accueil d'un nouveau résident" in _options(alice, "#conversations")
-    assert "accueil d'un nouveau résident" not in _options(bob, "#conversations")
+    # Each page's own entry first: once it is listed, the same load event has filled the
+    # page's other list, so the other person's entry being absent there means something.
+    _wait_listed(alice, "#conversations", "accueil d'un nouveau résident")
     bob.get_by_role("tab", name="Rédiger un document").click()
+    _wait_listed(bob, "#my-drafts", "Résidence de Bob")
+    assert "accueil d'un nouveau résident" not in bob.inner_text("#conversations")
     alice.get_by_role("tab", name="Rédiger un document").click()
-    assert "Résidence de Bob" in _options(bob, "#my-drafts")
-    assert "Résidence de Bob" not in _options(alice, "#my-drafts")
+    assert "Résidence de Bob" not in alice.inner_text("#my-drafts")
     alice.context.close()
     bob.context.close()
 
