@@ -155,14 +155,9 @@ def test_upload_adds_the_document_and_explains_bad_files(browser: Any, server: s
     page.context.close()
 
 
-def _choose(page: Any, selector: str, option: str) -> None:
-    page.click(f"{selector} input")
-    page.click(f"ul[role=listbox] li:has-text(\"{option}\")")
-
-
 def _draft(page: Any, residence: str) -> None:
     page.get_by_role("tab", name="Rédiger un document").click()
-    _choose(page, "#draft-type", "Livret d'accueil (résidence sociale")
+    page.locator("#draft-type label", has_text="Livret d'accueil (résidence sociale").click()
     page.wait_for_function(
         "() => document.querySelector('#fact-0')?.innerText.includes('Association gestionnaire')")
     page.wait_for_timeout(500)

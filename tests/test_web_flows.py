@@ -69,7 +69,7 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     assert page.is_disabled("#draft-start")
     assert not page.is_visible("#draft-editor")
     assert not page.is_visible("#export-final")
-    _choose(page, "#draft-type", "Livret d'accueil (résidence sociale")
+    page.locator("#draft-type label", has_text="Livret d'accueil (résidence sociale").click()
     page.wait_for_function("() => document.querySelector('#fact-0')?.innerText"
                            ".includes('Association gestionnaire *')")
     placeholders = page.eval_on_selector_all(
@@ -126,8 +126,8 @@ def test_drafting_is_a_guided_flow(browser: Any, flows_server: str, tmp_path: Pa
     page.wait_for_selector("#question textarea")
     page.get_by_role("tab", name="Rédiger un document").click()
     page.locator("#my-drafts").get_by_text("Pension de famille Saint-Éloi").first.click()
-    page.wait_for_function("() => document.querySelector('#draft-type input')?.value"
-                           ".includes('Livret d')")
+    page.wait_for_function("() => document.querySelector('#draft-type input:checked')"
+                           "?.closest('label')?.innerText.includes('Livret d')")
     page.wait_for_function("() => document.querySelector('#draft-fields-help')?.innerText"
                            ".includes('Cliquez sur')")
     assert page.input_value("#fact-0 textarea") == "Toit Commun"

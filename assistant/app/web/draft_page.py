@@ -60,7 +60,7 @@ def file_name(draft: Draft, brouillon: bool) -> str:
 class _Form:
     """The drafting form's inputs, read back by ``DraftPage.start``."""
 
-    kind: gr.Dropdown
+    kind: gr.Radio
     call: gr.File
     facts: list[gr.Textbox]
 
@@ -82,8 +82,9 @@ class DraftPage:
         with gr.Row():
             with gr.Column(scale=1, min_width=300):
                 gr.Markdown("**1. Choisissez le type de document**")
-                kind = gr.Dropdown([(t.title, t.id) for t in self.templates.values()],
-                                   label="Type de document", elem_id="draft-type", value=None)
+                # A list, not a dropdown: the five names are long and a narrow menu cut them.
+                kind = gr.Radio([(t.title, t.id) for t in self.templates.values()],
+                                label="Type de document", elem_id="draft-type", value=None)
                 fields_help = gr.Markdown("", elem_id="draft-fields-help")
                 facts = [gr.Textbox(visible=False, elem_id=f"fact-{i}") for i in range(MAX_FACTS)]
                 call = gr.File(label="Cahier des charges de l'appel (facultatif)", visible=False,
