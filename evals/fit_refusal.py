@@ -19,7 +19,7 @@ from typing import Any
 import click
 import yaml
 
-from assistant.qa.refusal import strong_reason, support_of
+from assistant.qa.refusal import strong_reason, support_of, supporting
 from evals.calibration_file import write_entry
 from evals.measure import CORPUS, SETS, _container
 from evals.retrieval import load_jsonl
@@ -41,7 +41,7 @@ def question_rows(sets: tuple[Path, ...], corpus: Path, data: Path | None) -> li
     for set_path in sets:
         for item in load_jsonl(set_path):
             evidence = reader.read(item["question"])
-            eligible = evidence.eligible()
+            eligible = supporting(evidence)
             rows.append({
                 "set": set_path.stem, "id": item["id"],
                 "unanswerable": item["kind"] == "unanswerable",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.qa.evidence import Evidence
+from assistant.qa.evidence import Evidence, ScoredSentence
 from assistant.qa.question_types import form_label
 from knowledge.calibration import tuned
 
@@ -59,6 +59,18 @@ def strong_reason(evidence: Evidence) -> str | None:
     return None
 
 
+def supporting(evidence: Evidence) -> list[ScoredSentence]:
+    """The sentences whose closeness decides: the eligible ones (in scope, of the asked
+    form, sharing enough of the question's words). When the question asks for no
+    particular form, any sentence of the asked organisation: a colloquial or situated
+    question (« on refait nos formulaires… ») shares few words with its answer, and
+    missing words are no proof that the base lacks it — a form absent everywhere is."""
+    eligible = evidence.eligible()
+    if eligible or evidence.form is not None:
+        return eligible
+    return [s for s in evidence.sentences if s.in_scope]
+
+
 def support_of(best: float, missing: int, unknown: int, missing_penalty: float,
                unknown_penalty: float) -> float:
     """The best eligible sentence's closeness less a penalty per noun of the question the
@@ -73,7 +85,7 @@ def judge(evidence: Evidence) -> Verdict:
     strong = strong_reason(evidence)
     if strong is not None:
         return Verdict(True, 0.0, strong, closest)
-    eligible = evidence.eligible()
+    eligible = supporting(evidence)
     if not eligible:
         where = (f"aucun passage des documents ({', '.join(evidence.organisations)})"
                  if evidence.organisations else "aucun des passages trouvés")
