@@ -233,3 +233,23 @@ def test_a_dotted_acronym_and_a_missing_accent_are_not_unknown(
         assert "40 studios" in answer.text
     finally:
         kb.close()
+
+
+def test_a_year_the_passages_never_mention_is_a_reason_to_refuse(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """A report on 2023 cannot tell how many people came in 2019, however close the
+    sentences are; asked about 2023, it answers."""
+    (tmp_path / "rapport.md").write_text(
+        "# Rapport d'activité 2023 du Toit Commun\n\n## Accueil\n\nEn 2023, la résidence "
+        "du Toit Commun a accueilli 112 personnes, dont 40 jeunes de moins de 25 ans.\n",
+        encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "data", e5)
+    try:
+        assert kb.ingest([tmp_path / "rapport.md"]).counts["failed"] == 0
+        service = service_for(kb, tmp_path)
+        answered = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2023 ?")
+        assert not answered.refused and "112 personnes" in answered.text, answered.text
+        refused = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2019 ?")
+        assert refused.refused and "2019" in refused.reason, refused
+    finally:
+        kb.close()

@@ -13,6 +13,7 @@ Sentences that address an AI model (planted instructions) are never scored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ from knowledge.sentences import Sentence, split_sentences
 
 # Read once at start-up for generators/section_evidence.py, which imports it.
 MIN_COVERAGE: float = tuned("evidence.min_coverage")
+# A year the question names is a name of a period: passages that never mention it
+# cannot tell what happened then (« accueillies en 2019 » when the report covers 2023).
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 
@@ -162,7 +166,8 @@ class EvidenceReader:
         evidence.missing_names = [
             n for n in named if n not in evidence.unknown_names
             and not all(terms.present(t, scoped_tokens) for t in tokenize(n))
-        ]
+        ] + [year for year in dict.fromkeys(_YEAR.findall(question))
+             if year not in scoped_tokens]
         for noun in analysis.nouns:
             stems = tokenize(noun)
             key = fold_accents(noun.lower())
