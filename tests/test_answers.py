@@ -253,3 +253,24 @@ def test_a_year_the_passages_never_mention_is_a_reason_to_refuse(
         assert refused.refused and "2019" in refused.reason, refused
     finally:
         kb.close()
+
+
+def test_the_situation_told_before_the_question_is_not_what_is_asked(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Des résidents veulent un potager. Est-ce que le Toit Commun a un jardin
+    partagé ? »: the base never says « potager », and need not — the question is the
+    garden. Only the asking sentence's nouns may be counted absent."""
+    (tmp_path / "projet.md").write_text(
+        "# Projet social du Toit Commun\n\n## Vie collective\n\nLe Toit Commun anime un "
+        "jardin partagé avec les résidents chaque printemps.\n", encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "data", e5)
+    try:
+        assert kb.ingest([tmp_path / "projet.md"]).counts["failed"] == 0
+        service = service_for(kb, tmp_path)
+        question = ("Des résidents m'ont parlé d'un potager et de tomates. Est-ce que le Toit "
+                    "Commun a un jardin partagé ?")
+        evidence = service.reader.read(question)
+        assert evidence.unknown_nouns == [] and evidence.missing_nouns == [], evidence
+        assert not service.ask(question).refused
+    finally:
+        kb.close()

@@ -168,7 +168,7 @@ class EvidenceReader:
             and not all(terms.present(t, scoped_tokens) for t in tokenize(n))
         ] + [year for year in dict.fromkeys(_YEAR.findall(question))
              if year not in scoped_tokens]
-        for noun in analysis.nouns:
+        for noun in analysis.asked_nouns:
             stems = tokenize(noun)
             key = fold_accents(noun.lower())
             if not stems or key in _FORM_NOUNS or key in organisation_keys:

@@ -16,6 +16,7 @@ from assistant.qa.names import named_terms
 from assistant.qa.nouns import question_nouns
 from assistant.qa.question_types import expected_answer
 from knowledge.french import fold_accents, tokenize
+from knowledge.sentences import split_sentences
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 
@@ -46,6 +47,17 @@ class Question:
     def nouns(self) -> tuple[str, ...]:
         """Nouns of the question (spaCy, cached per text): only refusal and drafting need them."""
         return question_nouns(self.text)
+
+    @property
+    def asked_nouns(self) -> tuple[str, ...]:
+        """Nouns of the asking sentences only: in « Une dame que j'accompagne aimerait voir
+        un spectacle. Est-ce que l'ALPA a un partenariat pour ça ? » the situation told
+        first (« dame ») is not what the base must hold."""
+        sentences = [s.text for s in split_sentences(self.text) if not s.heading]
+        asking = [s for s in sentences if s.rstrip().endswith("?")]
+        if len(sentences) < 2 or not asking:
+            return self.nouns
+        return question_nouns(" ".join(asking))
 
     @property
     def organisation_keys(self) -> set[str]:
