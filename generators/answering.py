@@ -148,7 +148,17 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
     ordered = [lines[i] for i in range(len(questions)) if i in lines]
     bullets = [line for line in ordered if not PLACEHOLDER.search(line)]
     gaps = [line for line in ordered if PLACEHOLDER.search(line)]
-    paragraphs = [p for p in (lead, section.note) if p] + bullets + gaps
-    text = fit("\n\n".join(paragraphs), section.spec.get("max_chars"))
+    text = _fitted([p for p in (lead, section.note) if p] + bullets, gaps,
+                   section.spec.get("max_chars"))
     kept = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
     return Composed(text, [c for c in citations if c.n in kept], flags=flags)
+
+
+def _fitted(paragraphs: list[str], gaps: list[str], max_chars: int | None) -> str:
+    """The text within ``max_chars``, cutting quotes before gap lines: what is still
+    to write matters more to the reviewer than one more quote."""
+    asked = "\n\n".join(gaps)
+    if max_chars and asked and len(asked) + 2 < max_chars:
+        body = fit("\n\n".join(paragraphs), max_chars - len(asked) - 2)
+        return "\n\n".join(p for p in (body, asked) if p)
+    return fit("\n\n".join(paragraphs + gaps), max_chars)
