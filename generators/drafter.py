@@ -25,6 +25,7 @@ from generators.completeness import check_section
 from generators.compose import extractive, fill_lead, generative
 from generators.draft import STAGES, Draft, Flag, Section, placeholder
 from generators.facts import frame_slots, other_facts, structure_name, with_template_keys
+from generators.placement import claimed_elsewhere
 from generators.scope import KINDS, Scope, kind_of, mine_structures
 from generators.section_evidence import gather, mentions, merge, scoped
 from generators.store import DraftStore, Event, now
@@ -222,6 +223,12 @@ class Drafter:
         draft = self.store.get(draft_id, owner)
         started = time.perf_counter()
         total = len(draft.sections)
+        for section in draft.sections:
+            # Every section's evidence first, so that each sentence can go to the
+            # section that answers it best (generators/placement.py).
+            if section.stage == STAGES[0]:
+                self._advance(draft, section)
+                self.store.save_section(draft, section, owner=owner)
         for number, section in enumerate(draft.sections, start=1):
             while section.stage != STAGES[-1]:
                 self._advance(draft, section)
@@ -351,7 +358,8 @@ class Drafter:
             missing = str((draft.previous or {}).get("missing") or "")
             if missing:
                 lead = "\n\n".join(p for p in (lead, placeholder(missing)) if p)
-        elsewhere = "\n".join(s.text for s in draft.sections if s.id != section.id)
+        elsewhere = "\n".join([s.text for s in draft.sections if s.id != section.id]
+                              + sorted(claimed_elsewhere(section, draft.sections, facts)))
         offline = (answer_questions(section, lead, facts, elsewhere, draft.year)
                    if section.spec.get("questions") else None)
         if self.chat_model is None:

@@ -53,3 +53,15 @@ def test_structure_names_are_capitalised_names_not_the_words_after_residence() -
             "des résidences dans le quartier, les résidences sont pleines ; la pension de "
             "famille St-Eloi ouvre.")
     assert mine_structures([text], "Alotra") == {"viala", "st eloi"}
+
+
+def test_a_speaker_glued_to_the_next_sentence_and_web_residue_are_not_quoted() -> None:
+    from generators.section_evidence import _clean, _usable
+
+    glued = ("autrement que par des avertissements. » E LABOUESSE gestionnaire locatif social "
+             "Le Comité des résidents est la première organisation qui s'impose.")
+    assert _clean(glued) == ("Autrement que par des avertissements. » Le Comité des "
+                             "résidents est la première organisation qui s'impose.")
+    assert not _usable("Testez vos connaissances sur le Plan Logement d'Abord 2 La pension de "
+                       "famille St-Éloi : un nouveau chapitre pour Alotra Nichée au cœur de la "
+                       "ville, la pension incarne une vision novatrice du logement social.")
