@@ -65,3 +65,22 @@ def test_a_speaker_glued_to_the_next_sentence_and_web_residue_are_not_quoted() -
     assert not _usable("Testez vos connaissances sur le Plan Logement d'Abord 2 La pension de "
                        "famille St-Éloi : un nouveau chapitre pour Alotra Nichée au cœur de la "
                        "ville, la pension incarne une vision novatrice du logement social.")
+
+
+def test_a_sentence_goes_to_the_section_that_answers_it_best() -> None:
+    from generators.draft import Section
+    from generators.placement import claimed_elsewhere
+
+    funding = "La pension a bénéficié du soutien de l'État et de la Ville."
+
+    def section(id_: str, score: float, terms: list[str]) -> Section:
+        quote = {"text": funding, "passage": 0, "score": score, "query": 0, "position": 0}
+        return Section(id=id_, title=id_, purpose="p", requirement="obligatoire", source="s",
+                       target_words=50, spec={"questions": [{"text": id_, "terms": terms}]},
+                       evidence=[{"quotes": [quote]}])
+
+    publics = section("publics", 0.9, ["pension"])
+    partners = section("partenariats", 1.2, ["soutien", "financ"])
+    unable = section("bati", 1.5, ["jardin"])
+    assert claimed_elsewhere(publics, [publics, partners, unable], {}) == {funding}
+    assert claimed_elsewhere(partners, [publics, partners, unable], {}) == set()
