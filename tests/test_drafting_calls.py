@@ -185,3 +185,12 @@ def test_documents_of_a_partner_named_in_the_facts_are_usable() -> None:
                   facts={"association": "ALPA", "partenaire": "Compagnons Bâtisseurs Provence"},
                   created_at=stamp, updated_at=stamp, organisation="ALPA")
     assert drafter._documents("ALPA", drafter._partners(draft)) == ("a", "b", "d")
+
+
+def test_an_old_figure_answers_with_the_question_to_check() -> None:
+    from generators.answering import old_figure
+
+    assert old_figure("Effectifs salariés (ETP)", "nombre", 2026, 2017) == (
+        "effectifs salariés (ETP), chiffre de 2017")
+    assert old_figure("Effectifs salariés (ETP)", "nombre", 2026, 2024) == ""
+    assert old_figure("Valeurs de l'association", "", 2026, 2017) == ""
