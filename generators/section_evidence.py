@@ -71,11 +71,19 @@ def _usable(text: str) -> bool:
     words = text.split()
     return (_MIN_WORDS <= len(words) <= _MAX_WORDS and not text.rstrip().endswith(":")
             and is_prose(text) and not _dump(words)
-            and not _RESIDUE.search(text))
+            and not _RESIDUE.search(text) and not _NUMBERED.match(text))
+
+
+# A numbered heading (« 4.4. Coopérer avec les personnes accueillies ») run into the
+# sentence that follows it: cut before the sentence's first word.
+_NUMBERED = re.compile(r"^\d+(?:\.\d+)+\.?\s")
+_RUN_IN = re.compile(r"^\d+(?:\.\d+)+\.?\s.*?[a-zé]\s+(?=(?:Le|La|Les|L['’]|Un|Une|Des|Il|"
+                     r"Elle|Ils|Elles|Nous|Ce|Cette|Ces|En|Dans|Pour|Avec)\s)")
 
 
 def _clean(text: str) -> str:
     text = _SPEAKER.sub(" ", _BULLET.sub("", " ".join(text.split())))
+    text = _RUN_IN.sub("", text)
     return text[:1].upper() + text[1:]
 
 

@@ -84,3 +84,14 @@ def test_a_sentence_goes_to_the_section_that_answers_it_best() -> None:
     unable = section("bati", 1.5, ["jardin"])
     assert claimed_elsewhere(publics, [publics, partners, unable], {}) == {funding}
     assert claimed_elsewhere(partners, [publics, partners, unable], {}) == set()
+
+
+def test_a_numbered_heading_is_not_quoted_nor_run_into_a_sentence() -> None:
+    from generators.section_evidence import _clean, _usable
+
+    assert _clean("4.4. Coopérer avec les personnes accueillies et accompagnées Le respect de "
+                  "la parole est une valeur essentielle de l'ALPA.") == (
+        "Le respect de la parole est une valeur essentielle de l'ALPA.")
+    heading = _clean("4.1. Bien connaître les problématiques des publics pour mieux "
+                     "accompagner dans et vers le logement.")
+    assert not _usable(heading)
