@@ -95,3 +95,10 @@ def test_a_numbered_heading_is_not_quoted_nor_run_into_a_sentence() -> None:
     heading = _clean("4.1. Bien connaître les problématiques des publics pour mieux "
                      "accompagner dans et vers le logement.")
     assert not _usable(heading)
+
+
+def test_a_cut_never_leaves_a_quote_without_its_citation() -> None:
+    from generators.compose import fit
+
+    text = "Cadre.\n\n– Première phrase citée. Deuxième phrase citée, plus longue. [1]"
+    assert fit(text, 40) == "Cadre."
