@@ -69,6 +69,17 @@ def stale(text: str, draft_year: int, document_year: int | None) -> str:
 OUTDATED = "situation décrite en"
 
 
+def old_figure(question: str, needs: str, draft_year: int, document_year: int | None) -> str:
+    """A figure or an amount answering ``question`` from a document older than
+    ``drafting.old_after_years``: the reader needs today's, so the line says which one
+    to check (« » otherwise)."""
+    if needs not in ("nombre", "montant") or document_year is None:
+        return ""
+    if draft_year - document_year <= tuned("drafting.old_after_years"):
+        return ""
+    return f"{question[:1].lower()}{question[1:]}, chiffre de {document_year}"
+
+
 
 
 _SLOTS = {"la_structure": "la structure", "de_la_structure": "de la structure"}
@@ -139,7 +150,8 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 sentence = quote.text.rstrip()
                 if sentence[-1:] not in ".!?»":
                     sentence += "."
-                why = stale(sentence, draft_year, passage.get("year"))
+                why = (stale(sentence, draft_year, passage.get("year"))
+                       or old_figure(text, needs, draft_year, passage.get("year")))
                 mark = f" (à vérifier : {why})" if why else ""
                 if why:
                     flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
@@ -148,7 +160,17 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
     ordered = [lines[i] for i in range(len(questions)) if i in lines]
     bullets = [line for line in ordered if not PLACEHOLDER.search(line)]
     gaps = [line for line in ordered if PLACEHOLDER.search(line)]
-    paragraphs = [p for p in (lead, section.note) if p] + bullets + gaps
-    text = fit("\n\n".join(paragraphs), section.spec.get("max_chars"))
+    text = _fitted([p for p in (lead, section.note) if p] + bullets, gaps,
+                   section.spec.get("max_chars"))
     kept = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
     return Composed(text, [c for c in citations if c.n in kept], flags=flags)
+
+
+def _fitted(paragraphs: list[str], gaps: list[str], max_chars: int | None) -> str:
+    """The text within ``max_chars``, cutting quotes before gap lines: what is still
+    to write matters more to the reviewer than one more quote."""
+    asked = "\n\n".join(gaps)
+    if max_chars and asked and len(asked) + 2 < max_chars:
+        body = fit("\n\n".join(paragraphs), max_chars - len(asked) - 2)
+        return "\n\n".join(p for p in (body, asked) if p)
+    return fit("\n\n".join(paragraphs + gaps), max_chars)

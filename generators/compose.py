@@ -109,7 +109,13 @@ def fit(text: str, max_chars: int | None) -> str:
         if shorter == text:
             shorter = text[:max_chars]
         text = shorter
-    return text
+    # A cut may leave a bullet whose citation was in the part cut off: a quote without
+    # its source is not kept.
+    paragraphs = text.split("\n\n")
+    while paragraphs and paragraphs[-1].startswith("–") and not re.search(
+            r"\[\d+\]", paragraphs[-1]) and not PLACEHOLDER.search(paragraphs[-1]):
+        paragraphs.pop()
+    return "\n\n".join(paragraphs)
 
 
 def generative(section: Section, lead: str, facts: list[str], model: BaseChatModel,

@@ -25,8 +25,9 @@ from generators.completeness import check_section
 from generators.compose import extractive, fill_lead, generative
 from generators.draft import STAGES, Draft, Flag, Section, placeholder
 from generators.facts import frame_slots, other_facts, structure_name, with_template_keys
+from generators.placement import claimed_elsewhere
 from generators.scope import KINDS, Scope, kind_of, mine_structures
-from generators.section_evidence import gather, merge, scoped
+from generators.section_evidence import gather, mentions, merge, scoped
 from generators.store import DraftStore, Event, now
 from generators.template import Question, SectionSpec, Template, get_template, load_templates
 from knowledge.calibration import tuned
@@ -38,6 +39,8 @@ from knowledge.manifest import DocumentRecord
 
 Progress = Callable[[Section, int, int], None]
 _NEWER_BONUS = tuned("drafting.newer_bonus")
+# What a person has rather than the base: asked in a call response's Cerfa sections.
+_FIGURES = frozenset({"nombre", "montant", "date", "nom", "annexe"})
 
 
 class DraftingError(CanevasError):
@@ -168,14 +171,27 @@ class Drafter:
 
     @staticmethod
     def _plan(template: Template, structure: str | None, call: Call | None) -> list[Section]:
+        """The template's sections; with a call, the kept ones, one per criterion, then
+        the Cerfa's figures no criterion asks for (facts and gaps only)."""
         specs: list[tuple[SectionSpec, str, dict[str, object]]] = []
-        for spec in template.sections:
-            if call is None or spec.keep_with_call:
-                applied, note = spec.for_structure(structure)
-                specs.append((applied, note, {}))
-        kept = len(specs)
+        asked: list[tuple[SectionSpec, str, dict[str, object]]] = []
         criteria = call.criteria if call else []
-        share = (call.max_chars // max(1, kept + len(criteria))
+        extra: dict[int, list[Question]] = {}
+        for spec in template.sections:
+            applied, note = spec.for_structure(structure)
+            if call is None or spec.keep_with_call:
+                specs.append((applied, note, {}))
+            elif spec.asked_with_call:
+                figures = [q for q in applied.questions if q.needs in _FIGURES]
+                named = next((c.number for c in criteria
+                              if mentions(c.title, spec.asked_with_call)), None)
+                if named is not None:
+                    extra.setdefault(named, []).extend(figures)
+                else:
+                    asked.append((applied.model_copy(update={"facts_only": True,
+                                                             "questions": figures}), note, {}))
+        shared = len(specs) + len(asked)
+        share = (call.max_chars // max(1, shared + len(criteria))
                  if call is not None and call.max_chars else None)
         for criterion in criteria:
             assert call is not None
@@ -188,11 +204,13 @@ class Drafter:
                 requirement="obligatoire",
                 source=f"Appel à projets « {call.title} », critère {criterion.number}{weight}",
                 target_words=criterion.target_words, max_chars=min(limits) if limits else None,
-                questions=[Question(**q) for q in criterion_questions(criterion)])
+                questions=[Question(**q) for q in criterion_questions(criterion)]
+                + extra.get(criterion.number, []))
             specs.append((spec, "", criterion.as_dict()))
+        specs += asked
         if share:
             specs = [(s.model_copy(update={"max_chars": min(s.max_chars or share, share)})
-                      if i < kept else s, n, c) for i, (s, n, c) in enumerate(specs)]
+                      if not c else s, n, c) for s, n, c in specs]
         return [Section(id=s.id, title=s.title, purpose=" ".join(s.purpose.split()),
                         requirement=s.requirement, source=s.source,
                         target_words=s.target_words, spec=s.model_dump(), note=note,
@@ -205,6 +223,12 @@ class Drafter:
         draft = self.store.get(draft_id, owner)
         started = time.perf_counter()
         total = len(draft.sections)
+        for section in draft.sections:
+            # Every section's evidence first, so that each sentence can go to the
+            # section that answers it best (generators/placement.py).
+            if section.stage == STAGES[0]:
+                self._advance(draft, section)
+                self.store.save_section(draft, section, owner=owner)
         for number, section in enumerate(draft.sections, start=1):
             while section.stage != STAGES[-1]:
                 self._advance(draft, section)
@@ -245,11 +269,21 @@ class Drafter:
                                                      str(draft.previous["doc_id"]))
         section.stage = STAGES[stage + 1]
 
-    def _documents(self, organisation: str) -> tuple[str, ...]:
-        """The association's documents and those whose organisation is unknown (used
-        when their text fits); other associations' documents never."""
+    def _documents(self, organisation: str, partners: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """The association's documents, those whose organisation is unknown (used when
+        their text fits) and those of the ``partners`` the user named; other
+        associations' documents never."""
         return tuple(r.doc_id for r in self.kb.ready_documents()
-                     if r.organisation == organisation or not r.organisation)
+                     if r.organisation in (organisation, *partners) or not r.organisation)
+
+    def _partners(self, draft: Draft) -> tuple[str, ...]:
+        """Other organisations of the base that the user's facts name (« partenaire :
+        Compagnons Bâtisseurs Provence »): the project is theirs too, so are its facts."""
+        named = " ".join(_fold(v) for k, v in draft.facts.items() if k != "association")
+        return tuple(sorted({r.organisation for r in self.kb.ready_documents()
+                             if r.organisation and r.organisation != draft.organisation
+                             and re.search(rf"(?<!\w){re.escape(_fold(r.organisation))}(?!\w)",
+                                           named)}))
 
     def _scope(self, draft: Draft, section: Section) -> Scope:
         """Who the section may speak of: the structure drafted (structure sections),
@@ -288,7 +322,11 @@ class Drafter:
         return texts, [f"{t} {about}".strip() for t in texts]
 
     def _gather(self, draft: Draft, section: Section) -> None:
+        if section.spec.get("facts_only"):
+            section.evidence = []
+            return
         organisation = draft.organisation
+        partners = self._partners(draft)
         queries, retrieval = self._queries(draft, section)
         scope = self._scope(draft, section)
         previous = str(draft.previous.get("doc_id") or "") if draft.previous else ""
@@ -296,11 +334,11 @@ class Drafter:
                    else tuned("drafting.support"))
         if not previous:
             found = gather(self.reader, queries,
-                           SearchFilters(documents=self._documents(organisation)),
+                           SearchFilters(documents=self._documents(organisation, partners)),
                            support=support, retrieval=retrieval)
             section.evidence = scoped(found, scope).as_list()
             return
-        newer = tuple(d for d in self._documents(organisation) if d != previous)
+        newer = tuple(d for d in self._documents(organisation, partners) if d != previous)
         recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
                         support, retrieval)
         earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
@@ -320,7 +358,8 @@ class Drafter:
             missing = str((draft.previous or {}).get("missing") or "")
             if missing:
                 lead = "\n\n".join(p for p in (lead, placeholder(missing)) if p)
-        elsewhere = "\n".join(s.text for s in draft.sections if s.id != section.id)
+        elsewhere = "\n".join([s.text for s in draft.sections if s.id != section.id]
+                              + sorted(claimed_elsewhere(section, draft.sections, facts)))
         offline = (answer_questions(section, lead, facts, elsewhere, draft.year)
                    if section.spec.get("questions") else None)
         if self.chat_model is None:

@@ -25,6 +25,13 @@ SUPPORT = tuned("drafting.support")
 _MIN_WORDS = tuned("drafting.min_words")
 _MAX_WORDS = tuned("drafting.max_words")
 _BULLET = re.compile(r"^[•\-–*·▪●◦]\s*")
+# Web pages printed to PDF: share buttons, quizzes, links.
+_RESIDUE = re.compile(r"\.{4,}|…{2,}|Partager cette page|Cliquez|Testez vos connaissances|"
+                      r"En savoir plus|Lire la suite")
+# Who said a quotation, glued to the next sentence by the layout: « …avertissements. »
+# E LABOUESSE gestionnaire locatif social Le Comité… (a name and a job title, no verb).
+_SPEAKER = re.compile(r"(?<=»)\s+(?:[A-Z]\.?\s+)?[A-ZÉÈ]{2,}(?:[\s-][A-ZÉÈ]{2,})*"
+                      r"(?:\s+[a-zéèêàç'’-]+){1,5}\s+(?=[A-ZÉÈ«])")
 
 
 @dataclass(frozen=True)
@@ -64,11 +71,19 @@ def _usable(text: str) -> bool:
     words = text.split()
     return (_MIN_WORDS <= len(words) <= _MAX_WORDS and not text.rstrip().endswith(":")
             and is_prose(text) and not _dump(words)
-            and not re.search(r"\.{4,}|…{2,}|Partager cette page|Cliquez", text))
+            and not _RESIDUE.search(text) and not _NUMBERED.match(text))
+
+
+# A numbered heading (« 4.4. Coopérer avec les personnes accueillies ») run into the
+# sentence that follows it: cut before the sentence's first word.
+_NUMBERED = re.compile(r"^\d+(?:\.\d+)+\.?\s")
+_RUN_IN = re.compile(r"^\d+(?:\.\d+)+\.?\s.*?[a-zé]\s+(?=(?:Le|La|Les|L['’]|Un|Une|Des|Il|"
+                     r"Elle|Ils|Elles|Nous|Ce|Cette|Ces|En|Dans|Pour|Avec)\s)")
 
 
 def _clean(text: str) -> str:
-    text = _BULLET.sub("", " ".join(text.split()))
+    text = _SPEAKER.sub(" ", _BULLET.sub("", " ".join(text.split())))
+    text = _RUN_IN.sub("", text)
     return text[:1].upper() + text[1:]
 
 

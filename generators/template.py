@@ -95,6 +95,11 @@ class SectionSpec(_Strict):
     elements: list[Element] = Field(default_factory=list)
     by_structure: dict[str, Variant] = Field(default_factory=dict)
     keep_with_call: bool = False
+    # With a call: kept, from the facts only (its gaps asked), unless a criterion's title
+    # names one of these words — a funder needs dates, budget, indicators even when the
+    # call's criteria do not ask for them.
+    asked_with_call: list[str] = Field(default_factory=list)
+    facts_only: bool = False
     max_chars: int | None = None
     questions: list[Question] = Field(default_factory=list)
     scope: Literal["structure", "association"] = "structure"

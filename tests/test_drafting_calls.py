@@ -147,3 +147,50 @@ def test_validating_or_exporting_gaps_needs_a_confirmation(tmp_path: Path) -> No
         check_exportable(validated, brouillon=False)
     check_exportable(validated, brouillon=False, accept_gaps=True)
     check_exportable(validated, brouillon=True)
+
+
+def test_a_call_response_asks_the_cerfa_figures_no_criterion_names() -> None:
+    from generators.drafter import Drafter
+
+    call = read_call(CALLS / "01-liste-numerotee-points.md", Limits())
+    sections = Drafter._plan(get_template("demande_subvention"), None, call)
+    ids = [s.id for s in sections]
+    budget = next(s for s in sections if s.title.startswith("Critère 5"))
+    assert "calendrier" in ids and ids.index("calendrier") > ids.index("critere_5")
+    assert "budget" not in ids and "evaluation" not in ids
+    assert any("Budget prévisionnel" in q["text"] for q in budget.spec["questions"])
+    calendar = sections[ids.index("calendrier")]
+    assert calendar.spec["facts_only"] and calendar.spec["questions"][0]["needs"] == "date"
+
+
+def test_a_section_cut_to_its_limit_keeps_its_gaps() -> None:
+    from generators.answering import _fitted
+
+    quotes = ["– " + "Une phrase citée de la base, assez longue. [1] " * 8]
+    text = _fitted(["Cadre.", *quotes], ["– [À compléter : Montant de la redevance]"], 160)
+    assert len(text) <= 160 and "À compléter : Montant de la redevance" in text
+
+
+def test_documents_of_a_partner_named_in_the_facts_are_usable() -> None:
+    from types import SimpleNamespace
+
+    from generators.drafter import Drafter
+
+    records = [SimpleNamespace(organisation=o, doc_id=d) for o, d in
+               (("ALPA", "a"), ("Bâtisseurs", "b"), ("Alotra", "c"), ("", "d"))]
+    kb = SimpleNamespace(ready_documents=lambda: records)
+    drafter = Drafter(SimpleNamespace(kb=kb), None)  # type: ignore[arg-type]
+    stamp = now()
+    draft = Draft(id="", type_id="demande_subvention", title="T", owner="",
+                  facts={"association": "ALPA", "partenaire": "Compagnons Bâtisseurs Provence"},
+                  created_at=stamp, updated_at=stamp, organisation="ALPA")
+    assert drafter._documents("ALPA", drafter._partners(draft)) == ("a", "b", "d")
+
+
+def test_an_old_figure_answers_with_the_question_to_check() -> None:
+    from generators.answering import old_figure
+
+    assert old_figure("Effectifs salariés (ETP)", "nombre", 2026, 2017) == (
+        "effectifs salariés (ETP), chiffre de 2017")
+    assert old_figure("Effectifs salariés (ETP)", "nombre", 2026, 2024) == ""
+    assert old_figure("Valeurs de l'association", "", 2026, 2017) == ""

@@ -53,3 +53,52 @@ def test_structure_names_are_capitalised_names_not_the_words_after_residence() -
             "des résidences dans le quartier, les résidences sont pleines ; la pension de "
             "famille St-Eloi ouvre.")
     assert mine_structures([text], "Alotra") == {"viala", "st eloi"}
+
+
+def test_a_speaker_glued_to_the_next_sentence_and_web_residue_are_not_quoted() -> None:
+    from generators.section_evidence import _clean, _usable
+
+    glued = ("autrement que par des avertissements. » E LABOUESSE gestionnaire locatif social "
+             "Le Comité des résidents est la première organisation qui s'impose.")
+    assert _clean(glued) == ("Autrement que par des avertissements. » Le Comité des "
+                             "résidents est la première organisation qui s'impose.")
+    assert not _usable("Testez vos connaissances sur le Plan Logement d'Abord 2 La pension de "
+                       "famille St-Éloi : un nouveau chapitre pour Alotra Nichée au cœur de la "
+                       "ville, la pension incarne une vision novatrice du logement social.")
+
+
+def test_a_sentence_goes_to_the_section_that_answers_it_best() -> None:
+    from generators.draft import Section
+    from generators.placement import claimed_elsewhere
+
+    funding = "La pension a bénéficié du soutien de l'État et de la Ville."
+
+    def section(id_: str, score: float, terms: list[str]) -> Section:
+        quote = {"text": funding, "passage": 0, "score": score, "query": 0, "position": 0}
+        return Section(id=id_, title=id_, purpose="p", requirement="obligatoire", source="s",
+                       target_words=50, spec={"questions": [{"text": id_, "terms": terms}]},
+                       evidence=[{"quotes": [quote]}])
+
+    publics = section("publics", 0.9, ["pension"])
+    partners = section("partenariats", 1.2, ["soutien", "financ"])
+    unable = section("bati", 1.5, ["jardin"])
+    assert claimed_elsewhere(publics, [publics, partners, unable], {}) == {funding}
+    assert claimed_elsewhere(partners, [publics, partners, unable], {}) == set()
+
+
+def test_a_numbered_heading_is_not_quoted_nor_run_into_a_sentence() -> None:
+    from generators.section_evidence import _clean, _usable
+
+    assert _clean("4.4. Coopérer avec les personnes accueillies et accompagnées Le respect de "
+                  "la parole est une valeur essentielle de l'ALPA.") == (
+        "Le respect de la parole est une valeur essentielle de l'ALPA.")
+    heading = _clean("4.1. Bien connaître les problématiques des publics pour mieux "
+                     "accompagner dans et vers le logement.")
+    assert not _usable(heading)
+
+
+def test_a_cut_never_leaves_a_quote_without_its_citation() -> None:
+    from generators.compose import fit
+
+    text = "Cadre.\n\n– Première phrase citée. Deuxième phrase citée, plus longue. [1]"
+    assert fit(text, 40) == "Cadre."
