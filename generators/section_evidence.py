@@ -82,7 +82,12 @@ _RUN_IN = re.compile(r"^\d+(?:\.\d+)+\.?\s.*?[a-zé]\s+(?=(?:Le|La|Les|L['’]|U
 
 
 def _clean(text: str) -> str:
-    text = _SPEAKER.sub(" ", _BULLET.sub("", " ".join(text.split())))
+    text = _BULLET.sub("", " ".join(text.split()))
+    speaker = _SPEAKER.search(text)
+    if speaker:
+        # The sentence after the speaker, not a splice of both sides: a quote must stay
+        # a contiguous piece of its passage, or its citation no longer resolves.
+        text = text[speaker.end():]
     text = _RUN_IN.sub("", text)
     return text[:1].upper() + text[1:]
 

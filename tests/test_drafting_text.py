@@ -60,8 +60,8 @@ def test_a_speaker_glued_to_the_next_sentence_and_web_residue_are_not_quoted() -
 
     glued = ("autrement que par des avertissements. » E LABOUESSE gestionnaire locatif social "
              "Le Comité des résidents est la première organisation qui s'impose.")
-    assert _clean(glued) == ("Autrement que par des avertissements. » Le Comité des "
-                             "résidents est la première organisation qui s'impose.")
+    assert _clean(glued) == ("Le Comité des résidents est la première organisation qui "
+                             "s'impose.")  # contiguous in its passage, so its citation resolves
     assert not _usable("Testez vos connaissances sur le Plan Logement d'Abord 2 La pension de "
                        "famille St-Éloi : un nouveau chapitre pour Alotra Nichée au cœur de la "
                        "ville, la pension incarne une vision novatrice du logement social.")
