@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -214,45 +215,48 @@ def test_uncited_model_answer_falls_back_to_quoted_sentences(demo_kb: KnowledgeB
     assert_citations_hold(answer, demo_kb)
 
 
+@contextmanager
+def one_document_service(tmp_path: Path, e5: E5Embeddings, name: str,
+                         text: str) -> Iterator[AnswerService]:
+    """An answer service over a base holding one Markdown document."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "data", e5)
+    try:
+        assert kb.ingest([tmp_path / name]).counts["failed"] == 0
+        yield service_for(kb, tmp_path)
+    finally:
+        kb.close()
+
+
 def test_a_dotted_acronym_and_a_missing_accent_are_not_unknown(
         tmp_path: Path, e5: E5Embeddings) -> None:
     """« ADMI » when the text writes « A.D.M.I. », « salaries » for « salariés »: the
     base knows both, so neither may be the reason for a refusal."""
-    (tmp_path / "admi.md").write_text(
-        "# L'A.D.M.I.\n\n## Missions\n\nL'A.D.M.I. loge les salariés en insertion dans "
-        "40 studios meublés à Lyon.\nLes salariés paient une redevance mensuelle.\n",
-        encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "data", e5)
-    try:
-        assert kb.ingest([tmp_path / "admi.md"]).counts["failed"] == 0
-        service = service_for(kb, tmp_path)
+    with one_document_service(
+            tmp_path, e5, "admi.md",
+            "# L'A.D.M.I.\n\n## Missions\n\nL'A.D.M.I. loge les salariés en insertion dans "
+            "40 studios meublés à Lyon.\nLes salariés paient une redevance mensuelle.\n"
+    ) as service:
         evidence = service.reader.read("Combien de studios l'ADMI a-t-elle pour les salaries ?")
         assert evidence.unknown_names == [] and evidence.unknown_nouns == [], evidence
         answer = service.ask("Combien de studios l'ADMI a-t-elle pour les salaries ?")
         assert not answer.refused, answer.text
         assert "40 studios" in answer.text
-    finally:
-        kb.close()
 
 
 def test_a_year_the_passages_never_mention_is_a_reason_to_refuse(
         tmp_path: Path, e5: E5Embeddings) -> None:
     """A report on 2023 cannot tell how many people came in 2019, however close the
     sentences are; asked about 2023, it answers."""
-    (tmp_path / "rapport.md").write_text(
-        "# Rapport d'activité 2023 du Toit Commun\n\n## Accueil\n\nEn 2023, la résidence "
-        "du Toit Commun a accueilli 112 personnes, dont 40 jeunes de moins de 25 ans.\n",
-        encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "data", e5)
-    try:
-        assert kb.ingest([tmp_path / "rapport.md"]).counts["failed"] == 0
-        service = service_for(kb, tmp_path)
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            "# Rapport d'activité 2023 du Toit Commun\n\n## Accueil\n\nEn 2023, la résidence "
+            "du Toit Commun a accueilli 112 personnes, dont 40 jeunes de moins de 25 ans.\n"
+    ) as service:
         answered = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2023 ?")
         assert not answered.refused and "112 personnes" in answered.text, answered.text
         refused = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2019 ?")
         assert refused.refused and "2019" in refused.reason, refused
-    finally:
-        kb.close()
 
 
 def test_the_situation_told_before_the_question_is_not_what_is_asked(
@@ -260,17 +264,13 @@ def test_the_situation_told_before_the_question_is_not_what_is_asked(
     """« Des résidents veulent un potager. Est-ce que le Toit Commun a un jardin
     partagé ? »: the base never says « potager », and need not — the question is the
     garden. Only the asking sentence's nouns may be counted absent."""
-    (tmp_path / "projet.md").write_text(
-        "# Projet social du Toit Commun\n\n## Vie collective\n\nLe Toit Commun anime un "
-        "jardin partagé avec les résidents chaque printemps.\n", encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "data", e5)
-    try:
-        assert kb.ingest([tmp_path / "projet.md"]).counts["failed"] == 0
-        service = service_for(kb, tmp_path)
+    with one_document_service(
+            tmp_path, e5, "projet.md",
+            "# Projet social du Toit Commun\n\n## Vie collective\n\nLe Toit Commun anime un "
+            "jardin partagé avec les résidents chaque printemps.\n"
+    ) as service:
         question = ("Des résidents m'ont parlé d'un potager et de tomates. Est-ce que le Toit "
                     "Commun a un jardin partagé ?")
         evidence = service.reader.read(question)
         assert evidence.unknown_nouns == [] and evidence.missing_nouns == [], evidence
         assert not service.ask(question).refused
-    finally:
-        kb.close()

@@ -85,13 +85,13 @@ def judge(evidence: Evidence) -> Verdict:
     strong = strong_reason(evidence)
     if strong is not None:
         return Verdict(True, 0.0, strong, closest)
-    eligible = supporting(evidence)
-    if not eligible:
+    sentences = supporting(evidence)
+    if not sentences:
         where = (f"aucun passage des documents ({', '.join(evidence.organisations)})"
                  if evidence.organisations else "aucun des passages trouvés")
         what = form_label(evidence.form)
         return Verdict(True, 0.0, f"{where} ne donne {what} sur ce sujet", closest)
-    support = support_of(max(s.dense for s in eligible), len(evidence.missing_nouns),
+    support = support_of(max(s.dense for s in sentences), len(evidence.missing_nouns),
                          len(evidence.unknown_nouns), tuned("refusal.missing_noun_penalty"),
                          tuned("refusal.unknown_noun_penalty"))
     if support < tuned("refusal.threshold"):
