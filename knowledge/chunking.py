@@ -50,6 +50,9 @@ class _Draft:
     page: int | None = None
     page_end: int | None = None
     has_body: bool = False
+    lead: tuple[str, str] = ("", "")
+    """The line announcing the list this chunk continues, as read and as kept for the
+    embedded text (not shown): a list cut by the chunk size keeps what it is about."""
     _tokens: list[int] = field(default_factory=list)
 
     def pop_intro(self) -> tuple[str, int, int | None] | None:
@@ -90,14 +93,17 @@ class Chunker:
         tracker = SectionTracker()
         drafts: list[_Draft] = []
         current = _Draft(section="")
+        announced = ("", "")  # the announcing line of the list being read, while it runs
 
         def flush() -> None:
             nonlocal current
             if current.parts:
                 drafts.append(current)
-            current = _Draft(section=tracker.path)
+            current = _Draft(section=tracker.path, lead=announced)
 
         for block in blocks:
+            if block.kind not in ("list_item", "table_row"):
+                announced = ("", "")
             if block.kind == "heading":
                 if current.tokens >= self.min_tokens:
                     flush()
@@ -125,8 +131,19 @@ class Chunker:
                 current.add(text, tokens, block.page)
             else:
                 current.add(text, tokens, block.page)
+            if text.rstrip().endswith(":"):
+                announced = (text, self._lead(text))
         flush()
         return [self._chunk(doc_id, label, title, i, d) for i, d in enumerate(drafts)]
+
+    def _lead(self, intro: str) -> str:
+        """An announcing line, cut to its last sentences within a small chunk's size."""
+        kept: list[str] = []
+        for sentence in reversed(split_sentences(intro)):
+            if kept and self._count(" ".join([sentence, *kept])) > self.min_tokens:
+                break
+            kept.insert(0, sentence)
+        return " ".join(kept)
 
     def _budget(self, label: str, section: str) -> int:
         header = self._count(context_header(label, section))
@@ -164,6 +181,8 @@ class Chunker:
         if section == title or section.startswith(f"{title} > "):
             section = section[len(title) + 3 :]
         header = context_header(label, section)
+        if draft.lead[1] and draft.lead[0] not in draft.parts:
+            header = f"{header}\n{draft.lead[1]}"
         return Chunk(
             chunk_id=chunk_id_for(doc_id, ordinal),
             doc_id=doc_id,

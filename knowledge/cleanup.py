@@ -79,6 +79,47 @@ def strip_running_lines(pages: Sequence[Sequence[str]]) -> list[list[str]]:
     return cleaned
 
 
+_TOC_PAGE = re.compile(r"[\s.]*\d{1,3}\s*$")
+_TOC_LINE = re.compile(
+    r"^\s*(?:\d{1,2}\.){1,4}\d{0,2}\s+[A-ZÀ-ÖØ-Ý«\"'].{1,150}?[^\d\s]\s*\.*\s*\d{1,3}\s*$")
+
+
+def _numbered(line: str) -> tuple[str, set[str]]:
+    """A numbered line's numbering and its longer words (« 3.3. », {"intervention"…})."""
+    number, _, title = line.strip().partition(" ")
+    return number, {w for w in _WORD.findall(_TOC_PAGE.sub("", title).casefold()) if len(w) > 3}
+
+
+def table_of_contents(lines: Sequence[str], gap: int = 4) -> set[int]:
+    """Indexes of the lines of a table of contents: from the first to the last of three
+    or more numbered headings ending with a page number (« 3.3.2. L'habitat social
+    14 »), each within ``gap`` non-blank lines of the next (wrapped titles,
+    « SOMMAIRE » and running lines between them go too), when most of these headings
+    come again further on (a list of criteria with their points does not).
+
+    A contents page repeats the document's headings: read as headings it puts every
+    passage of the document under the wrong section, and searched it ranks as a
+    passage that answers nothing. The headings themselves come again with their text.
+    """
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    marked = [n for n, i in enumerate(filled) if _TOC_LINE.match(lines[i])]
+    dropped: set[int] = set()
+    run: list[int] = []
+    for n in [*marked, len(filled) + gap + 1]:
+        if run and n - run[-1] > gap:
+            later: dict[str, set[str]] = {}
+            for i in filled[run[-1] + 1:]:
+                number, words = _numbered(lines[i])
+                later.setdefault(number, set()).update(words)
+            again = sum(bool(words & later.get(number, set()))
+                        for number, words in (_numbered(lines[filled[m]]) for m in run))
+            if len(run) >= 3 and again * 2 >= len(run):
+                dropped.update(range(filled[run[0]], filled[run[-1]] + 1))
+            run = []
+        run.append(n)
+    return dropped
+
+
 class ParagraphBuilder:
     """Rebuild paragraphs, list items and headings from extracted visual lines."""
 
@@ -105,6 +146,8 @@ class ParagraphBuilder:
     def build(self, lines: Iterable[tuple[str, int | None]]) -> list[Block]:
         """Turn (line, page) pairs into blocks in reading order."""
         items = [(normalize_chars(text).rstrip(), page) for text, page in lines]
+        contents = table_of_contents([text for text, _ in items])
+        items = [item for i, item in enumerate(items) if i not in contents]
         blocks: list[Block] = []
         current: list[str] = []
         kind: BlockKind = "paragraph"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import Stemmer
 
@@ -49,6 +50,27 @@ def _stemmer() -> Stemmer.Stemmer:
 def undot_acronyms(text: str) -> str:
     """« A.D.M.I. » read as « ADMI »: documents dot acronyms that questions do not."""
     return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
+
+
+@lru_cache(maxsize=1)
+def _colloquial() -> tuple[re.Pattern[str], dict[str, str]]:
+    table: dict[str, str] = {}
+    path = Path(__file__).parent / "data" / "colloquial.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            typed, standard = line.split("\t")
+            table[typed.strip().lower()] = standard.strip()
+    forms = {w: t for typed, t in table.items() for w in (typed, typed.capitalize())}
+    words = sorted(forms, key=len, reverse=True)  # « c koi » before « koi »
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?![\w'])"), forms
+
+
+def standard_french(question: str) -> str:
+    """A question typed as in a chat (« c koi l'asll », « sest lancee », « l'asso ») in
+    standard words, so that search, the answer form and the refusal read what was meant
+    (« koi » is in no document). The lexicon is ``data/colloquial.tsv``."""
+    pattern, table = _colloquial()
+    return pattern.sub(lambda m: table[m.group(0)], question)
 
 
 def tokenize(text: str) -> list[str]:

@@ -274,3 +274,20 @@ def test_the_situation_told_before_the_question_is_not_what_is_asked(
         evidence = service.reader.read(question)
         assert evidence.unknown_nouns == [] and evidence.missing_nouns == [], evidence
         assert not service.ask(question).refused
+
+
+def test_a_question_typed_as_in_a_chat_is_read_in_standard_french(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« c koi l'astel » : « koi » is in no document and must not be the reason for a
+    refusal; the question is a definition question like « C'est quoi l'ASTEL ? »."""
+    with one_document_service(
+            tmp_path, e5, "service.md",
+            "# Projet de service du Toit Commun\n\n## Actions\n\nL'ASTEL (Accompagnement "
+            "Social Temporaire vers le Logement) aide les ménages à accéder à un logement "
+            "autonome.\n"
+    ) as service:
+        evidence = service.reader.read("c koi l'astel au toit commun ?")
+        assert "koi" not in evidence.unknown_nouns + evidence.unknown_names, evidence
+        answer = service.ask("c koi l'astel au toit commun ?")
+        assert not answer.refused, answer.text
+        assert "aide les ménages" in answer.text

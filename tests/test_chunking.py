@@ -32,3 +32,24 @@ def test_full_chunk_is_closed_before_an_oversized_block() -> None:
         "doc", "Rapport", [Block(filler, "paragraph"), Block(long_paragraph, "paragraph")])
     assert chunks[0].text == filler
     assert all(words(c.embed_text) <= 60 for c in chunks)
+
+
+def test_a_list_cut_by_the_chunk_size_keeps_its_announcing_line_in_what_is_indexed() -> None:
+    """A question on what a list is about (« ce que l'adhésion apporte ») must reach
+    its last items too, which sit in the next chunk without the line announcing them."""
+    items = [Block(f"Avantage numéro {i} pour les résidents du foyer.", "list_item")
+             for i in range(12)]
+    blocks = [Block("Le foyer a rejoint la fédération régionale en 2019.", "paragraph"),
+              Block("Cette adhésion à la fédération apporte au foyer :", "paragraph"),
+              *items,
+              Block("Un autre sujet sans rapport.", "paragraph")]
+    chunks = Chunker(words, max_tokens=60).split("doc", "Rapport", blocks)
+    assert len(chunks) >= 2
+    later = [c for c in chunks[1:] if c.text.startswith("• Avantage")]
+    assert later
+    for chunk in later:
+        assert "Cette adhésion à la fédération apporte au foyer :" in chunk.embed_text
+        assert "adhésion" not in chunk.text  # shown as read: the line is only indexed
+    assert "Un autre sujet" in chunks[-1].text
+    assert all("adhésion" not in c.embed_text for c in chunks
+               if c.text.startswith("Un autre sujet"))

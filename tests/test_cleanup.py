@@ -105,3 +105,29 @@ def test_a_lone_connector_between_diagram_boxes_is_not_a_heading() -> None:
     assert detector.level("ET", "Relogement", "Accompagnement") is None
     assert detector.level("CADA", "Fin du paragraphe.", "Le centre accueille") == 5
     assert detector.level("NOS VALEURS", "", "Solidarité") == 5
+
+
+def test_a_table_of_contents_is_not_read_as_headings_nor_indexed() -> None:
+    """« 3.3.2. L'habitat social 14 » on a contents page would put every passage under
+    the last heading of the contents, and rank as a passage that answers nothing."""
+    contents = ["SOMMAIRE", "1. LE PROJET 4", "1.1. UN CONTEXTE EN MOUVEMENT 4",
+                "1.2. LES PRINCIPES DU PROJET 5", "2. LES PUBLICS ACCUEILLIS 6",
+                "2.1. LES FAMILLES LOGÉES 7", ""]
+    body = ["1. Le projet", "1.1. Un contexte", "en mouvement",
+            "Le foyer accueille des familles depuis vingt ans.",
+            "1.2. Les principes du projet", "La personne est au centre de l'accompagnement.",
+            "2. Les publics accueillis", "2.1. Les familles logées",
+            "Quarante familles sont logées chaque année."]
+    blocks = clean_plain_text("\n".join(contents + body))
+    texts = [b.text for b in blocks]
+    assert not any(t.endswith((" 4", " 5", " 6", " 7")) for t in texts), texts
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    assert headings[-2:] == ["2. Les publics accueillis", "2.1. Les familles logées"]
+
+
+def test_a_list_of_criteria_with_their_points_is_not_a_table_of_contents() -> None:
+    call = ["Critères de sélection", "1. Pertinence du projet 30", "2. Partenariats 30",
+            "3. Budget et cofinancements 20", "4. Évaluation 20",
+            "Le dossier est à déposer avant le 15 mars."]
+    texts = " ".join(b.text for b in clean_plain_text("\n".join(call)))
+    assert "Pertinence du projet 30" in texts and "Évaluation 20" in texts

@@ -54,3 +54,14 @@ def test_a_word_typed_with_one_slip_finds_the_base_s_spelling() -> None:
     assert typed.near_spelling(stem) == tokenize("salariés")[0]
     assert typed.near_spelling("xyzzyq") is None
     assert typed.near_spelling("cas") is None  # too short to correct
+
+
+def test_chat_spellings_are_read_in_standard_french_but_not_acronyms() -> None:
+    from knowledge.french import standard_french
+
+    assert standard_french("c koi l'asll ?") == "c'est quoi l'asll ?"
+    assert standard_french("elle sest lancee quand, l'asso ?") == (
+        "elle s'est lancee quand, l'association ?")
+    assert standard_french("Ya des ateliers ?") == "il y a des ateliers ?"
+    assert standard_french("Le PR et la CB de l'ALPA") == "Le PR et la CB de l'ALPA"
+    assert standard_french("C'est quoi l'ASLL ?") == "C'est quoi l'ASLL ?"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from assistant.qa.names import named_terms
 from assistant.qa.nouns import question_nouns
 from assistant.qa.question_types import expected_answer
-from knowledge.french import fold_accents, tokenize
+from knowledge.french import fold_accents, standard_french, tokenize
 from knowledge.sentences import split_sentences
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
@@ -83,6 +83,7 @@ def acronyms_of(text: str) -> tuple[str, ...]:
 
 def analyse_text(text: str) -> Question:
     """The analysis that needs no base (no organisations, no glossary)."""
+    text = standard_french(text)
     return Question(
         text=text, tokens=tuple(dict.fromkeys(tokenize(text))),
         names=tuple(named_terms(text)), acronyms=acronyms_of(text),
