@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from generators.answering import satisfies
+from generators.answering import answer_terms, satisfies
 from generators.compose import quotes_of
 from generators.draft import Section
 from generators.section_evidence import Quote
@@ -28,7 +28,8 @@ def _takes(section: Section, quote: Quote, facts: Mapping[str, str]) -> bool:
     question = questions[quote.query]
     terms = [facts.get("association", "") if t == "{association}" else t
              for t in question.get("terms") or []]
-    return satisfies(quote.text, terms, question.get("needs", ""))
+    return satisfies(quote.text, answer_terms(question, terms, own=True),
+                     question.get("needs", ""))
 
 
 def claimed_elsewhere(section: Section, others: list[Section],
