@@ -135,3 +135,26 @@ def test_a_criterion_item_takes_the_sentence_its_search_found_without_its_words(
     assert "quatre-vingts maisons" not in drafted(vocabulary)
     borrowed = [{"text": "Jardins", "terms": ["jardin"]}, asked[0]]
     assert "quatre-vingts maisons" not in drafted(borrowed)
+
+
+def test_a_sentence_is_left_only_to_a_section_that_would_quote_it() -> None:
+    """A section that found the sentence with a higher score but keeps a much better
+    one for its question would not quote it: the sentence stays where it was found."""
+    from generators.draft import Section
+    from generators.placement import claimed_elsewhere
+
+    funding = "La pension a bénéficié du soutien de l'État et de la Ville."
+    better = "La Ville et l'État financent l'accompagnement des résidents chaque année."
+
+    def section(id_: str, quotes: list[tuple[str, float]]) -> Section:
+        saved = [{"text": t, "passage": 0, "score": s, "query": 0, "position": n}
+                 for n, (t, s) in enumerate(quotes)]
+        return Section(id=id_, title=id_, purpose="p", requirement="obligatoire", source="s",
+                       target_words=50, spec={"questions": [{"text": id_, "terms": []}]},
+                       evidence=[{"quotes": saved}])
+
+    publics = section("publics", [(funding, 0.9)])
+    partners = section("partenariats", [(better, 2.0), (funding, 1.2)])
+    assert claimed_elsewhere(publics, [publics, partners], {}) == set()
+    close = section("partenariats", [(better, 1.3), (funding, 1.2)])
+    assert claimed_elsewhere(publics, [publics, close], {}) == {funding}
