@@ -13,6 +13,7 @@ used: the question stays open, since the current figure is what the reader needs
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from generators.compose import Composed, _source, fit, quotes_of
 from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
@@ -45,6 +46,13 @@ def satisfies(text: str, terms: list[str], needs: str) -> bool:
     if needs == "nom":
         return _NAME.search(text) is not None
     return needs != "annexe"
+
+
+def answer_terms(question: dict[str, Any], terms: list[str], own: bool) -> list[str]:
+    """The terms a sentence must contain to answer ``question``: none for a sentence its
+    own search found when the terms are only the question's words (a call's criterion
+    item), which that search's coverage bar already required; ``terms`` otherwise."""
+    return [] if own and question.get("asked_words") else terms
 
 
 def stale(text: str, draft_year: int, document_year: int | None) -> str:
@@ -131,7 +139,8 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 continue
             candidates = [q for q in quotes if q.text not in used and q.text not in elsewhere
                           and (q.query != index) == borrowing
-                          and satisfies(q.text, terms, needs)
+                          and satisfies(q.text, answer_terms(question, terms, q.query == index),
+                                        needs)
                           and not stale(q.text, draft_year, section.evidence[q.passage]
                                         .get("year")).startswith(OUTDATED)]
             if not candidates:

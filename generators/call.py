@@ -371,10 +371,12 @@ def criterion_questions(criterion: Criterion, limit: int = 6) -> list[dict[str, 
     title_words = [w for w in re.findall(r"[\wÀ-ÿ'-]{5,}", criterion.title)
                    if w.lower() not in _STOP]
     questions: list[dict[str, Any]] = [{"text": criterion.title, "needs": "",
-                                        "terms": [w[:6].lower() for w in title_words]}]
+                                        "terms": [w[:6].lower() for w in title_words],
+                                        "asked_words": True}]
     for item in _split_items(body)[: limit - 1]:
         needs = next((kind for kind, pattern in _NEEDS if pattern.search(item)), "")
         words = [w for w in re.findall(r"[\wÀ-ÿ'-]{5,}", item) if w.lower() not in _STOP]
         terms = [w[:6].lower() for w in words]
-        questions.append({"text": item[:1].upper() + item[1:], "terms": terms, "needs": needs})
+        questions.append({"text": item[:1].upper() + item[1:], "terms": terms, "needs": needs,
+                          "asked_words": True})
     return questions

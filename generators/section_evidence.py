@@ -107,7 +107,7 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
     quotes: list[Quote] = []
     for number, query in enumerate(queries):
         evidence = reader.read(query, retrieval[number] if retrieval else None,
-                               filters=filters)
+                               filters=filters, sentences_for_question=True)
         for scored in evidence.sentences:
             passage = evidence.passages[scored.passage]
             key = passage.chunk_ids or (passage.chunk_id,)

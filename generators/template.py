@@ -62,12 +62,16 @@ class Question(_Strict):
     to attach, always asked; « montant » wants an
     amount, « nombre » a figure, « date » a year or date, « nom » a proper name);
     ``facts``: the user's facts that answer it when given; ``source``: the legal or
-    funder text that asks for it.
+    funder text that asks for it. ``asked_words``: the terms are the question's own words
+    (a call's criterion item), not an answer's vocabulary; its search already requires
+    them of the sentences it finds (coverage), so they bar only sentences that another
+    question found.
     """
 
     text: str
     queries: list[str] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list)
+    asked_words: bool = False
     needs: Literal["", "montant", "nombre", "date", "nom", "annexe"] = ""
     facts: list[str] = Field(default_factory=list)
     source: str = ""

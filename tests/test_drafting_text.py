@@ -102,3 +102,59 @@ def test_a_cut_never_leaves_a_quote_without_its_citation() -> None:
 
     text = "Cadre.\n\n– Première phrase citée. Deuxième phrase citée, plus longue. [1]"
     assert fit(text, 40) == "Cadre."
+
+
+def test_a_criterion_item_takes_the_sentence_its_search_found_without_its_words() -> None:
+    """A call's criterion item (« Présentation du site ») is answered by the sentence its
+    own search found even when the sentence does not repeat the item's words; a
+    template question keeps its answer vocabulary, and no question borrows a sentence
+    another question found without its terms."""
+    from generators.answering import answer_questions
+    from generators.call import Criterion, criterion_questions
+    from generators.draft import Section
+
+    site = ("Le quartier regroupe quatre-vingts maisons construites en 1995 autour d'une "
+            "place commune.")
+    passage = {"chunk_id": "d#0", "source": "rapport.md", "title": "Rapport", "section": "",
+               "page": 1, "year": 2025, "text": site,
+               "quotes": [{"text": site, "passage": 0, "score": 1.1, "query": 0,
+                           "position": 0}]}
+
+    def drafted(questions: list[dict[str, object]]) -> str:
+        section = Section(id="c", title="c", purpose="p", requirement="obligatoire",
+                          source="s", target_words=50, spec={"questions": questions},
+                          evidence=[passage])
+        return answer_questions(section, "", {}, "", 2026).text
+
+    criterion = Criterion(number=1, title="Présentation du site",
+                          text="Présentation du site")
+    asked = criterion_questions(criterion)
+    assert asked[0]["terms"] == ["présen"]
+    assert "quatre-vingts maisons" in drafted(asked)
+    vocabulary = [{"text": "Présentation du site", "terms": ["présen"]}]
+    assert "quatre-vingts maisons" not in drafted(vocabulary)
+    borrowed = [{"text": "Jardins", "terms": ["jardin"]}, asked[0]]
+    assert "quatre-vingts maisons" not in drafted(borrowed)
+
+
+def test_a_sentence_is_left_only_to_a_section_that_would_quote_it() -> None:
+    """A section that found the sentence with a higher score but keeps a much better
+    one for its question would not quote it: the sentence stays where it was found."""
+    from generators.draft import Section
+    from generators.placement import claimed_elsewhere
+
+    funding = "La pension a bénéficié du soutien de l'État et de la Ville."
+    better = "La Ville et l'État financent l'accompagnement des résidents chaque année."
+
+    def section(id_: str, quotes: list[tuple[str, float]]) -> Section:
+        saved = [{"text": t, "passage": 0, "score": s, "query": 0, "position": n}
+                 for n, (t, s) in enumerate(quotes)]
+        return Section(id=id_, title=id_, purpose="p", requirement="obligatoire", source="s",
+                       target_words=50, spec={"questions": [{"text": id_, "terms": []}]},
+                       evidence=[{"quotes": saved}])
+
+    publics = section("publics", [(funding, 0.9)])
+    partners = section("partenariats", [(better, 2.0), (funding, 1.2)])
+    assert claimed_elsewhere(publics, [publics, partners], {}) == set()
+    close = section("partenariats", [(better, 1.3), (funding, 1.2)])
+    assert claimed_elsewhere(publics, [publics, close], {}) == {funding}

@@ -141,8 +141,16 @@ class EvidenceReader:
         return QuestionTerms(weights, long_forms)
 
     def read(self, question: str, retrieval_query: str | None = None,
-             filters: SearchFilters | None = None) -> Evidence:
-        """Passages for ``retrieval_query`` (default: the question), read for ``question``."""
+             filters: SearchFilters | None = None, *, sentences_for_question: bool = False
+             ) -> Evidence:
+        """Passages for ``retrieval_query`` (default: the question), read for ``question``.
+
+        Sentences are scored against the retrieval query (a follow-up's condensed form
+        says what the bare follow-up leaves out); with ``sentences_for_question``, their
+        coverage counts the question's words alone: drafting searches a section's
+        question with the project's and structure's names, whose rare words would
+        otherwise outweigh the question's own.
+        """
         query = retrieval_query or question
         analysis = self.searcher.analyse(query)
         passages = make_whole(self.searcher.search(analysis, k=self.passages, filters=filters),
@@ -178,7 +186,8 @@ class EvidenceReader:
                 evidence.unknown_nouns.append(noun)
             elif not all(terms.present(t, scoped_tokens) for t in stems):
                 evidence.missing_nouns.append(noun)
-        evidence.sentences = self._score(query, terms, passages, in_scope, form)
+        words = self.terms(question) if sentences_for_question and query != question else terms
+        evidence.sentences = self._score(query, words, passages, in_scope, form)
         return evidence
 
     def _spelled(self, stem: str, idf: Callable[[Collection[str]], dict[str, float]]) -> str:

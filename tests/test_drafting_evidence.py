@@ -1,0 +1,33 @@
+"""Drafting evidence read from a small base: what a section's question finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.qa.retrieval import SearchFilters
+from generators.section_evidence import gather
+from knowledge.search.embeddings import E5Embeddings
+from tests.test_answers import one_document_service
+
+_REPORT = (
+    "# Rapport d'activité 2025 de l'association Le Toit Partagé\n\n"
+    "## La résidence des Glycines\n\n"
+    "Le conseil de maison réunit chaque mois les résidents et l'équipe pour décider "
+    "ensemble des règles de vie collective.\n"
+    "Les résidents proposent eux-mêmes les sorties et les ateliers du trimestre suivant.\n"
+    "La résidence compte trente logements autonomes répartis sur trois étages.\n"
+)
+
+
+def test_a_sentence_is_read_against_the_question_not_the_project_name(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """A section's question is searched with the project's name, but a sentence answers
+    the question: the name's rare words must not drown the question's in coverage."""
+    question = "Comment les résidents participent-ils aux décisions du conseil de maison ?"
+    about = ("Glycines ensemble : concertation trimestrielle, parrainage intergénérationnel "
+             "et jardins partagés 2026-2028")
+    with one_document_service(tmp_path, e5, "rapport.md", _REPORT) as service:
+        found = gather(service.reader, [question], SearchFilters(), support=0.7,
+                       retrieval=[f"{question} {about}"])
+        assert any(q.text.startswith("Le conseil de maison réunit") for q in found.quotes), \
+            found.quotes
