@@ -73,6 +73,32 @@ def standard_french(question: str) -> str:
     return pattern.sub(lambda m: table[m.group(0)], question)
 
 
+def _fold_in_place(text: str) -> str:
+    """Lower case without accents, one character for one (« œ » read as « o »), so that
+    a match's place is its place in ``text``."""
+    return "".join((fold_accents(c.lower()) or c)[:1] for c in text)
+
+
+@lru_cache(maxsize=1)
+def _locutions() -> re.Pattern[str]:
+    path = Path(__file__).parent / "data" / "locutions.txt"
+    phrases = [_fold_in_place(line.strip()) for line in path.read_text(encoding="utf-8")
+               .splitlines() if line.strip() and not line.startswith("#")]
+    space = r"\s+"
+    alternatives = "|".join(re.escape(p).replace(r"\ ", space).replace("'", "['’]")
+                            for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def without_locutions(text: str) -> str:
+    """``text`` less its adverbial phrases (« par exemple », « étape par étape »):
+    their nouns say nothing of what is asked (lexicon ``data/locutions.txt``)."""
+    spans = [m.span() for m in _locutions().finditer(_fold_in_place(text))]
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return " ".join(text.split())
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case, drop elisions and stop words, stem, then fold accents."""
     text = _ELISION.sub(" ", undot_acronyms(text).replace("’", "'").lower())

@@ -291,3 +291,20 @@ def test_a_question_typed_as_in_a_chat_is_read_in_standard_french(
         answer = service.ask("c koi l'astel au toit commun ?")
         assert not answer.refused, answer.text
         assert "aide les ménages" in answer.text
+
+
+def test_the_noun_of_an_adverbial_phrase_is_not_what_is_asked(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« étape par étape », « par exemple »: the base need not say « étape » or
+    « exemple » to answer how the Toit Commun builds a partnership."""
+    with one_document_service(
+            tmp_path, e5, "projet.md",
+            "# Projet du Toit Commun\n\n## Partenariats\n\nLe Toit Commun construit ses "
+            "partenariats en signant une convention avec chaque partenaire, puis en "
+            "évaluant l'action ensemble chaque année.\n"
+    ) as service:
+        question = ("Comment le Toit Commun construit-il un partenariat, étape par étape, "
+                    "par exemple avec un bailleur ?")
+        evidence = service.reader.read(question)
+        absent = evidence.missing_nouns + evidence.unknown_nouns
+        assert "étape" not in absent and "exemple" not in absent, evidence

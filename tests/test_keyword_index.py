@@ -65,3 +65,12 @@ def test_chat_spellings_are_read_in_standard_french_but_not_acronyms() -> None:
     assert standard_french("Ya des ateliers ?") == "il y a des ateliers ?"
     assert standard_french("Le PR et la CB de l'ALPA") == "Le PR et la CB de l'ALPA"
     assert standard_french("C'est quoi l'ASLL ?") == "C'est quoi l'ASLL ?"
+
+
+def test_adverbial_phrases_are_taken_out_whatever_their_accents() -> None:
+    from knowledge.french import without_locutions
+
+    assert without_locutions("Pour quel public au depart ?") == "Pour quel public ?"
+    assert without_locutions("Étape par étape, par exemple ?") == ", ?"
+    assert without_locutions("Le cœur du projet, en fait ?") == "Le cœur du projet, ?"
+    assert without_locutions("Un exemple de partenariat ?") == "Un exemple de partenariat ?"

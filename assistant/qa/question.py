@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from assistant.qa.names import named_terms
 from assistant.qa.nouns import question_nouns
 from assistant.qa.question_types import expected_answer
-from knowledge.french import fold_accents, standard_french, tokenize
+from knowledge.french import fold_accents, standard_french, tokenize, without_locutions
 from knowledge.sentences import split_sentences
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
@@ -52,12 +52,13 @@ class Question:
     def asked_nouns(self) -> tuple[str, ...]:
         """Nouns of the asking sentences only: in « Une dame que j'accompagne aimerait voir
         un spectacle. Est-ce que l'ALPA a un partenariat pour ça ? » the situation told
-        first (« dame ») is not what the base must hold."""
+        first (« dame ») is not what the base must hold, nor are the nouns of adverbial
+        phrases (« par exemple », « étape par étape »)."""
         sentences = [s.text for s in split_sentences(self.text) if not s.heading]
         asking = [s for s in sentences if s.rstrip().endswith("?")]
         if len(sentences) < 2 or not asking:
-            return self.nouns
-        return question_nouns(" ".join(asking))
+            asking = [self.text]
+        return question_nouns(without_locutions(" ".join(asking)))
 
     @property
     def organisation_keys(self) -> set[str]:
