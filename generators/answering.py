@@ -13,11 +13,12 @@ used: the question stays open, since the current figure is what the reader needs
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from generators.compose import Composed, _source, fit, quotes_of
 from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
-from generators.section_evidence import mentions
+from generators.section_evidence import Quote, mentions
 from knowledge.calibration import tuned
 
 _AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:€|euros?|k€|M€)|\d+\s*%", re.IGNORECASE)
@@ -53,6 +54,28 @@ def answer_terms(question: dict[str, Any], terms: list[str], own: bool) -> list[
     own search found when the terms are only the question's words (a call's criterion
     item), which that search's coverage bar already required; ``terms`` otherwise."""
     return [] if own and question.get("asked_words") else terms
+
+
+def question_terms(question: dict[str, Any], facts: Mapping[str, str]) -> list[str]:
+    """The question's terms, « {association} » read as the association's name."""
+    return [facts.get("association", "") if t == "{association}" else t
+            for t in question.get("terms") or []]
+
+
+def quotes_per_question(section: Section) -> int:
+    """How many sentences one question of ``section`` may quote: enough for the section's
+    minimum when it asks few questions."""
+    asked = len(section.spec.get("questions") or []) or 1
+    return max(int(tuned("drafting.quotes_per_question")),
+               -(-int(tuned("drafting.section_min_quotes")) // asked))
+
+
+def kept_quotes(candidates: list[Quote], per_question: int) -> list[Quote]:
+    """What a question quotes of its candidates, best first: the best, and the next ones
+    up to ``per_question`` within ``drafting.second_quote_ratio`` of it."""
+    ratio = float(tuned("drafting.second_quote_ratio"))
+    return [candidates[0]] + [q for q in candidates[1:per_question]
+                              if q.score >= ratio * candidates[0].score]
 
 
 def stale(text: str, draft_year: int, document_year: int | None) -> str:
@@ -110,10 +133,7 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
     """The frame, then one cited bullet per question answered and one « À compléter »
     line per question left open, cut to the section's limit."""
     quotes = quotes_of(section)
-    asked = len(section.spec.get("questions") or []) or 1
-    per_question = max(int(tuned("drafting.quotes_per_question")),
-                       -(-int(tuned("drafting.section_min_quotes")) // asked))
-    ratio = float(tuned("drafting.second_quote_ratio"))
+    per_question = quotes_per_question(section)
     numbers: dict[int, int] = {}
     citations: list[SourceRef] = []
     flags: list[Flag] = []
@@ -128,8 +148,7 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 continue
             text = question_text(question["text"], facts)
             needs = question.get("needs", "")
-            terms = [facts.get("association", "") if t == "{association}" else t
-                     for t in question.get("terms") or []]
+            terms = question_terms(question, facts)
             given = [facts[k] for k in question.get("facts") or [] if facts.get(k)]
             if needs == "annexe":
                 lines[index] = f"– {placeholder(text)}"
@@ -147,8 +166,7 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 if borrowing or not terms:
                     lines[index] = f"– {placeholder(text)}"
                 continue
-            chosen = [candidates[0]] + [q for q in candidates[1:per_question]
-                                        if q.score >= ratio * candidates[0].score]
+            chosen = kept_quotes(candidates, per_question)
             parts: list[str] = []
             for quote in chosen:
                 used.add(quote.text)

@@ -13,11 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from generators.answering import answer_terms, satisfies
+from generators.answering import (
+    answer_terms,
+    kept_quotes,
+    question_terms,
+    quotes_per_question,
+    satisfies,
+)
 from generators.compose import quotes_of
 from generators.draft import Section
 from generators.section_evidence import Quote
-from knowledge.calibration import tuned
 
 
 def _takes(section: Section, quote: Quote, facts: Mapping[str, str]) -> bool:
@@ -28,9 +33,7 @@ def _takes(section: Section, quote: Quote, facts: Mapping[str, str]) -> bool:
     if quote.query >= len(questions):
         return False
     question = questions[quote.query]
-    terms = [facts.get("association", "") if t == "{association}" else t
-             for t in question.get("terms") or []]
-    return satisfies(quote.text, answer_terms(question, terms, own=True),
+    return satisfies(quote.text, answer_terms(question, question_terms(question, facts), own=True),
                      question.get("needs", ""))
 
 
@@ -40,15 +43,10 @@ def _would_quote(section: Section, quote: Quote, facts: Mapping[str, str]) -> bo
     ``drafting.quotes_per_question`` within ``drafting.second_quote_ratio`` of it)."""
     if not _takes(section, quote, facts):
         return False
-    questions = section.spec.get("questions") or []
-    if not questions:
+    if not section.spec.get("questions"):
         return True
-    per_question = max(int(tuned("drafting.quotes_per_question")),
-                       -(-int(tuned("drafting.section_min_quotes")) // len(questions)))
     ranked = [q for q in quotes_of(section) if q.query == quote.query and _takes(section, q, facts)]
-    kept = [q for q in ranked[:per_question]
-            if q.score >= float(tuned("drafting.second_quote_ratio")) * ranked[0].score]
-    return quote.text in {q.text for q in kept}
+    return quote.text in {q.text for q in kept_quotes(ranked, quotes_per_question(section))}
 
 
 def claimed_elsewhere(section: Section, others: list[Section],

@@ -52,14 +52,19 @@ def undot_acronyms(text: str) -> str:
     return _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
+def _lexicon(name: str) -> list[str]:
+    """The entries of a lexicon in ``data/`` (one per line, « # » starts a comment)."""
+    path = Path(__file__).parent / "data" / name
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
 @lru_cache(maxsize=1)
 def _colloquial() -> tuple[re.Pattern[str], dict[str, str]]:
     table: dict[str, str] = {}
-    path = Path(__file__).parent / "data" / "colloquial.tsv"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            typed, standard = line.split("\t")
-            table[typed.strip().lower()] = standard.strip()
+    for line in _lexicon("colloquial.tsv"):
+        typed, standard = line.split("\t")
+        table[typed.strip().lower()] = standard.strip()
     forms = {w: t for typed, t in table.items() for w in (typed, typed.capitalize())}
     words = sorted(forms, key=len, reverse=True)  # « c koi » before « koi »
     return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?![\w'])"), forms
@@ -81,9 +86,7 @@ def _fold_in_place(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _locutions() -> re.Pattern[str]:
-    path = Path(__file__).parent / "data" / "locutions.txt"
-    phrases = [_fold_in_place(line.strip()) for line in path.read_text(encoding="utf-8")
-               .splitlines() if line.strip() and not line.startswith("#")]
+    phrases = [_fold_in_place(line) for line in _lexicon("locutions.txt")]
     space = r"\s+"
     alternatives = "|".join(re.escape(p).replace(r"\ ", space).replace("'", "['’]")
                             for p in sorted(phrases, key=len, reverse=True))

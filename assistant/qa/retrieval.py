@@ -17,7 +17,7 @@ from assistant.qa.ranking import Pool, Ranker, share
 from knowledge.base import KnowledgeBase
 from knowledge.calibration import tuned
 from knowledge.document import doc_id_of
-from knowledge.french import fold_accents, standard_french, tokenize
+from knowledge.french import fold_accents, tokenize
 from knowledge.glossary import Glossary
 
 
@@ -85,9 +85,9 @@ class HybridSearcher:
         """The question read once: words, names, acronyms and their long forms,
         organisations of the base it names, expected answer form; chat spellings
         (« c koi ») read in standard French first."""
-        text = standard_french(text)
-        glossary = self.glossary()
         plain = analyse_text(text)
+        text = plain.text  # in standard French
+        glossary = self.glossary()
         expansions = {a: tuple(glossary.expansions(a)) for a in plain.acronyms}
         organisations = tuple(Organisation(name, tuple(docs))
                               for name, docs in self.mentioned_organisations(text))
