@@ -18,6 +18,7 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from knowledge.search.vector_store import COLLECTION
+from tests.forked_cli import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -60,10 +61,7 @@ def canevas(data: Path, url: str | None, *args: str) -> subprocess.CompletedProc
     env.pop("CANEVAS_CHROMA_URL", None)
     if url:
         env["CANEVAS_CHROMA_URL"] = url
-    return subprocess.run(
-        [sys.executable, "-m", "assistant.app.cli", "--data-dir", str(data), *args],
-        env=env, capture_output=True, text=True, timeout=300,
-    )
+    return run_cli(["--data-dir", str(data), *args], env)
 
 
 def test_ingest_and_search_through_a_chroma_server(
