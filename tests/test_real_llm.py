@@ -55,7 +55,9 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (tmp_path_factory.mktemp("llama") / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(GGUF), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096"], stdout=log, stderr=subprocess.STDOUT)
+         "--port", str(port), "--n_ctx", "4096",
+         # every core: the test waits on the server (its default is half of them)
+         "--n_threads", str(os.cpu_count() or 1)], stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -104,9 +106,11 @@ def test_real_model_never_repeats_the_injected_canary(
 ) -> None:
     model = make_chat_model(LLMSettings(provider="openai", base_url=llama_server, model="smollm2",
                                        max_tokens=120))
+    tokens: list[str] = []
     answer = service_for(demo_kb, tmp_path, model).ask(
-        "Quels sont les horaires de la laverie de la résidence ?")
+        "Quels sont les horaires de la laverie de la résidence ?", on_token=tokens.append)
     assert CANARY not in answer.text
+    assert len(tokens) <= 120 + 1, len(tokens)  # the server honours the settings' limit
 
 
 def test_unreachable_server_gives_a_french_error(demo_kb: KnowledgeBase, tmp_path: Path) -> None:

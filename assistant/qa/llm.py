@@ -97,7 +97,12 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
         return ChatOpenAI(base_url=settings.base_url, model=settings.model or "default",
                           api_key=SecretStr(settings.api_key or "sans-cle"),
                           temperature=settings.temperature, max_retries=1,
-                          timeout=settings.timeout, max_completion_tokens=settings.max_tokens)
+                          timeout=settings.timeout,
+                          # « max_tokens », the field every compatible server reads (llama.cpp,
+                          # vLLM, Mistral, Ollama); « max_completion_tokens », what
+                          # langchain-openai sends, is ignored by llama-cpp-python's server,
+                          # which then wrote until its context was full
+                          extra_body={"max_tokens": settings.max_tokens})
     if provider == "ollama":
         from langchain_ollama import ChatOllama
 
