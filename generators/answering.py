@@ -116,8 +116,21 @@ def old_figure(question: str, needs: str, draft_year: int, document_year: int | 
 _SLOTS = {"la_structure": "la structure", "de_la_structure": "de la structure"}
 
 
-def question_text(text: str, facts: dict[str, str]) -> str:
-    """The question with the kind of structure drafted in place of « {la_structure} »."""
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def asked_with_facts(questions: list[dict[str, Any]], facts: Mapping[str, str]
+                     ) -> list[dict[str, Any]]:
+    """The questions that can be asked for these facts: one naming a fact the person did
+    not give (« {projet} » without a project title) has nothing to ask about."""
+    return [q for q in questions
+            if all(slot in _SLOTS or facts.get(slot) for slot in _SLOT.findall(q["text"]))]
+
+
+def question_text(text: str, facts: Mapping[str, str]) -> str:
+    """The question with the kind of structure drafted in place of « {la_structure} »
+    and a fact the person gave in place of its key (« {projet} »): a question about the
+    project itself is searched and read with the project's own words."""
     from generators.scope import KINDS
     kind = next((k for k in KINDS if k in facts.values()), None)
     label = {"pension_de_famille": "pension de famille", "residence_sociale": "résidence",
@@ -125,7 +138,8 @@ def question_text(text: str, facts: dict[str, str]) -> str:
     values = dict(_SLOTS)
     if label:
         values = {"la_structure": f"la {label}", "de_la_structure": f"de la {label}"}
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
+    return _SLOT.sub(lambda m: values.get(m.group(1)) or facts.get(m.group(1)) or m.group(0),
+                     text)
 
 
 def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhere: str,

@@ -158,3 +158,23 @@ def test_a_sentence_is_left_only_to_a_section_that_would_quote_it() -> None:
     assert claimed_elsewhere(publics, [publics, partners], {}) == set()
     close = section("partenariats", [(better, 1.3), (funding, 1.2)])
     assert claimed_elsewhere(publics, [publics, close], {}) == {funding}
+
+
+def test_a_grant_request_asks_what_the_project_is_in_its_own_title() -> None:
+    """The project's title words count for one question only, the one presenting the
+    project (Cerfa fiche 6): a sentence on the project's subject answers it, while the
+    other questions are still read for their own words. Without a title, no such
+    question is asked."""
+    from generators.answering import asked_with_facts, question_text
+    from generators.template import get_template
+
+    objectifs = next(s for s in get_template("demande_subvention").sections
+                     if s.id == "objectifs")
+    questions = [q.model_dump() for q in objectifs.questions]
+    facts = {"association": "APREMIS",
+             "projet": "Médiation sociale des familles des terrains familiaux"}
+    asked = [question_text(q["text"], facts) for q in asked_with_facts(questions, facts)]
+    assert any("terrains familiaux" in text for text in asked)
+    bare = asked_with_facts(questions, {"association": "APREMIS"})
+    assert len(bare) == len(questions) - 1
+    assert all("{" not in question_text(q["text"], {}) for q in bare)
