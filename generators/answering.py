@@ -188,7 +188,7 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 if quote.passage not in numbers:
                     numbers[quote.passage] = len(numbers) + 1
                     citations.append(_source(numbers[quote.passage], passage, quote.text))
-                sentence = quote.text.rstrip()
+                sentence = quote.text.rstrip().rstrip(",;").rstrip()
                 if sentence[-1:] not in ".!?»":
                     sentence += "."
                 why = (stale(sentence, draft_year, passage.get("year"))
