@@ -100,15 +100,22 @@ def stale(text: str, draft_year: int, document_year: int | None) -> str:
 OUTDATED = "situation décrite en"
 
 
+# A question on today's situation (« composition actuelle », « depuis le projet
+# précédent », « aujourd'hui »): an old document can only tell what it was then.
+_TODAY = re.compile(r"\bactuel(?:le)?s?\b|\baujourd'hui\b|\bdepuis\b", re.IGNORECASE)
+
+
 def old_figure(question: str, needs: str, draft_year: int, document_year: int | None) -> str:
-    """A figure or an amount answering ``question`` from a document older than
-    ``drafting.old_after_years``: the reader needs today's, so the line says which one
-    to check (« » otherwise)."""
-    if needs not in ("nombre", "montant") or document_year is None:
+    """A figure or an amount, or the answer to a question on today's situation, from a
+    document older than ``drafting.old_after_years``: the reader needs today's, so the
+    line says which one to check (« » otherwise)."""
+    figure = needs in ("nombre", "montant")
+    if document_year is None or not (figure or _TODAY.search(question)):
         return ""
     if draft_year - document_year <= tuned("drafting.old_after_years"):
         return ""
-    return f"{question[:1].lower()}{question[1:]}, chiffre de {document_year}"
+    what = "chiffre" if figure else "situation"
+    return f"{question[:1].lower()}{question[1:]}, {what} de {document_year}"
 
 
 
@@ -182,6 +189,7 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 continue
             chosen = kept_quotes(candidates, per_question)
             parts: list[str] = []
+            shown: set[str] = set()  # what to check, said once per answer
             for quote in chosen:
                 used.add(quote.text)
                 passage = section.evidence[quote.passage]
@@ -193,7 +201,8 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                     sentence += "."
                 why = (stale(sentence, draft_year, passage.get("year"))
                        or old_figure(text, needs, draft_year, passage.get("year")))
-                mark = f" (à vérifier : {why})" if why else ""
+                mark = f" (à vérifier : {why})" if why and why not in shown else ""
+                shown.add(why)
                 if why:
                     flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
                 parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
