@@ -100,15 +100,22 @@ def stale(text: str, draft_year: int, document_year: int | None) -> str:
 OUTDATED = "situation décrite en"
 
 
+# A question on today's situation (« composition actuelle », « depuis le projet
+# précédent », « aujourd'hui »): an old document can only tell what it was then.
+_TODAY = re.compile(r"\bactuel(?:le)?s?\b|\baujourd'hui\b|\bdepuis\b", re.IGNORECASE)
+
+
 def old_figure(question: str, needs: str, draft_year: int, document_year: int | None) -> str:
-    """A figure or an amount answering ``question`` from a document older than
-    ``drafting.old_after_years``: the reader needs today's, so the line says which one
-    to check (« » otherwise)."""
-    if needs not in ("nombre", "montant") or document_year is None:
+    """A figure or an amount, or the answer to a question on today's situation, from a
+    document older than ``drafting.old_after_years``: the reader needs today's, so the
+    line says which one to check (« » otherwise)."""
+    figure = needs in ("nombre", "montant")
+    if document_year is None or not (figure or _TODAY.search(question)):
         return ""
     if draft_year - document_year <= tuned("drafting.old_after_years"):
         return ""
-    return f"{question[:1].lower()}{question[1:]}, chiffre de {document_year}"
+    what = "chiffre" if figure else "situation"
+    return f"{question[:1].lower()}{question[1:]}, {what} de {document_year}"
 
 
 
@@ -116,8 +123,21 @@ def old_figure(question: str, needs: str, draft_year: int, document_year: int | 
 _SLOTS = {"la_structure": "la structure", "de_la_structure": "de la structure"}
 
 
-def question_text(text: str, facts: dict[str, str]) -> str:
-    """The question with the kind of structure drafted in place of « {la_structure} »."""
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def asked_with_facts(questions: list[dict[str, Any]], facts: Mapping[str, str]
+                     ) -> list[dict[str, Any]]:
+    """The questions that can be asked for these facts: one naming a fact the person did
+    not give (« {projet} » without a project title) has nothing to ask about."""
+    return [q for q in questions
+            if all(slot in _SLOTS or facts.get(slot) for slot in _SLOT.findall(q["text"]))]
+
+
+def question_text(text: str, facts: Mapping[str, str]) -> str:
+    """The question with the kind of structure drafted in place of « {la_structure} »
+    and a fact the person gave in place of its key (« {projet} »): a question about the
+    project itself is searched and read with the project's own words."""
     from generators.scope import KINDS
     kind = next((k for k in KINDS if k in facts.values()), None)
     label = {"pension_de_famille": "pension de famille", "residence_sociale": "résidence",
@@ -125,7 +145,8 @@ def question_text(text: str, facts: dict[str, str]) -> str:
     values = dict(_SLOTS)
     if label:
         values = {"la_structure": f"la {label}", "de_la_structure": f"de la {label}"}
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
+    return _SLOT.sub(lambda m: values.get(m.group(1)) or facts.get(m.group(1)) or m.group(0),
+                     text)
 
 
 def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhere: str,
@@ -168,18 +189,20 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 continue
             chosen = kept_quotes(candidates, per_question)
             parts: list[str] = []
+            shown: set[str] = set()  # what to check, said once per answer
             for quote in chosen:
                 used.add(quote.text)
                 passage = section.evidence[quote.passage]
                 if quote.passage not in numbers:
                     numbers[quote.passage] = len(numbers) + 1
                     citations.append(_source(numbers[quote.passage], passage, quote.text))
-                sentence = quote.text.rstrip()
+                sentence = quote.text.rstrip().rstrip(",;").rstrip()
                 if sentence[-1:] not in ".!?»":
                     sentence += "."
                 why = (stale(sentence, draft_year, passage.get("year"))
                        or old_figure(text, needs, draft_year, passage.get("year")))
-                mark = f" (à vérifier : {why})" if why else ""
+                mark = f" (à vérifier : {why})" if why and why not in shown else ""
+                shown.add(why)
                 if why:
                     flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
                 parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")

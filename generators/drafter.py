@@ -19,7 +19,7 @@ from assistant.qa.evidence import EvidenceReader
 from assistant.qa.llm_settings import LLMSettings
 from assistant.qa.retrieval import SearchFilters
 from generators import changes as change_log
-from generators.answering import answer_questions, question_text
+from generators.answering import answer_questions, asked_with_facts, question_text
 from generators.call import Call, criterion_questions, read_call
 from generators.completeness import check_section
 from generators.compose import extractive, fill_lead, generative
@@ -94,6 +94,9 @@ class Drafter:
         if template.mode == "update":
             draft.previous = self._previous(organisation, facts.get("precedent"))
         draft.sections = self._plan(template, structure, call)
+        for section in draft.sections:
+            if section.spec.get("questions"):
+                section.spec["questions"] = asked_with_facts(section.spec["questions"], facts)
         return self.store.create(draft)
 
     def _checked_facts(self, template: Template, facts: dict[str, str]) -> dict[str, str]:

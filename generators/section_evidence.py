@@ -67,16 +67,31 @@ def _dump(words: list[str]) -> bool:
     return len(words) > 25 and marked > 0.3 * len(words)
 
 
+# « je », « j' » outside quotation marks: a letter or an editorial (« le mot du
+# président »), whose voice is one person's, not the institution's a document speaks in.
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:je(?!\w)|j['’])", re.IGNORECASE)
+_QUOTED = re.compile(r"«[^»]*»")
+
+
+def _first_person(text: str) -> bool:
+    """``text`` speaks as « je » in its own voice (not inside a quoted testimony)."""
+    return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is not None
+
+
 def _usable(text: str) -> bool:
     words = text.split()
     return (_MIN_WORDS <= len(words) <= _MAX_WORDS and not text.rstrip().endswith(":")
             and is_prose(text) and not _dump(words)
-            and not _RESIDUE.search(text) and not _NUMBERED.match(text))
+            and not _RESIDUE.search(text) and not _NUMBERED.match(text)
+            and not _first_person(text))
 
 
 # A numbered heading (« 4.4. Coopérer avec les personnes accueillies ») run into the
 # sentence that follows it: cut before the sentence's first word.
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)+\.?\s")
+# A footnote number glued to the start of the sentence after it (« 3 La Présidente… »):
+# a figure before an article is a call mark, not a quantity (« 24 logements »).
+_FOOTNOTE = re.compile(r"^\d{1,2}\s+(?=(?:Le|La|Les|L['’]|Un|Une|Des|Ce|Cette|Ces)\s?)")
 _RUN_IN = re.compile(r"^\d+(?:\.\d+)+\.?\s.*?[a-zé]\s+(?=(?:Le|La|Les|L['’]|Un|Une|Des|Il|"
                      r"Elle|Ils|Elles|Nous|Ce|Cette|Ces|En|Dans|Pour|Avec)\s)")
 
@@ -88,7 +103,7 @@ def _clean(text: str) -> str:
         # The sentence after the speaker, not a splice of both sides: a quote must stay
         # a contiguous piece of its passage, or its citation no longer resolves.
         text = text[speaker.end():]
-    text = _RUN_IN.sub("", text)
+    text = _FOOTNOTE.sub("", _RUN_IN.sub("", text))
     return text[:1].upper() + text[1:]
 
 

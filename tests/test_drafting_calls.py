@@ -194,3 +194,36 @@ def test_an_old_figure_answers_with_the_question_to_check() -> None:
         "effectifs salariés (ETP), chiffre de 2017")
     assert old_figure("Effectifs salariés (ETP)", "nombre", 2026, 2024) == ""
     assert old_figure("Valeurs de l'association", "", 2026, 2017) == ""
+
+
+def test_a_question_on_today_answered_from_an_old_document_is_to_check() -> None:
+    """« Composition actuelle du conseil », « partenaires depuis le projet précédent »:
+    an old document tells what was, so its sentence stays, marked with what to check;
+    a question on what does not age (values, history) is not marked."""
+    from generators.answering import old_figure
+
+    assert old_figure("Composition actuelle du conseil d'administration", "", 2026, 2017) == (
+        "composition actuelle du conseil d'administration, situation de 2017")
+    assert old_figure("Nouveaux partenaires depuis le projet précédent", "", 2026, 2017) == (
+        "nouveaux partenaires depuis le projet précédent, situation de 2017")
+    assert old_figure("Composition actuelle du conseil d'administration", "", 2026, 2025) == ""
+    assert old_figure("Valeurs et finalités de l'association", "", 2026, 2017) == ""
+
+
+def test_what_to_check_is_said_once_per_answer() -> None:
+    from generators.answering import answer_questions
+    from generators.draft import Section
+
+    first = "Le conseil d'administration compte douze membres élus par l'assemblée."
+    second = "Le bureau se réunit chaque mois avec la direction de l'association."
+    quotes = [{"text": t, "passage": 0, "score": 1.1 - n / 100, "query": 0, "position": n}
+              for n, t in enumerate((first, second))]
+    passage = {"chunk_id": "d#0", "source": "projet.md", "title": "Projet", "section": "",
+               "page": 1, "year": 2017, "text": f"{first} {second}", "quotes": quotes}
+    question = {"text": "Composition actuelle du conseil d'administration et du bureau",
+                "terms": ["conseil", "bureau"]}
+    section = Section(id="g", title="g", purpose="p", requirement="obligatoire", source="s",
+                      target_words=80, spec={"questions": [question]}, evidence=[passage])
+    text = answer_questions(section, "", {}, "", 2026).text
+    assert "douze membres" in text and "chaque mois" in text
+    assert text.count("à vérifier") == 1

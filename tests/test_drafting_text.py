@@ -158,3 +158,55 @@ def test_a_sentence_is_left_only_to_a_section_that_would_quote_it() -> None:
     assert claimed_elsewhere(publics, [publics, partners], {}) == set()
     close = section("partenariats", [(better, 1.3), (funding, 1.2)])
     assert claimed_elsewhere(publics, [publics, close], {}) == {funding}
+
+
+def test_a_grant_request_asks_what_the_project_is_in_its_own_title() -> None:
+    """The project's title words count for one question only, the one presenting the
+    project (Cerfa fiche 6): a sentence on the project's subject answers it, while the
+    other questions are still read for their own words. Without a title, no such
+    question is asked."""
+    from generators.answering import asked_with_facts, question_text
+    from generators.template import get_template
+
+    objectifs = next(s for s in get_template("demande_subvention").sections
+                     if s.id == "objectifs")
+    questions = [q.model_dump() for q in objectifs.questions]
+    facts = {"association": "APREMIS",
+             "projet": "Médiation sociale des familles des terrains familiaux"}
+    asked = [question_text(q["text"], facts) for q in asked_with_facts(questions, facts)]
+    assert any("terrains familiaux" in text for text in asked)
+    bare = asked_with_facts(questions, {"association": "APREMIS"})
+    assert len(bare) == len(questions) - 1
+    assert all("{" not in question_text(q["text"], {}) for q in bare)
+
+
+def test_a_letter_in_the_first_person_and_a_footnote_digit_are_not_quoted() -> None:
+    """An institutional document does not speak as « je »: a president's letter is not
+    a statement of the association's values (a testimony in quotation marks still is
+    a quote); a footnote number glued to a sentence's start is not part of it."""
+    from generators.section_evidence import _clean, _usable
+
+    assert not _usable("Désireuse de répondre au mieux à cette situation j'ai, en effet, "
+                       "souhaité engager dès 2016 un travail collectif approfondi.")
+    assert _usable("« Je viens chaque semaine au jardin partagé », explique une résidente "
+                   "de la pension de famille.")
+    assert _clean("3 La Présidente ayant démissionné en décembre, un Président par intérim "
+                  "a été désigné par le conseil.").startswith("La Présidente")
+    assert _clean("24 logements individuels composent la pension de famille.").startswith("24")
+
+
+def test_a_quote_cut_on_a_comma_ends_as_a_sentence() -> None:
+    from generators.answering import answer_questions
+    from generators.draft import Section
+
+    cut = "Développer son offre de service à destination des publics en logements adaptés,"
+    passage = {"chunk_id": "d#0", "source": "projet.md", "title": "Projet", "section": "",
+               "page": 1, "year": 2025, "text": cut,
+               "quotes": [{"text": cut, "passage": 0, "score": 1.1, "query": 0,
+                           "position": 0}]}
+    section = Section(id="m", title="m", purpose="p", requirement="obligatoire", source="s",
+                      target_words=50, spec={"questions": [{"text": "Missions",
+                                                            "terms": ["offre"]}]},
+                      evidence=[passage])
+    text = answer_questions(section, "", {}, "", 2026).text
+    assert "logements adaptés. [1]" in text and ",." not in text
