@@ -20,6 +20,7 @@ from generators.scope import Scope
 from knowledge.calibration import tuned
 from knowledge.french import fold_accents
 from knowledge.near_duplicates import near_duplicate, shingles
+from knowledge.sentences import Sentence, split_sentences
 
 SUPPORT = tuned("drafting.support")
 _MIN_WORDS = tuned("drafting.min_words")
@@ -107,6 +108,27 @@ def _clean(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# A sentence that opens on a pronoun or a demonstrative standing for something named
+# before (« Elle s'articule… », « Celle des partenaires… », « Ce dernier… ») reads as a
+# fragment once quoted alone; impersonal « il » (« Il faut », « Il s'agit ») does not.
+_ANAPHOR = re.compile(r"^(?:(?:Il|Ils|Elle|Elles)\s(?!(?:y a|faut|s['’]agit|convient|existe|"
+                      r"est (?:\w+ )?(?:de|d['’]|que|qu['’])))|Celui|Celle|Celles|Ceux|"
+                      r"Cela\b|Ceci\b|Ces derni|Ce dernier|Cette derni)")
+
+
+def with_antecedent(text: str, sentence: Sentence, passage_text: str) -> str:
+    """``text`` (the cleaned ``sentence``) with the sentence before it in its passage when
+    it opens on a pronoun standing for something said there, so that the quote names
+    what it speaks of; the two are contiguous, so the citation still resolves. Unchanged
+    when the sentence opens its passage or follows a heading, or the two would be too
+    long to quote."""
+    if not _ANAPHOR.match(text) or sentence.position == 0:
+        return text
+    before = split_sentences(passage_text)[sentence.position - 1]
+    joined = _clean(f"{before.text} {sentence.text}")
+    return joined if not before.heading and _usable(joined) else text
+
+
 def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
            bonus: float = 0.0, support: float = SUPPORT,
            retrieval: list[str] | None = None) -> SectionEvidence:
@@ -129,7 +151,7 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
             if key not in index:
                 index[key] = len(passages)
                 passages.append(passage)
-            text = _clean(scored.sentence.text)
+            text = with_antecedent(_clean(scored.sentence.text), scored.sentence, passage.text)
             if scored.dense < support or scored.coverage < MIN_COVERAGE or not _usable(text):
                 continue
             quotes.append(Quote(text, index[key], scored.score + bonus, number,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from generators.compose import fill_lead
 from generators.facts import other_facts
 from generators.scope import Scope, mine_structures
-from generators.section_evidence import Quote, _distinct
+from generators.section_evidence import Quote, _distinct, with_antecedent
 from generators.template import Fact
+from knowledge.sentences import split_sentences
 
 
 def test_lead_is_cut_by_the_shared_splitter_not_at_an_abbreviation() -> None:
@@ -210,3 +211,18 @@ def test_a_quote_cut_on_a_comma_ends_as_a_sentence() -> None:
                       evidence=[passage])
     text = answer_questions(section, "", {}, "", 2026).text
     assert "logements adaptés. [1]" in text and ",." not in text
+
+
+def test_a_sentence_opening_on_a_pronoun_is_quoted_with_the_sentence_it_refers_to() -> None:
+    """Board reading of the projet associatif draft: « Elle s'articule… », « Celle des
+    partenaires… » quoted alone did not say what they spoke of."""
+    passage = ("Le comité de pilotage réunit chaque trimestre les partenaires du dispositif.\n"
+               "Il valide le plan d'action annuel et suit les indicateurs de relogement.\n"
+               "Il faut prévoir un temps d'accueil le soir pour les familles arrivantes.")
+    sentences = split_sentences(passage)
+    joined = with_antecedent(sentences[1].text, sentences[1], passage)
+    assert joined.startswith("Le comité de pilotage") and joined.endswith("de relogement.")
+    impersonal = sentences[2].text
+    assert with_antecedent(impersonal, sentences[2], passage) == impersonal
+    first = sentences[0].text
+    assert with_antecedent(first, sentences[0], passage) == first
