@@ -33,7 +33,8 @@ def _verb_tables() -> tuple[dict[str, Any], list[tuple[str, str]], frozenset[str
     """From the model's rule lemmatizer (loaded, not run): irregular verb forms, the
     suffix rules that turn a verb form into its infinitive, the known infinitives (all
     accent-folded: staff type « paye », « coute »), and the pronoun and auxiliary forms
-    that are not also determiners or prepositions (« les », « quelles », « a », « dû » folded to « du »)."""
+    that are not also determiners or prepositions (« les », « quelles », « a »; « dû »
+    folded is « du »)."""
     lookups = dict(_tagger().components)["lemmatizer"].lookups
     exceptions = lookups.get_table("lemma_exc")
     rules = [(fold_accents(old), fold_accents(new))
