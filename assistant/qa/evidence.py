@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.qa.injection import looks_like_instruction
+from assistant.qa.nouns import noun_modifiers
 from assistant.qa.passages import Passage, make_whole
 from assistant.qa.question import Question
 from assistant.qa.question_types import expected_answer, has_answer_form
@@ -199,7 +200,8 @@ class EvidenceReader:
                    idf: Callable[[Collection[str]], dict[str, float]]) -> list[str]:
         """The nouns the question asks a count of (« combien de bénévoles ») that no
         passage of the asked organisation writes next to a number (« 112 personnes »,
-        « Ménages relogés — 2023 : 44 »; a year is no count)."""
+        « Ménages relogés — 2023 : 44 »; a year is no count), in a sentence that also
+        says the kind asked for (« logements temporaires »: « temporaires »)."""
         out: list[str] = []
         window = tuned("evidence.count_window")
         for match in _COUNTED.finditer(question):
@@ -207,9 +209,11 @@ class EvidenceReader:
             stems = tokenize(noun)
             if not stems or fold_accents(noun.lower()) in _FORM_NOUNS:
                 continue
+            words, end = noun_modifiers(question[match.start(1):])
+            kind = {self._spelled(t, idf) for w in words for t in tokenize(w)}
             stem = self._spelled(stems[0], idf)
-            if not any(_counts(p.text, stem, window) for p in passages):
-                out.append(noun)
+            if not any(_counts(p.text, stem, window, kind) for p in passages):
+                out.append(question[match.start(1): match.start(1) + end])
         return out
 
     def _spelled(self, stem: str, idf: Callable[[Collection[str]], dict[str, float]]) -> str:
@@ -269,11 +273,13 @@ class EvidenceReader:
         return scored
 
 
-def _counts(text: str, stem: str, window: int) -> bool:
+def _counts(text: str, stem: str, window: int, kind: Collection[str] = ()) -> bool:
     """``text`` writes a number (not a year) within ``window`` words of the word ``stem``,
-    in the same sentence."""
+    in a sentence that holds every stem of ``kind``."""
     for sentence in re.split(r"[.!?;]\s|\n", text):
         words = re.findall(r"\d[\d.,]*|[^\W\d_]+", sentence)
+        if not set(kind) <= set(tokenize(sentence)):
+            continue
         for i, word in enumerate(words):
             if tokenize(word)[:1] != [stem]:
                 continue

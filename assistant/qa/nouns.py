@@ -76,6 +76,32 @@ def question_nouns(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w.strip("-«»\"'") for w in words if w.strip("-«»\"'")))
 
 
+def noun_modifiers(phrase: str) -> tuple[list[str], int]:
+    """What qualifies the first word of ``phrase`` (a noun): the lower-case adjectives
+    right after it and « de » complements without a determiner (« logements
+    temporaires », « conseils de concertation », not « salariés de l'ALPA »), with the
+    end of the qualified phrase in ``phrase``."""
+    tokens = list(_tagger()(phrase))
+    words: list[str] = []
+    end = len(tokens[0].text) if tokens else 0
+    i = 1
+    while i < len(tokens):
+        token = tokens[i]
+        if token.pos_ == "ADJ" and token.is_alpha and token.text.islower():
+            step = 1
+        elif (token.lower_ in ("de", "d'", "d’") and i + 1 < len(tokens)
+              and tokens[i + 1].pos_ in ("NOUN", "ADJ") and tokens[i + 1].is_alpha
+              and tokens[i + 1].text.islower()):
+            step = 2
+        else:
+            break
+        last = tokens[i + step - 1]
+        words.append(last.text)
+        end = last.idx + len(last.text)
+        i += step
+    return words, end
+
+
 def is_prose(text: str) -> bool:
     """A real sentence, not a table row, a list of names or a run of figures.
 
