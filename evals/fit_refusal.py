@@ -1,8 +1,10 @@
 """Fit the refusal rule on labelled questions: ``python -m evals.fit refusal [--write]``.
 
-Why: the threshold and the two noun penalties of ``assistant/qa/refusal.py`` were set by
+Why: the threshold and the noun penalties of ``assistant/qa/refusal.py`` were set by
 hand on a few questions. This reads every question of the sets once (the evidence the
-answer service would see), then chooses the three numbers that make the fewest
+answer service would see), then chooses the four numbers (threshold; penalties for a
+noun missing from the passages, unknown to the base, or counted next to no number) that
+make the fewest
 mistakes — wrongly refused answerable questions and answered unanswerable ones, each
 counted as a share of its kind so that neither kind dominates — over a grid. Stratified
 5-fold cross-validation gives held-out figures per set; ``--write`` stores the numbers
@@ -30,7 +32,7 @@ from knowledge.calibration import calibration_file, tuned
 OWN_REFUSALS = Path(__file__).parent / "data" / "refusal_fr.jsonl"
 PENALTIES = tuple(round(0.02 * i, 2) for i in range(8))  # 0 … 0.14
 THRESHOLDS = tuple(round(0.60 + 0.01 * i, 2) for i in range(31))  # 0.60 … 0.90
-Params = tuple[float, float, float]
+Params = tuple[float, float, float, float]
 
 
 def question_rows(sets: tuple[Path, ...], corpus: Path, data: Path | None) -> list[dict[str, Any]]:
@@ -48,6 +50,7 @@ def question_rows(sets: tuple[Path, ...], corpus: Path, data: Path | None) -> li
                 "strong": strong_reason(evidence) is not None,
                 "best": max((s.dense for s in eligible), default=0.0),
                 "missing": len(evidence.missing_nouns), "unknown": len(evidence.unknown_nouns),
+                "uncounted": len(evidence.uncounted),
             })
     container.close()
     return rows
@@ -55,9 +58,10 @@ def question_rows(sets: tuple[Path, ...], corpus: Path, data: Path | None) -> li
 
 def refused(row: dict[str, Any], params: Params) -> bool:
     """The rule of ``refusal.judge`` with these numbers."""
-    threshold, missing, unknown = params
+    threshold, missing, unknown, uncounted = params
     return bool(row["strong"]) or support_of(
-        row["best"], row["missing"], row["unknown"], missing, unknown) < threshold
+        row["best"], row["missing"], row["unknown"], missing, unknown,
+        row.get("uncounted", 0), uncounted) < threshold
 
 
 def rates(rows: list[dict[str, Any]], params: Params) -> dict[str, float]:
@@ -87,11 +91,11 @@ def fit(rows: list[dict[str, Any]], current: Params | None = None) -> Params:
     """The grid point with the least balanced error (ties: the smallest penalties, then
     the lowest threshold — refuse less when the data cannot tell); with ``current``,
     only among the points no worse than it on any set."""
-    grid = [p for p in itertools.product(THRESHOLDS, PENALTIES, PENALTIES)
+    grid = [p for p in itertools.product(THRESHOLDS, PENALTIES, PENALTIES, PENALTIES)
             if current is None or no_worse(rows, p, current)]
     if not grid and current is not None:
         return current
-    return min(grid, key=lambda p: (rates(rows, p)["error"], p[1] + p[2], p[0]))
+    return min(grid, key=lambda p: (rates(rows, p)["error"], p[1] + p[2] + p[3], p[0]))
 
 
 def cross_validated(rows: list[dict[str, Any]], folds: int = 5,
@@ -118,7 +122,7 @@ def cross_validated(rows: list[dict[str, Any]], folds: int = 5,
 
 
 def write(params: Params, command: str, path: Path | None = None, note: str = "") -> None:
-    """Store the three numbers, each with what it does and the command that fitted it."""
+    """Store the four numbers, each with what it does and the command that fitted it."""
     source = (f"fitted by `{command}` on dev.jsonl + dev-b.jsonl + evals/data/refusal_fr.jsonl "
               f"(176 questions, 51 unanswerable){note}")
     path = path or calibration_file()
@@ -127,7 +131,7 @@ def write(params: Params, command: str, path: Path | None = None, note: str = ""
         write_entry("refusal", name, value, described[name]["does"], source, path)
 
 
-_NAMES = ("threshold", "missing_noun_penalty", "unknown_noun_penalty")
+_NAMES = ("threshold", "missing_noun_penalty", "unknown_noun_penalty", "uncounted_penalty")
 
 
 @click.command(name="refusal")

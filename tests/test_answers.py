@@ -308,3 +308,38 @@ def test_the_noun_of_an_adverbial_phrase_is_not_what_is_asked(
         evidence = service.reader.read(question)
         absent = evidence.missing_nouns + evidence.unknown_nouns
         assert "étape" not in absent and "exemple" not in absent, evidence
+
+
+def test_a_count_asked_with_no_number_near_its_noun_is_evidence(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Combien de bénévoles… » when the passages count people but never volunteers:
+    the count is not in the base; « Combien de personnes… » finds « 112 personnes »."""
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            "# Rapport d'activité 2023 du Toit Commun\n\n## Accueil\n\nEn 2023, la résidence "
+            "du Toit Commun a accueilli 112 personnes. Des bénévoles animent l'atelier "
+            "cuisine chaque semaine.\n"
+    ) as service:
+        counted = service.reader.read("Combien de personnes le Toit Commun a-t-il accueillies ?")
+        assert counted.uncounted == [], counted
+        asked = service.reader.read("Combien de bénévoles le Toit Commun compte-t-il ?")
+        assert asked.uncounted == ["bénévoles"], asked
+
+
+def test_a_count_is_of_the_noun_with_its_modifiers(tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Combien de logements temporaires » is not answered by « 40 logements sociaux »:
+    the count's sentence must also say what kind (an adjective, a « de » complement
+    without a determiner) the question asks for."""
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            "# Rapport d'activité du Toit Commun\n\n## Patrimoine\n\nLe Toit Commun gère 40 "
+            "logements sociaux. Il organise des conseils de concertation. Il a tenu 7 conseils "
+            "de concertation. Un hébergement temporaire est prévu pour les travaux.\n"
+    ) as service:
+        asked = service.reader.read("Combien de logements sociaux le Toit Commun gère-t-il ?")
+        assert asked.uncounted == [], asked
+        asked = service.reader.read("Combien de conseils de concertation le Toit Commun "
+                                    "a-t-il tenus ?")
+        assert asked.uncounted == [], asked
+        asked = service.reader.read("Combien de logements temporaires le Toit Commun gère-t-il ?")
+        assert asked.uncounted == ["logements temporaires"], asked

@@ -47,3 +47,24 @@ def test_who_leads_questions_want_a_person() -> None:
     assert wants("[Personne 4], directrice, a présenté le bilan.")
     assert not wants("Le conseil d'administration élit le président chaque année.")
     assert answer_filter("Qui finance les actions du service ?") is None
+
+
+def test_a_verb_form_the_tagger_reads_as_a_noun_is_not_an_asked_noun() -> None:
+    """spaCy's small model tags « portées », « paye », « sert » as nouns in these
+    questions; a word the lemmatizer's tables can read as a verb form, right after a
+    subject pronoun or an auxiliary, is the question's verb, not a thing the base must
+    name. A noun after a determiner or a preposition stays a noun."""
+    from assistant.qa.nouns import question_nouns
+
+    nouns = question_nouns("Quelles coordinations de réseaux et quelles expérimentations "
+                           "l'ALPA a-t-elle portées, et à quelles dates ?")
+    assert "portées" not in nouns and "dates" in nouns, nouns
+    nouns = question_nouns("medi seniors au clos des roses, ca a equipe combien de residents "
+                           "et ils ont paye combien ?")
+    assert "paye" not in nouns and "residents" in nouns, nouns
+    nouns = question_nouns("la ccapex du pays d'aix, y a qui autour de la table et ca sert "
+                           "a quoi ?")
+    assert "sert" not in nouns, nouns
+    nouns = question_nouns("l'aire de la malle et celle de la garenne, elles ont combien de "
+                           "places caravanes ?")
+    assert "places" in nouns, nouns

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.qa.injection import looks_like_instruction
+from assistant.qa.nouns import noun_modifiers
 from assistant.qa.passages import Passage, make_whole
 from assistant.qa.question import Question
 from assistant.qa.question_types import expected_answer, has_answer_form
@@ -34,6 +35,8 @@ MIN_COVERAGE: float = tuned("evidence.min_coverage")
 # A year the question names is a name of a period: passages that never mention it
 # cannot tell what happened then (« accueillies en 2019 » when the report covers 2023).
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# « Combien de bénévoles… », « le nombre de places… »: the noun counted.
+_COUNTED = re.compile(r"\b(?:combien|nombre)\s+(?:de\s+|d['’]\s*)([^\W\d_]+)", re.I)
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 
@@ -91,6 +94,7 @@ class Evidence:
     unknown_nouns: list[str] = field(default_factory=list)
     missing_nouns: list[str] = field(default_factory=list)
     missing_names: list[str] = field(default_factory=list)
+    uncounted: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     analysis: Question | None = None
 
@@ -186,9 +190,31 @@ class EvidenceReader:
                 evidence.unknown_nouns.append(noun)
             elif not all(terms.present(t, scoped_tokens) for t in stems):
                 evidence.missing_nouns.append(noun)
+        evidence.uncounted = self._uncounted(
+            analysis.text, [p for p, keep in zip(passages, in_scope, strict=True) if keep], idf)
         words = self.terms(question) if sentences_for_question and query != question else terms
         evidence.sentences = self._score(query, words, passages, in_scope, form)
         return evidence
+
+    def _uncounted(self, question: str, passages: list[Passage],
+                   idf: Callable[[Collection[str]], dict[str, float]]) -> list[str]:
+        """The nouns the question asks a count of (« combien de bénévoles ») that no
+        passage of the asked organisation writes next to a number (« 112 personnes »,
+        « Ménages relogés — 2023 : 44 »; a year is no count), in a sentence that also
+        says the kind asked for (« logements temporaires »: « temporaires »)."""
+        out: list[str] = []
+        window = tuned("evidence.count_window")
+        for match in _COUNTED.finditer(question):
+            noun = match.group(1)
+            stems = tokenize(noun)
+            if not stems or fold_accents(noun.lower()) in _FORM_NOUNS:
+                continue
+            words, end = noun_modifiers(question[match.start(1):])
+            kind = {self._spelled(t, idf) for w in words for t in tokenize(w)}
+            stem = self._spelled(stems[0], idf)
+            if not any(_counts(p.text, stem, window, kind) for p in passages):
+                out.append(question[match.start(1): match.start(1) + end])
+        return out
 
     def _spelled(self, stem: str, idf: Callable[[Collection[str]], dict[str, float]]) -> str:
         """The base's spelling of a question word typed with one slip (« salaries »),
@@ -245,3 +271,19 @@ class EvidenceReader:
             ))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
+
+
+def _counts(text: str, stem: str, window: int, kind: Collection[str] = ()) -> bool:
+    """``text`` writes a number (not a year) within ``window`` words of the word ``stem``,
+    in a sentence that holds every stem of ``kind``."""
+    for sentence in re.split(r"[.!?;]\s|\n", text):
+        words = re.findall(r"\d[\d.,]*|[^\W\d_]+", sentence)
+        if not set(kind) <= set(tokenize(sentence)):
+            continue
+        for i, word in enumerate(words):
+            if tokenize(word)[:1] != [stem]:
+                continue
+            near = words[max(0, i - window): i + window + 1]
+            if any(w[0].isdigit() and not _YEAR.fullmatch(w.rstrip(".,")) for w in near):
+                return True
+    return False

@@ -2,7 +2,10 @@
 
 Refusal asks whether the base talks about the things the question names: "le
 télétravail", "une tarte", "le CADA de l'ALPA". Verbs and adverbs ("marche",
-"exactement") are paraphrased freely by staff, so only nouns count.
+"exactement") are paraphrased freely by staff, so only nouns count. The small model
+tags some verbs as nouns in questions (« l'ALPA a-t-elle portées », « ils ont paye », « ça
+sert à quoi »): a word its own lemmatizer tables can read as a verb form, right after a
+subject pronoun or an auxiliary, is read as the verb it is.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from knowledge.calibration import tuned
+from knowledge.french import fold_accents
 
 _LOCK = threading.Lock()
 
@@ -24,11 +28,78 @@ def _tagger() -> Any:
         return spacy.load("fr_core_news_sm", disable=["ner", "parser", "lemmatizer"])
 
 
+@lru_cache(maxsize=1)
+def _verb_tables() -> tuple[dict[str, Any], list[tuple[str, str]], frozenset[str], frozenset[str]]:
+    """From the model's rule lemmatizer (loaded, not run): irregular verb forms, the
+    suffix rules that turn a verb form into its infinitive, the known infinitives (all
+    accent-folded: staff type « paye », « coute »), and the pronoun and auxiliary forms
+    that are not also determiners or prepositions (« les », « quelles », « a »; « dû »
+    folded is « du »)."""
+    lookups = dict(_tagger().components)["lemmatizer"].lookups
+    exceptions = lookups.get_table("lemma_exc")
+    rules = [(fold_accents(old), fold_accents(new))
+             for old, new in lookups.get_table("lemma_rules")["verb"]
+             if "(" not in old and "(" not in new]
+    infinitives = frozenset(fold_accents(v) for v in lookups.get_table("lemma_index")["verb"])
+    verbs = {fold_accents(form): lemma for form, lemma in exceptions["verb"].items()}
+    determiners = {fold_accents(w) for table in ("det", "adp") for w in exceptions[table]}
+    subjects = frozenset(fold_accents(w) for table in ("pron", "aux")
+                         for w in exceptions[table]) - determiners
+    return verbs, rules, infinitives, subjects
+
+
+def can_be_verb(word: str) -> bool:
+    """The lemmatizer's tables read ``word`` as a form of a known verb."""
+    verbs, rules, infinitives, _ = _verb_tables()
+    key = fold_accents(word.lower())
+    return key in verbs or any(key.endswith(old) and key[: len(key) - len(old)] + new
+                               in infinitives for old, new in rules if old)
+
+
+def _is_noun(tokens: list[Any], i: int) -> bool:
+    token = tokens[i]
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if token.pos_ == "PROPN" or i == 0 or not can_be_verb(token.text):
+        return True
+    before = tokens[i - 1]
+    verbal = (before.pos_ in ("PRON", "AUX")
+              or fold_accents(before.text.lower()) in _verb_tables()[3])
+    return not verbal
+
+
 @lru_cache(maxsize=1024)
 def question_nouns(question: str) -> tuple[str, ...]:
     """Common and proper nouns of ``question``, in order, without repeats."""
-    words = [t.text for t in _tagger()(question) if t.pos_ in ("NOUN", "PROPN")]
+    tokens = list(_tagger()(question))
+    words = [t.text for i, t in enumerate(tokens) if _is_noun(tokens, i)]
     return tuple(dict.fromkeys(w.strip("-«»\"'") for w in words if w.strip("-«»\"'")))
+
+
+def noun_modifiers(phrase: str) -> tuple[list[str], int]:
+    """What qualifies the first word of ``phrase`` (a noun): the lower-case adjectives
+    right after it and « de » complements without a determiner (« logements
+    temporaires », « conseils de concertation », not « salariés de l'ALPA »), with the
+    end of the qualified phrase in ``phrase``."""
+    tokens = list(_tagger()(phrase))
+    words: list[str] = []
+    end = len(tokens[0].text) if tokens else 0
+    i = 1
+    while i < len(tokens):
+        token = tokens[i]
+        if token.pos_ == "ADJ" and token.is_alpha and token.text.islower():
+            step = 1
+        elif (token.lower_ in ("de", "d'", "d’") and i + 1 < len(tokens)
+              and tokens[i + 1].pos_ in ("NOUN", "ADJ") and tokens[i + 1].is_alpha
+              and tokens[i + 1].text.islower()):
+            step = 2
+        else:
+            break
+        last = tokens[i + step - 1]
+        words.append(last.text)
+        end = last.idx + len(last.text)
+        i += step
+    return words, end
 
 
 def is_prose(text: str) -> bool:

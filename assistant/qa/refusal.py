@@ -9,7 +9,8 @@ association documents but the asked one does not). The rules, in order:
 3. no sentence of the asked organisation's documents has the asked form (no amount
    for "Combien coûte…", no duration for "Combien de temps…");
 4. otherwise the best such sentence must be close enough in meaning, less a penalty
-   for each noun of the question the passages never mention ("télétravail").
+   for each noun of the question the passages never mention ("télétravail") and for
+   each noun whose count is asked that no passage writes next to a number.
 """
 
 from __future__ import annotations
@@ -72,11 +73,14 @@ def supporting(evidence: Evidence) -> list[ScoredSentence]:
 
 
 def support_of(best: float, missing: int, unknown: int, missing_penalty: float,
-               unknown_penalty: float) -> float:
+               unknown_penalty: float, uncounted: int = 0,
+               uncounted_penalty: float = 0.0) -> float:
     """The best eligible sentence's closeness less a penalty per noun of the question the
-    passages (``missing``) or the base (``unknown``) never use; the fit
+    passages (``missing``) or the base (``unknown``) never use, and per noun whose count
+    is asked but written next to no number (``uncounted``); the fit
     (``python -m evals.fit refusal``) scores its grid with this same formula."""
-    return best - missing_penalty * missing - unknown_penalty * unknown
+    return (best - missing_penalty * missing - unknown_penalty * unknown
+            - uncounted_penalty * uncounted)
 
 
 def judge(evidence: Evidence) -> Verdict:
@@ -93,10 +97,13 @@ def judge(evidence: Evidence) -> Verdict:
         return Verdict(True, 0.0, f"{where} ne donne {what} sur ce sujet", closest)
     support = support_of(max(s.dense for s in sentences), len(evidence.missing_nouns),
                          len(evidence.unknown_nouns), tuned("refusal.missing_noun_penalty"),
-                         tuned("refusal.unknown_noun_penalty"))
+                         tuned("refusal.unknown_noun_penalty"), len(evidence.uncounted),
+                         tuned("refusal.uncounted_penalty"))
     if support < tuned("refusal.threshold"):
         absent = evidence.unknown_nouns + evidence.missing_nouns
         reason = (f"les passages trouvés ne parlent pas de {_quoted(absent)}" if absent
+                  else f"les passages trouvés ne donnent pas le nombre de "
+                       f"{_quoted(evidence.uncounted)}" if evidence.uncounted
                   else "les passages trouvés sont trop éloignés de la question")
         return Verdict(True, support, reason, closest)
     return Verdict(False, support, "", closest)
