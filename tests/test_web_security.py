@@ -159,6 +159,10 @@ def test_upload_leaves_no_clear_copy_is_never_served_and_a_reupload_replaces(
         assert page.request.get(f"{url}/gradio_api/file={path}").status in (403, 404)
     note.write_text("# Note de suivi\n\nDeuxième version : entretien du 10 mars.\n",
                     encoding="utf-8")
+    # the end of an ingestion empties the upload box; a file chosen before that update
+    # lands is emptied with it (seen once in CI: the second file never showed)
+    page.wait_for_function("() => !document.querySelector('#upload')?.innerText"
+                           ".includes('note-de-suivi.md')")
     page.set_input_files("#upload input[type=file]", [str(note)])
     page.wait_for_function("() => document.querySelector('#upload')?.innerText"
                            ".includes('note-de-suivi.md')")
