@@ -151,8 +151,10 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
             if key not in index:
                 index[key] = len(passages)
                 passages.append(passage)
+            if scored.dense < support or scored.coverage < MIN_COVERAGE:
+                continue
             text = with_antecedent(_clean(scored.sentence.text), scored.sentence, passage.text)
-            if scored.dense < support or scored.coverage < MIN_COVERAGE or not _usable(text):
+            if not _usable(text):
                 continue
             quotes.append(Quote(text, index[key], scored.score + bonus, number,
                                 scored.sentence.position))
