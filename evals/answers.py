@@ -1,6 +1,9 @@
 """Run an eval set through the answer service and score refusals, evidence and citations.
 
-- refusal rate on unanswerable questions, false-refusal rate on answerable ones;
+- the three outcomes (answer, « pas sûr », refusal) on unanswerable and on answerable
+  questions: ``refusal_rate_unanswerable`` and ``false_refusal_rate`` count refusals
+  only; ``not_answered_unanswerable`` counts refusals and « pas sûr » (both tell the
+  user the base may not hold it); ``unsure_rate_*`` count « pas sûr » alone;
 - evidence coverage: share of evidence spans found (same shingle matching as
   ../shared/evals/score.py) in the answer text or one of its cited passages;
 - citation validity: share of ``[n]`` in answers that resolve to a listed citation whose
@@ -37,6 +40,8 @@ def answer_fully_cited(answer: Answer, known_chunks: set[str]) -> bool:
     the base (the fallback's note excepted). Checked on the text itself: the
     ``unsupported`` list is only filled in generative mode."""
     text = answer.text.replace(FALLBACK_NOTE, "")
+    if answer.uncertain:
+        text = text.split("\n", 1)[-1]
     sentences = [s.text for s in split_sentences(text) if len(s.text.split()) >= 2]
     by_number = {c.n: c for c in answer.citations}
     if answer.refused or not sentences:
@@ -84,9 +89,16 @@ def run_answer_eval(service: AnswerService, set_path: Path,
         "refusal_rate_unanswerable": _ratio(sum(a.refused for _, a in unanswerable),
                                             len(unanswerable)),
         "false_refusal_rate": _ratio(sum(a.refused for _, a in answerable), len(answerable)),
+        "not_answered_unanswerable": _ratio(
+            sum(a.refused or a.uncertain for _, a in unanswerable), len(unanswerable)),
+        "unsure_rate_unanswerable": _ratio(sum(a.uncertain for _, a in unanswerable),
+                                           len(unanswerable)),
+        "unsure_rate_answerable": _ratio(sum(a.uncertain for _, a in answerable),
+                                         len(answerable)),
         "evidence_coverage": round(statistics.fmean(coverage), 3) if coverage else 0.0,
         "evidence_coverage_answered": round(statistics.fmean(
-            [c for c, (_, a) in zip(coverage, answerable, strict=True) if not a.refused]
+            [c for c, (_, a) in zip(coverage, answerable, strict=True)
+             if not a.refused and not a.uncertain]
             or [0.0]), 3),
         "citations_resolving": _ratio(marks - bad, marks) if marks else None,
         "answers_fully_cited": _ratio(fully_cited, given),

@@ -9,6 +9,10 @@ mistakes — wrongly refused answerable questions and answered unanswerable ones
 counted as a share of its kind so that neither kind dominates — over a grid. Stratified
 5-fold cross-validation gives held-out figures per set; ``--write`` stores the numbers
 fitted on all the questions in the calibration file, with this command.
+
+« Refused » here means not answered: ``refusal.judge`` then tells a refusal (a noun of
+the question in no document of the base, or a strong reason) from « pas sûr » by rule,
+with no number of its own.
 """
 
 from __future__ import annotations

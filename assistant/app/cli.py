@@ -317,6 +317,7 @@ def ask(ctx: click.Context, question: str | None, as_json: bool, conversation_id
                     continue
                 click.echo(json.dumps({
                     "id": row.get("id"), "answer": answer.text, "refused": answer.refused,
+                    "uncertain": answer.uncertain,
                     "citations": [{f: getattr(c, f) for f in _CITATION_FIELDS}
                                   for c in answer.citations],
                 }, ensure_ascii=False))

@@ -31,6 +31,8 @@ from knowledge.calibration import tuned
 from knowledge.limits import Limits, check_question
 
 REFUSAL = "Je ne trouve pas cette information dans la base documentaire."
+UNSURE = ("Je ne suis pas sûr que la base documentaire réponde à cette question ({reason}). "
+          "Voici les passages les plus proches, à vérifier :")
 FALLBACK_NOTE = ("(Le modèle n'a cité aucun passage : voici les phrases des documents "
                  "qui répondent.)")
 _FOLLOW_UP = re.compile(
@@ -69,6 +71,7 @@ class Answer:
     conversation_id: str | None = None
     latency_ms: float = 0.0
     fallback: bool = False
+    uncertain: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -173,6 +176,10 @@ class AnswerService:
         verdict = judge(evidence)
         if verdict.refused:
             answer = self._refusal(question, verdict)
+        elif verdict.unsure:
+            answer = self._unsure(question, evidence, verdict)
+            if on_token:
+                on_token(answer.text)
         elif self.chat_model is None:
             text, citations = extractive_answer(evidence)
             answer = Answer(question, text, False, citations, self.mode, support=verdict.support)
@@ -213,6 +220,15 @@ class AnswerService:
             text += "\nDocuments les plus proches : " + " ; ".join(verdict.closest) + "."
         return Answer(question, text, True, [], self.mode, reason=verdict.reason,
                       closest=verdict.closest, support=verdict.support)
+
+    def _unsure(self, question: str, evidence: Evidence, verdict: Verdict) -> Answer:
+        """The closest sentences, quoted and cited, under a plain warning; never given to
+        a model, which would word a doubtful match as an answer."""
+        text, citations = extractive_answer(evidence)
+        header = UNSURE.format(reason=verdict.reason)
+        return Answer(question, f"{header}\n{text}", False, citations, self.mode,
+                      reason=verdict.reason, closest=verdict.closest, support=verdict.support,
+                      uncertain=True)
 
     def _generate(self, question: str, evidence: Evidence, history: list[Turn],
                   on_token: Callable[[str], None] | None) -> Answer:

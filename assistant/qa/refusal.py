@@ -1,16 +1,19 @@
-"""Decide "not in the base" from the evidence, before any model writes a word.
+"""Decide whether the base answers, before any model writes a word.
 
-Calibrated on the dev set's unanswerable questions plus our own
-(``evals/data/refusal_fr.jsonl``: things the base never covers, and things one
-association documents but the asked one does not). The rules, in order:
-1. a name or acronym of the question appears nowhere in the base ("Visale");
-2. a name the question uses is absent from every passage of the asked organisation
-   ("le CADA de l'ALPA" when only Alotra has one);
-3. no sentence of the asked organisation's documents has the asked form (no amount
-   for "Combien coûte…", no duration for "Combien de temps…");
+Three outcomes: an answer; « Je ne suis pas sûr », with the closest passages shown as
+uncertain; a refusal, only on strong evidence. Calibrated on the dev sets' unanswerable
+questions plus our own (``evals/data/refusal_fr.jsonl``). The rules, in order:
+1. refused: a name or acronym of the question appears nowhere in the base ("Visale");
+2. refused: a name the question uses is absent from every passage of the asked
+   organisation ("le CADA de l'ALPA" when only Alotra has one);
+3. refused: no sentence of the asked organisation's documents has the asked form (no
+   amount for "Combien coûte…", no duration for "Combien de temps…");
 4. otherwise the best such sentence must be close enough in meaning, less a penalty
    for each noun of the question the passages never mention ("télétravail") and for
-   each noun whose count is asked that no passage writes next to a number.
+   each noun whose count is asked that no passage writes next to a number. Below that
+   bar the question is refused when one of its nouns is in no document of the base
+   (the thing asked about exists nowhere); else the answer is « pas sûr »: an ordinary
+   word missing from the passages is a doubt, never a reason to refuse.
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from knowledge.calibration import tuned
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether to answer, the support measured, and the reason shown to the user."""
+    """Whether to answer, the support measured, and the reason shown to the user.
+    ``unsure``: not refused, but below the bar: the closest passages are shown as such."""
 
     refused: bool
     support: float
     reason: str = ""
     closest: list[str] = field(default_factory=list)
+    unsure: bool = False
 
 
 def closest_documents(evidence: Evidence, limit: int | None = None) -> list[str]:
@@ -105,5 +110,9 @@ def judge(evidence: Evidence) -> Verdict:
                   else f"les passages trouvés ne donnent pas le nombre de "
                        f"{_quoted(evidence.uncounted)}" if evidence.uncounted
                   else "les passages trouvés sont trop éloignés de la question")
-        return Verdict(True, support, reason, closest)
+        if evidence.unknown_nouns:
+            verb = "n'apparaissent" if len(evidence.unknown_nouns) > 1 else "n'apparaît"
+            return Verdict(True, support, f"{_quoted(evidence.unknown_nouns)} {verb} dans "
+                           "aucun document de la base", closest)
+        return Verdict(False, support, reason, closest, unsure=True)
     return Verdict(False, support, "", closest)

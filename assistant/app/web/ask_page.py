@@ -49,7 +49,7 @@ def answer_messages(answer: Answer | dict[str, Any],
     ``offer`` gives for its document (the link to the original)."""
     data = answer.as_dict() if isinstance(answer, Answer) else answer
     text = inert(data["text"])
-    if data.get("refused"):
+    if data.get("refused") or data.get("uncertain"):
         text = f"⚠️ {text}"
     messages: list[Message] = [{"role": "assistant", "content": text}]
     for citation in data.get("citations", []):
