@@ -1,4 +1,5 @@
-"""Fit tuned numbers from the labelled dev sets: ``python -m evals.fit ranking …``.
+"""Fit tuned numbers from the labelled dev sets: ``python -m evals.fit ranking …``
+(also ``refusal``, ``evals/fit_refusal.py``, and ``passages``, ``evals/fit_passages.py``).
 
 ``ranking`` fits the search's ranking model (``assistant.qa.ranking``): every question's
 candidates are gathered once with their features; a candidate chunk is relevant when it
@@ -25,6 +26,7 @@ import click
 from assistant.qa.ranking import FEATURES, Pool, Ranker
 from assistant.qa.retrieval import HybridSearcher
 from evals.calibration_file import write_entry
+from evals.fit_passages import passages
 from evals.fit_refusal import refusal
 from evals.measure import CORPUS, SETS, _container
 from evals.metrics import score, shingles, strip
@@ -221,6 +223,7 @@ def ranking(sets: tuple[Path, ...], corpus: Path, data: Path | None, k: int, see
 
 
 main.add_command(refusal)
+main.add_command(passages)
 
 if __name__ == "__main__":
     main()

@@ -130,17 +130,21 @@ class HybridSearcher:
         pool = self.pool(query, k, filters, features=self.ranker is not None)
         return [] if pool is None else self.rank(pool, k)
 
-    def rank(self, pool: Pool, k: int, ranker: Ranker | bool | None = True) -> list[Passage]:
+    def rank(self, pool: Pool, k: int, ranker: Ranker | bool | None = True,
+             merge_window: int | None = None, max_chars: int | None = None) -> list[Passage]:
         """Passages from ``pool``: ordered by ``ranker`` (True: the fitted one of the
-        calibration file, None or False: the reciprocal-rank fusion)."""
+        calibration file, None or False: the reciprocal-rank fusion), neighbours merged
+        from the ``merge_window`` best chunks up to ``max_chars`` (default: calibrated;
+        ``python -m evals.fit passages`` tries others on the same pools)."""
         chosen = self.ranker if ranker is True else (ranker or None)
+        merge_window = merge_window or self.merge_window
         if chosen is None:
-            window = max(self.merge_window, self.typed_window)
+            window = max(merge_window, self.typed_window)
             ranked = [(pool.chunks[c], pool.fused[c])
                       for c in pool.fused_order[: window + k * 3] if c in pool.chunks]
         else:
             ranked = [(pool.chunks[c], s) for c, s in chosen.order(pool) if c in pool.chunks]
-        return assemble(ranked, k, merge_window=self.merge_window)
+        return assemble(ranked, k, max_chars=max_chars, merge_window=merge_window)
 
     def pool(
         self, query: str | Question, k: int = 10, filters: SearchFilters | None = None,
