@@ -26,6 +26,7 @@ from assistant.qa.names import named_terms
 from assistant.qa.nouns import question_nouns
 from assistant.qa.passages import Passage
 from assistant.qa.prompts import render
+from assistant.qa.question_types import has_answer_form
 from assistant.qa.refusal import Verdict, judge
 from knowledge.calibration import tuned
 from knowledge.limits import Limits, check_question
@@ -93,7 +94,8 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
     Quoting one sentence from each strong passage (not several from the first)
     spreads citations over the evidence, as a careful colleague would; a passage's
     other sentences join only when they score almost as high (the steps of a
-    procedure). The result is in passage order, then reading order.
+    procedure). The result is in passage order, then reading order, except that the
+    sentences holding the amount, date or number asked come first.
     """
     pool = [s for s in evidence.sentences if s.in_scope] or evidence.sentences
     if not pool:
@@ -113,7 +115,15 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
     extra = [s for s in pool if s.passage in cited and s not in chosen
              and s.score >= best - tuned("answers.same_passage_margin")
              ][: tuned("answers.max_sentences") - len(chosen)]
-    return sorted([*chosen, *extra], key=lambda s: (s.passage, s.sentence.position))
+    ordered = sorted([*chosen, *extra], key=lambda s: (s.passage, s.sentence.position))
+    if evidence.form is None:
+        return ordered
+    # The amount, date or number asked for comes first (the best such sentence first),
+    # then the rest in reading order.
+    form = evidence.form
+    holding = sorted((s for s in ordered if s.in_scope and has_answer_form(form, s.sentence.text)),
+                     key=lambda s: s.score, reverse=True)
+    return holding + [s for s in ordered if s not in holding]
 
 
 def extractive_answer(evidence: Evidence) -> tuple[str, list[Citation]]:
