@@ -22,6 +22,7 @@ from typing import Any
 
 from assistant.app.container import Container
 from assistant.app.users import UserStore
+from assistant.qa.nouns import question_nouns
 from knowledge.errors import CanevasError
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -57,6 +58,9 @@ class Readiness:
                 container.embeddings.embed_query("chargement")
                 container.knowledge_base.check_model()
                 container.searcher.search("accueil des résidents", k=1)
+                # The French tagger the refusal rule reads nouns with: 5 to 40 s to load,
+                # paid here rather than by the first question.
+                question_nouns("Qui accueille les résidents ?")
                 _ = container.answers
             except Exception as exc:  # shown on the page; the app stays usable
                 self.error = f"{type(exc).__name__}: {exc}"
