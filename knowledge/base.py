@@ -376,12 +376,14 @@ class KnowledgeBase:
         report = IngestReport()
         with self.writing():
             log = self._progress_log("Indexation", len(files), log_echo)
+            unchanged = 0
             for done, path in enumerate(files):
                 progress(path.name, done, len(files))
-                log.step(done, report.passages)
+                log.step(done, report.passages, unchanged)
                 report.outcomes.append(self._ingest_one(path, overrides))
+                unchanged += report.outcomes[-1].status == "unchanged"
             progress("", len(files), len(files))
-            log.finish(len(files), report.passages, report.counts["failed"])
+            log.finish(len(files), report.passages, report.counts["failed"], unchanged)
         return report
 
     def _progress_log(self, action: str, total: int, echo: TextIO | None) -> ProgressLog:

@@ -50,25 +50,30 @@ class ProgressLog:
             path.parent.mkdir(parents=True, exist_ok=True)
         self._write(f"{action} : {total} fichiers à traiter")
 
-    def line(self, done: int, passages: int) -> str:
+    def line(self, done: int, passages: int, unchanged: int = 0) -> str:
+        """``unchanged``: files of ``done`` already in the base, skipped in an instant;
+        the time left is paced on the others (a resumed run would otherwise promise
+        seconds for an hour's work)."""
         elapsed = self.clock() - self.started
-        text = (f"{done}/{self.total} fichiers, {passages} passages, "
+        already = f" ({unchanged} déjà à jour)" if unchanged else ""
+        text = (f"{done}/{self.total} fichiers{already}, {passages} passages, "
                 f"{_duration(elapsed)} écoulées")
-        if 0 < done < self.total:
-            text += f", reste environ {_duration(elapsed / done * (self.total - done))}"
+        worked = done - unchanged
+        if worked > 0 and done < self.total:
+            text += f", reste environ {_duration(elapsed / worked * (self.total - done))}"
         return text
 
-    def step(self, done: int, passages: int) -> None:
+    def step(self, done: int, passages: int, unchanged: int = 0) -> None:
         """A line if ``every`` seconds have passed since the last one."""
         now = self.clock()
         if now - self.last < self.every:
             return
         self.last = now
-        self._write(self.line(done, passages))
+        self._write(self.line(done, passages, unchanged))
 
-    def finish(self, done: int, passages: int, failed: int = 0) -> None:
+    def finish(self, done: int, passages: int, failed: int = 0, unchanged: int = 0) -> None:
         tail = f", {failed} en échec" if failed else ""
-        self._write(f"terminé : {self.line(done, passages)}{tail}")
+        self._write(f"terminé : {self.line(done, passages, unchanged)}{tail}")
 
     def _write(self, text: str) -> None:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

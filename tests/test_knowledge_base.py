@@ -247,3 +247,17 @@ def test_progress_lines_come_every_few_seconds_with_the_time_left(tmp_path: Path
         "terminé : 10/10 fichiers, 70 passages, 36 s écoulées",
     ]
     assert len((tmp_path / "logs" / "ingestion.log").read_text().splitlines()) == 5
+
+
+def test_a_resumed_run_paces_the_time_left_on_the_files_it_really_ingests(
+        tmp_path: Path) -> None:
+    """Files already in the base pass in an instant: 80 of 100 skipped at once, then
+    10 s a file, so 10 files left take about 100 s, not the 11 s an average would say."""
+    from knowledge.progress import ProgressLog
+
+    now = [0.0]
+    log = ProgressLog(None, "Indexation", 100, every=10, clock=lambda: now[0])
+    now[0] = 100.0
+    log.step(90, 500, unchanged=80)
+    assert log.lines[-1] == ("90/100 fichiers (80 déjà à jour), 500 passages, 1 min 40 s "
+                             "écoulées, reste environ 1 min 40 s")
