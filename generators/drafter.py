@@ -332,20 +332,24 @@ class Drafter:
         partners = self._partners(draft)
         queries, retrieval = self._queries(draft, section)
         scope = self._scope(draft, section)
+        # The questions searched alone as well, when the structure has a name to find
+        # the paragraphs under its heading by (section_evidence.gather): a kind of
+        # structure alone (« résidence sociale ») would let any paragraph of the kind in.
+        broad = bool(scope.own)
         previous = str(draft.previous.get("doc_id") or "") if draft.previous else ""
         support = (tuned("drafting.question_support") if section.spec.get("questions")
                    else tuned("drafting.support"))
         if not previous:
             found = gather(self.reader, queries,
                            SearchFilters(documents=self._documents(organisation, partners)),
-                           support=support, retrieval=retrieval)
+                           support=support, retrieval=retrieval, broad=broad)
             section.evidence = scoped(found, scope).as_list()
             return
         newer = tuple(d for d in self._documents(organisation, partners) if d != previous)
         recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
-                        support, retrieval)
+                        support, retrieval, broad=broad)
         earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
-                         support=support, retrieval=retrieval)
+                         support=support, retrieval=retrieval, broad=broad)
         section.evidence = scoped(merge(recent, earlier), scope).as_list()
         section.previous_evidence = earlier.as_list()
 

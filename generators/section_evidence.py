@@ -9,10 +9,10 @@ placeholder rather than loosely related text.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from assistant.qa.evidence import MIN_COVERAGE, EvidenceReader
+from assistant.qa.evidence import MIN_COVERAGE, Evidence, EvidenceReader
 from assistant.qa.nouns import is_prose
 from assistant.qa.passages import Passage
 from assistant.qa.retrieval import SearchFilters
@@ -44,6 +44,9 @@ class Quote:
     score: float
     query: int
     position: int
+    # Found by the question searched alone, without the structure's or the project's
+    # name: usable only where it is about the structure drafted (``scoped``).
+    broad: bool = False
 
 
 @dataclass
@@ -131,42 +134,65 @@ def with_antecedent(text: str, sentence: Sentence, passage_text: str) -> str:
 
 def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
            bonus: float = 0.0, support: float = SUPPORT,
-           retrieval: list[str] | None = None) -> SectionEvidence:
+           retrieval: list[str] | None = None, broad: bool = False) -> SectionEvidence:
     """Run every query, keep the passages, and the supporting sentences best first.
 
     ``bonus`` is added to every sentence's score (newer documents, when updating a
     document, so that they come first). ``retrieval``: one search query per query, when
     the passages should be searched with more words (the structure's or the project's
-    name) than the sentences are read against.
+    name) than the sentences are read against. With ``broad``, the query alone is
+    searched as well: with those words, every question of a draft finds the same few
+    passages that name the structure or the project, and the paragraph that answers the
+    question under the structure's heading without repeating its name is never read.
+    Those quotes are marked ``broad``: ``scoped`` keeps them only where their passage
+    is about the structure drafted.
     """
     passages: list[Passage] = []
     index: dict[tuple[str, ...], int] = {}
     quotes: list[Quote] = []
     for number, query in enumerate(queries):
-        evidence = reader.read(query, retrieval[number] if retrieval else None,
-                               filters=filters, sentences_for_question=True)
-        for scored in evidence.sentences:
-            passage = evidence.passages[scored.passage]
-            key = passage.chunk_ids or (passage.chunk_id,)
-            if key not in index:
-                index[key] = len(passages)
-                passages.append(passage)
-            if scored.dense < support or scored.coverage < MIN_COVERAGE:
-                continue
-            text = with_antecedent(_clean(scored.sentence.text), scored.sentence, passage.text)
-            if not _usable(text):
-                continue
-            quotes.append(Quote(text, index[key], scored.score + bonus, number,
-                                scored.sentence.position))
+        searched = retrieval[number] if retrieval else None
+        evidence = reader.read(query, searched, filters=filters, sentences_for_question=True)
+        named = _supported(evidence, number, passages, index, bonus, support)
+        quotes += named
+        if broad and searched is not None and searched != query:
+            evidence = reader.read(query, None, filters=filters, sentences_for_question=True)
+            found = {q.text for q in named}
+            quotes += [replace(q, broad=q.text not in found)
+                       for q in _supported(evidence, number, passages, index, bonus, support)]
     return SectionEvidence(passages, _distinct(quotes))
+
+
+def _supported(evidence: Evidence, number: int, passages: list[Passage],
+               index: dict[tuple[str, ...], int], bonus: float, support: float
+               ) -> list[Quote]:
+    """The quotes one read of query ``number`` supports; its passages are added to
+    ``passages`` (``index``: a passage's chunks → its number there) once each."""
+    quotes: list[Quote] = []
+    for scored in evidence.sentences:
+        passage = evidence.passages[scored.passage]
+        key = passage.chunk_ids or (passage.chunk_id,)
+        if key not in index:
+            index[key] = len(passages)
+            passages.append(passage)
+        if scored.dense < support or scored.coverage < MIN_COVERAGE:
+            continue
+        text = with_antecedent(_clean(scored.sentence.text), scored.sentence, passage.text)
+        if not _usable(text):
+            continue
+        quotes.append(Quote(text, index[key], scored.score + bonus, number,
+                            scored.sentence.position))
+    return quotes
 
 
 def scoped(evidence: SectionEvidence, scope: Scope) -> SectionEvidence:
     """The quotes that may be used for the structure drafted: none about another
     structure, a bonus for those about this one, and — in a structure's section — none
-    about the association as a whole."""
+    about the association as a whole. A ``broad`` quote (found without the structure's
+    name) only when it is about the structure drafted: it, its passage or the part of
+    its document it follows names it."""
     if not scope.active:
-        return evidence
+        return SectionEvidence(evidence.passages, [q for q in evidence.quotes if not q.broad])
     bonus = tuned("drafting.own_structure_bonus")
     kept: list[Quote] = []
     for quote in evidence.quotes:
@@ -179,23 +205,22 @@ def scoped(evidence: SectionEvidence, scope: Scope) -> SectionEvidence:
             # before the sentence (a chunk may begin just after that name).
             verdict = scope.verdict(quote.text, scope.before_in_document(passage.doc_id,
                                                                          quote.text))
+        if quote.broad and verdict != "own":
+            continue
         if verdict == "neutral" and (
                 scope.association_wide(quote.text)
                 or passage.doc_id in scope.own_documents):
             verdict = "other"
         if verdict == "other":
             continue
-        kept.append(Quote(quote.text, quote.passage,
-                          quote.score + (bonus if verdict == "own" else 0.0), quote.query,
-                          quote.position))
+        kept.append(replace(quote, score=quote.score + (bonus if verdict == "own" else 0.0)))
     return SectionEvidence(evidence.passages, kept)
 
 
 def merge(first: SectionEvidence, second: SectionEvidence) -> SectionEvidence:
     """Both evidence sets as one (passage numbers of ``second`` shifted)."""
     offset = len(first.passages)
-    shifted = [Quote(q.text, q.passage + offset, q.score, q.query, q.position)
-               for q in second.quotes]
+    shifted = [replace(q, passage=q.passage + offset) for q in second.quotes]
     return SectionEvidence(first.passages + second.passages,
                            _distinct(first.quotes + shifted))
 
