@@ -48,6 +48,26 @@ def _verb_tables() -> tuple[dict[str, Any], list[tuple[str, str]], frozenset[str
     return verbs, rules, infinitives, subjects
 
 
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    """Every word the French model's lemmatizer knows (lemmas of every part of speech,
+    and their inflected forms), accent-folded and lower-cased."""
+    lookups = dict(_tagger().components)["lemmatizer"].lookups
+    index = lookups.get_table("lemma_index")
+    words = {fold_accents(w.lower()) for table in index.values() for w in table}
+    for lemma in lookups.get_table("lemma_lookup").values():
+        words |= {fold_accents(w.lower()) for w in ([lemma] if isinstance(lemma, str) else lemma)}
+    return frozenset(words)
+
+
+def is_common_word(word: str) -> bool:
+    """``word`` is an ordinary French word (« Article », « Etat », « LOGEMENT »,
+    « Familles »), not a name of its own such as « Alotra » or « APRÉMIS »."""
+    key = fold_accents(word.lower())
+    lookups = dict(_tagger().components)["lemmatizer"].lookups
+    return key in _lexicon() or word.lower() in lookups.get_table("lemma_lookup")
+
+
 def can_be_verb(word: str) -> bool:
     """The lemmatizer's tables read ``word`` as a form of a known verb."""
     verbs, rules, infinitives, _ = _verb_tables()

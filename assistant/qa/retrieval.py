@@ -10,6 +10,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.qa.nouns import is_common_word
 from assistant.qa.passages import Passage, assemble
 from assistant.qa.question import Organisation, Question, analyse_text
 from assistant.qa.question_types import has_answer_form
@@ -109,12 +110,18 @@ class HybridSearcher:
         generation = self.kb.manifest.generation
         if self._organisation_index is None or self._organisation_index[0] != generation:
             by_name: dict[str, tuple[str, list[str]]] = {}
+            glossary = self.glossary()
             for record in self.kb.ready_documents():
-                name = fold_accents((record.organisation or "").lower())
-                if name:
-                    by_name.setdefault(name, (record.organisation or "", []))[1].append(
-                        record.doc_id)
-            patterns = [(re.compile(rf"(?<![\w]){re.escape(n)}(?![\w])"), spelled, docs)
+                spelled = record.organisation or ""
+                name = fold_accents(spelled.lower())
+                # An organisation inferred from a document's most frequent capitalised
+                # word may be « Article », « Etat » or « LOGEMENT » (law articles): a
+                # question using that word is not naming an organisation. An acronym
+                # of the base's glossary (« CAF ») stays a name.
+                if name and (not is_common_word(spelled) or glossary.expansions(spelled)):
+                    by_name.setdefault(name, (spelled, []))[1].append(record.doc_id)
+            # « Rhône » is not named by « Bouches-du-Rhône »: a hyphen joins words.
+            patterns = [(re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])"), spelled, docs)
                         for n, (spelled, docs) in by_name.items()]
             self._organisation_index = (generation, patterns)
         return self._organisation_index[1]
