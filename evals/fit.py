@@ -28,7 +28,7 @@ from assistant.qa.retrieval import HybridSearcher
 from evals.calibration_file import write_entry
 from evals.fit_passages import passages
 from evals.fit_refusal import refusal
-from evals.measure import CORPUS, SETS, _container
+from evals.measure import SETS, _container, base_options
 from evals.metrics import score, shingles, strip
 from evals.retrieval import load_jsonl
 
@@ -162,10 +162,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--set", "sets", multiple=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=CORPUS)
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Base folder kept between runs (same code only).")
+@base_options
 @click.option("--folds", "k", default=5, show_default=True)
 @click.option("--seed", default=0, show_default=True)
 @click.option("--depth", default=20, show_default=True,

@@ -27,7 +27,7 @@ import click
 from assistant.qa.passages import make_whole
 from assistant.qa.retrieval import HybridSearcher
 from evals.calibration_file import write_entry
-from evals.measure import CORPUS, SETS, _container
+from evals.measure import SETS, _container, base_options
 from evals.metrics import score
 from knowledge.calibration import tuned
 
@@ -76,10 +76,7 @@ def choose(items: list[dict[str, Any]], results: dict[Pair, list[list[dict[str, 
 
 
 @click.command()
-@click.option("--set", "sets", multiple=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=CORPUS)
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Base folder kept between runs (same code only).")
+@base_options
 @click.option("--folds", "k", default=5, show_default=True)
 @click.option("--write/--no-write", default=False,
               help="Store the pair chosen on every question in the calibration file.")

@@ -27,7 +27,7 @@ import yaml
 
 from assistant.qa.refusal import strong_reason, support_of, supporting
 from evals.calibration_file import write_entry
-from evals.measure import CORPUS, SETS, _container
+from evals.measure import SETS, _container, base_options
 from evals.retrieval import load_jsonl
 from knowledge.calibration import calibration_file, tuned
 
@@ -139,10 +139,7 @@ _NAMES = ("threshold", "missing_noun_penalty", "unknown_noun_penalty", "uncounte
 
 
 @click.command(name="refusal")
-@click.option("--set", "sets", multiple=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=CORPUS)
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Base folder kept between runs (same code only).")
+@base_options
 @click.option("--rows", "rows_file", type=click.Path(path_type=Path), default=None,
               help="Read (or, if absent, write) the questions' features here.")
 @click.option("--write", "write_file", is_flag=True, help="Store the fit in the calibration file.")

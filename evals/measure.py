@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -25,6 +26,24 @@ SETS = (SHARED / "evals" / "dev.jsonl", SHARED / "evals" / "dev-b.jsonl")
 CORPUS = SHARED / "corpus"
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def base_options(command: F) -> F:
+    """``--set`` (repeatable; default: both dev sets), ``--corpus`` and ``--data`` (a base
+    kept between runs): what every measuring or fitting command reads."""
+    for option in reversed((
+        click.option("--set", "sets", multiple=True,
+                     type=click.Path(exists=True, path_type=Path)),
+        click.option("--corpus", type=click.Path(exists=True, path_type=Path),
+                     default=CORPUS),
+        click.option("--data", type=click.Path(path_type=Path), default=None,
+                     help="Base folder kept between runs (same code only)."),
+    )):
+        command = option(command)
+    return command
+
+
 def _container(corpus: Path, data: Path | None) -> Container:
     folder = data or Path(tempfile.mkdtemp(prefix="canevas-fit-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -35,10 +54,7 @@ def _container(corpus: Path, data: Path | None) -> Container:
 
 
 @click.command()
-@click.option("--set", "sets", multiple=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=CORPUS)
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Base folder kept between runs (same code only).")
+@base_options
 @click.option("--details", type=click.Path(path_type=Path), default=None,
               help="Folder for each answer (JSONL per set).")
 @click.option("--only", type=click.Choice(["retrieval", "answers", "all"]), default="all")

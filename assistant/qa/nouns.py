@@ -28,6 +28,11 @@ def _tagger() -> Any:
         return spacy.load("fr_core_news_sm", disable=["ner", "parser", "lemmatizer"])
 
 
+def _lookups() -> Any:
+    """The tables of the model's rule lemmatizer (loaded, not run)."""
+    return dict(_tagger().components)["lemmatizer"].lookups
+
+
 @lru_cache(maxsize=1)
 def _verb_tables() -> tuple[dict[str, Any], list[tuple[str, str]], frozenset[str], frozenset[str]]:
     """From the model's rule lemmatizer (loaded, not run): irregular verb forms, the
@@ -35,7 +40,7 @@ def _verb_tables() -> tuple[dict[str, Any], list[tuple[str, str]], frozenset[str
     accent-folded: staff type « paye », « coute »), and the pronoun and auxiliary forms
     that are not also determiners or prepositions (« les », « quelles », « a »; « dû »
     folded is « du »)."""
-    lookups = dict(_tagger().components)["lemmatizer"].lookups
+    lookups = _lookups()
     exceptions = lookups.get_table("lemma_exc")
     rules = [(fold_accents(old), fold_accents(new))
              for old, new in lookups.get_table("lemma_rules")["verb"]
@@ -52,7 +57,7 @@ def _verb_tables() -> tuple[dict[str, Any], list[tuple[str, str]], frozenset[str
 def _lexicon() -> frozenset[str]:
     """Every word the French model's lemmatizer knows (lemmas of every part of speech,
     and their inflected forms), accent-folded and lower-cased."""
-    lookups = dict(_tagger().components)["lemmatizer"].lookups
+    lookups = _lookups()
     index = lookups.get_table("lemma_index")
     words = {fold_accents(w.lower()) for table in index.values() for w in table}
     for lemma in lookups.get_table("lemma_lookup").values():
@@ -64,8 +69,7 @@ def is_common_word(word: str) -> bool:
     """``word`` is an ordinary French word (« Article », « Etat », « LOGEMENT »,
     « Familles »), not a name of its own such as « Alotra » or « APRÉMIS »."""
     key = fold_accents(word.lower())
-    lookups = dict(_tagger().components)["lemmatizer"].lookups
-    return key in _lexicon() or word.lower() in lookups.get_table("lemma_lookup")
+    return key in _lexicon() or word.lower() in _lookups().get_table("lemma_lookup")
 
 
 def can_be_verb(word: str) -> bool:
