@@ -343,3 +343,21 @@ def test_a_count_is_of_the_noun_with_its_modifiers(tmp_path: Path, e5: E5Embeddi
         assert asked.uncounted == [], asked
         asked = service.reader.read("Combien de logements temporaires le Toit Commun gère-t-il ?")
         assert asked.uncounted == ["logements temporaires"], asked
+
+
+def test_a_count_dated_by_another_year_does_not_answer_for_the_year_asked(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """The report mentions 2021 (a programme's dates) but counts people for 2023 only:
+    « combien en 2021 » has no answer; « combien en 2023 » has."""
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            "# Rapport d'activité du Toit Commun\n\n## Accueil\n\nEn 2023, la résidence du "
+            "Toit Commun a accueilli 112 personnes. Le programme de relogement a couru entre "
+            "2021 et 2022 avec la commune.\n"
+    ) as service:
+        answered = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2023 ?")
+        assert not answered.refused and not answered.uncertain, answered.text
+        assert "112 personnes" in answered.text, answered.text
+        other = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2021 ?")
+        assert other.refused or other.uncertain, other.text
+        assert "112 personnes" not in other.text.split("\n")[0], other.text

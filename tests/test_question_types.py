@@ -68,3 +68,9 @@ def test_a_verb_form_the_tagger_reads_as_a_noun_is_not_an_asked_noun() -> None:
     nouns = question_nouns("l'aire de la malle et celle de la garenne, elles ont combien de "
                            "places caravanes ?")
     assert "places" in nouns, nouns
+
+
+def test_a_total_budget_is_an_amount() -> None:
+    """« le budget total », « le coût global » ask for an amount, as « le budget de » does."""
+    assert expected_answer("Quel était le budget total de la convention ?") == "argent"
+    assert expected_answer("Quel est le coût global du projet ?") == "argent"

@@ -37,6 +37,8 @@ MIN_COVERAGE: float = tuned("evidence.min_coverage")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # « Combien de bénévoles… », « le nombre de places… »: the noun counted.
 _COUNTED = re.compile(r"\b(?:combien|nombre)\s+(?:de\s+|d['’]\s*)([^\W\d_]+)", re.I)
+# Forms whose value belongs to a period: a count, an amount, a rate, a duration.
+_QUANTITIES = frozenset({"nombre", "argent", "taux", "durée"})
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 
@@ -193,7 +195,8 @@ class EvidenceReader:
         evidence.uncounted = self._uncounted(
             analysis.text, [p for p, keep in zip(passages, in_scope, strict=True) if keep], idf)
         words = self.terms(question) if sentences_for_question and query != question else terms
-        evidence.sentences = self._score(query, words, passages, in_scope, form)
+        years = frozenset(_YEAR.findall(question)) if form in _QUANTITIES else frozenset()
+        evidence.sentences = self._score(query, words, passages, in_scope, form, years)
         return evidence
 
     def _uncounted(self, question: str, passages: list[Passage],
@@ -224,8 +227,12 @@ class EvidenceReader:
         return self.kb.keyword_index().near_spelling(stem) or stem
 
     def _score(self, query: str, terms: QuestionTerms, passages: list[Passage],
-               in_scope: list[bool], form: str | None) -> list[ScoredSentence]:
+               in_scope: list[bool], form: str | None,
+               years: frozenset[str] = frozenset()) -> list[ScoredSentence]:
         """Score the most promising sentences of each passage.
+
+        A quantity asked for a year (``years``) is not given by a sentence dated by
+        other years only: « En 2023, … 154 individus » does not say how many in 2021.
 
         Encoding every sentence costs about 20 ms each on two cores; the words and the
         form of a sentence are cheap, so only the ``per_passage`` best of each passage
@@ -244,12 +251,14 @@ class EvidenceReader:
                     and len(sentence.text) < len(passage.title) * 2 + 40
                 ):
                     continue
-                window = " ".join(s.text for s in sentences
-                                  if abs(s.position - sentence.position) <= 1)
+                near = [s for s in sentences if abs(s.position - sentence.position) <= 1]
+                window = " ".join(s.text for s in near)
                 coverage = terms.coverage(set(tokenize(f"{window} {context}")))
                 own = terms.coverage(set(tokenize(sentence.text)))
+                in_period = " ".join(s.text for s in near if not _other_period(s.text, years))
                 local.append((index, sentence, coverage, coverage + own,
-                              has_answer_form(form, window)))
+                              not _other_period(sentence.text, years)
+                              and has_answer_form(form, in_period)))
             local.sort(key=lambda c: (c[4], c[3]), reverse=True)
             candidates += local[: self.per_passage]
         if not candidates:
@@ -271,6 +280,12 @@ class EvidenceReader:
             ))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
+
+
+def _other_period(text: str, years: frozenset[str]) -> bool:
+    """``text`` is dated by years, none of them asked (always false when none is)."""
+    dated = frozenset(_YEAR.findall(text))
+    return bool(years and dated and not dated & years)
 
 
 def _counts(text: str, stem: str, window: int, kind: Collection[str] = ()) -> bool:

@@ -32,7 +32,8 @@ _NUMBER = re.compile(r"\d")
 
 _WANTS_MONEY = re.compile(
     r"\b(?:combien coute|coute combien|(?:cout|prix|tarif|montant|budget|loyer|redevance)s?"
-    r" (?:d|de|du|des|mensuel|annuel)|quel (?:cout|prix|tarif|montant|budget|loyer)|en euros)\b"
+    r" (?:d|de|du|des|mensuel|annuel|total|global|previsionnel)"
+    r"|quel (?:cout|prix|tarif|montant|budget|loyer)|en euros)\b"
 )
 _WANTS_RATE = re.compile(r"\b(?:quel taux|taux d|taux de|quel pourcentage|quelle part|"
                          r"quelle proportion|pourcentage d)\b")
@@ -134,4 +135,7 @@ def has_answer_form(kind: str | None, text: str) -> bool:
         return False
     if kind not in ("téléphone", "horaires"):
         folded = _NOT_QUANTITIES.sub(" ", folded)
+    if kind == "nombre":
+        # A year dates a count, it is not one: « entre 2021 et 2022 » counts nothing.
+        folded = _YEAR.sub(" ", folded)
     return bool(pattern.search(folded))
