@@ -183,6 +183,16 @@ def test_forget_leaves_no_identifier_of_the_person_in_the_vault(tmp_path: Path) 
                                   for r in json.loads(before)}["autre.md"]
 
 
+def test_divisions_of_a_legal_text_are_not_people() -> None:
+    """spaCy's model tags « Chapitre Ier » as a person: the heading of every chapter of a
+    code became « [Personne 19] : Principes généraux » in the base."""
+    for text in ("# Chapitre Ier : Principes généraux\n\n- [Article L111-1](a.md)\n",
+                 "# Titre IV : Dispositions diverses\n\n- [Article L141-1](b.md)\n"):
+        assert [f for f in detect(text) if f.entity == "PERSON"] == [], text
+    assert [f.text for f in detect("Rendez-vous avec Soizic Le Goff hier.")] == [
+        "Soizic Le Goff"]
+
+
 def test_names_with_particles_and_streets_named_after_people() -> None:
     """Issue 15 item 3: particles, compound first names, a street named after a person."""
     cases = {

@@ -24,6 +24,8 @@ _MIN_SCORE = 0.5
 _CIVILITY = re.compile(r"(?:M\.|Mme|Mlle|Monsieur|Madame|Dr)\s*$")
 _LOCK = threading.Lock()
 _GREETING_WORD = re.compile(r"(?i:bonjour|bonsoir|salut|chère|cher|merci|coucou)\s+")
+# A Roman numeral or « Ier »/« Ire » after a word numbers a part of a text (« Titre Ier »).
+_ORDINAL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})|I(?:er|re)")
 _PARTICLE_WORDS = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "ben",
                              "el", "al", "ould", "da", "dos", "di", "del", "della", "d'"})
 
@@ -141,6 +143,8 @@ def _plausible_name(finding: Finding, text: str, not_names: frozenset[str],
         return False
     if value.casefold() in not_names or after_place_word(text, finding.start):
         return False
+    if any(_ORDINAL.fullmatch(w) for w in words[1:]) and not is_first_name(words[0]):
+        return False  # « Chapitre Ier », « Titre II »: a division of a text, not a person
     if ours:
         return True
     if len(words) == 1:
