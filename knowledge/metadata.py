@@ -21,6 +21,17 @@ DOC_TYPES: dict[str, tuple[str, ...]] = {
     "appel à projets": ("appel à projets", "cahier des charges"),
     "présentation": ("séance publique", "diaporama"),
 }
+LEGAL_TEXT = "texte juridique"
+# A legal text names itself by its own first heading: an article of a code (« Article
+# L313-36 », « Article Annexe 3-8-2 »), or a division of a code (« Titre II : … ») whose
+# text is nothing but a list of its divisions and articles (a table of contents).
+_ARTICLE = r"Article\s+(?:[LRD]\*?\.?\s?\d|Annexe\b)"
+_DIVISION = (r"(?:Partie\s+(?:législative|réglementaire)|(?:Livre|Titre|Chapitre|Section|"
+             r"Sous-section|Paragraphe|Sous-paragraphe)\s+(?:[IVXL]+|Ier|Ire|\d+|unique|"
+             r"préliminaire)\b|Annexe\b|Code\s+d)")
+_ARTICLE_TITLE = re.compile(r"Article\s+(?:[LRDA]\*?\.?\s?\d|Annexe\b)")
+_DIVISION_TITLE = re.compile(_DIVISION)
+_CONTENTS_LINE = re.compile(rf"\s*[-*•]?\s*\[?(?:{_ARTICLE}|{_DIVISION})")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _INTRODUCED = re.compile(
     r"\b[Aa]ssociation\s+((?:[A-ZÀ-Ý][\wÀ-ÿ'-]+)(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+){0,2})"
@@ -50,8 +61,22 @@ def _first_type_phrase(haystack: str) -> tuple[str, int] | None:
     return min(hits, key=lambda hit: hit[1]) if hits else None
 
 
+def is_legal_text(title: str, text: str) -> bool:
+    """An article of a code, or a division of one, by its own first heading."""
+    if _ARTICLE_TITLE.match(title):
+        return True
+    if not _DIVISION_TITLE.match(title):
+        return False
+    lines = [line for line in text[:4000].splitlines()[1:] if line.strip()]
+    listed = sum(bool(_CONTENTS_LINE.match(line)) for line in lines)
+    return lines != [] and listed == len(lines)
+
+
 def infer_doc_type(title: str, text: str) -> str:
-    """The earliest known document-type phrase, in the title first, then in the text."""
+    """A legal text's type; else the earliest known document-type phrase, in the title
+    first, then in the text."""
+    if is_legal_text(title, text):
+        return LEGAL_TEXT
     for haystack in (title.lower(), text[:4000].lower()):
         hit = _first_type_phrase(haystack)
         if hit:
@@ -112,9 +137,12 @@ def infer_info(
     """Inferred metadata, with anything given at ingestion taking precedence."""
     title = infer_title(parsed, path)
     text = parsed.text
+    # A code's article is nobody's document: its most frequent capitalised word
+    # (« Article », « Etat ») is no organisation.
+    legal = is_legal_text(title, text)
     return DocumentInfo(
         title=title,
-        organisation=organisation or infer_organisation(text),
+        organisation=organisation or (None if legal else infer_organisation(text)),
         doc_type=doc_type or infer_doc_type(title, text),
         year=year or infer_year(title, text),
     )

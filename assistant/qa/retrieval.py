@@ -20,6 +20,7 @@ from knowledge.calibration import tuned
 from knowledge.document import doc_id_of
 from knowledge.french import fold_accents, tokenize
 from knowledge.glossary import Glossary
+from knowledge.metadata import LEGAL_TEXT
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class HybridSearcher:
         self.typed_window: int = typed_window or tuned("retrieval.typed_window")
         self.ranker: Ranker | None = Ranker.from_calibration()
         self._glossary: tuple[int, Glossary] | None = None
+        self._own_index: tuple[int, list[str] | None] | None = None
         self._organisation_index: (
             tuple[int, list[tuple[re.Pattern[str], str, list[str]]]] | None) = None
 
@@ -126,6 +128,16 @@ class HybridSearcher:
             self._organisation_index = (generation, patterns)
         return self._organisation_index[1]
 
+    def _own_documents(self) -> list[str] | None:
+        """The documents that are not legal texts, when the base holds both kinds (None
+        otherwise: one kind alone needs no list of its own)."""
+        generation = self.kb.manifest.generation
+        if self._own_index is None or self._own_index[0] != generation:
+            records = self.kb.ready_documents()
+            own = [r.doc_id for r in records if r.doc_type != LEGAL_TEXT]
+            self._own_index = (generation, own if 0 < len(own) < len(records) else None)
+        return self._own_index[1]
+
     def _keyword(self, query: str, docs: list[str] | None) -> list[tuple[str, float]]:
         return self.kb.keyword_index().search(query, self.candidates, docs)
 
@@ -190,6 +202,13 @@ class HybridSearcher:
                 more = [scoped[: self.candidates], self._keyword(keyword_query, docs)]
                 rankings += more
                 scoped_lists += [[cid for cid, _ in r] for r in more]
+        own = self._own_documents() if not question.organisations else None
+        if own is not None and allowed is None:
+            # Staff ask about their own work: beside thousands of code articles, the
+            # association's documents keep lists of their own, as a named organisation's do.
+            wanted = set(own)
+            rankings += [[hit for hit in dense if doc_id_of(hit[0]) in wanted][: self.candidates],
+                         self._keyword(keyword_query, own)]
         fused: dict[str, float] = {}
         for ranking in rankings:
             self._add(fused, [cid for cid, _ in ranking])

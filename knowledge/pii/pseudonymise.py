@@ -25,6 +25,7 @@ NEVER_PUBLIC = ("FR_NIR", "IBAN_CODE", "FR_CAF_NUMBER", "DATE_OF_BIRTH")
 PUBLIC_TYPES = frozenset({
     "projet associatif", "rapport d'activité", "projet de service", "projet social",
     "livret d'accueil", "présentation", "projet d'établissement", "appel à projets",
+    "texte juridique",
 })
 
 

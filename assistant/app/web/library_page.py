@@ -24,7 +24,7 @@ from assistant.app.web.session import Sessions
 from assistant.app.web.text import inert, plain
 from knowledge.base import IngestReport, KnowledgeBase, Overrides
 from knowledge.errors import CanevasError
-from knowledge.metadata import DOC_TYPES
+from knowledge.metadata import DOC_TYPES, LEGAL_TEXT
 
 _STATUS_FR = {"added": "✔ ajouté", "updated": "↻ mis à jour (remplace l'ancienne version)",
               "unchanged": "= inchangé", "failed": "✖ en échec"}
@@ -70,7 +70,7 @@ class LibraryPage:
                                 "nouveau avec les bonnes valeurs : il est remplacé.")
                     organisation = gr.Textbox(label="Organisation", elem_id="upload-org")
                     kind = gr.Dropdown(label="Type de document",
-                                       choices=["", *DOC_TYPES], value="",
+                                       choices=["", *DOC_TYPES, LEGAL_TEXT], value="",
                                        elem_id="upload-type")
                     year = gr.Textbox(label="Année (AAAA)", elem_id="upload-year")
                 ingest = gr.Button("Ajouter à la base", variant="primary", elem_id="ingest")
@@ -91,7 +91,7 @@ class LibraryPage:
                                      choices=[], elem_id="remove-choice")
                 with gr.Row():
                     edit_org = gr.Textbox(label="Organisation", elem_id="edit-org")
-                    edit_type = gr.Dropdown(label="Type", choices=list(DOC_TYPES),
+                    edit_type = gr.Dropdown(label="Type", choices=[*DOC_TYPES, LEGAL_TEXT],
                                             allow_custom_value=True, elem_id="edit-type")
                     edit_year = gr.Textbox(label="Année", elem_id="edit-year")
                 with gr.Row():
