@@ -36,6 +36,7 @@ from knowledge.errors import CanevasError
 from knowledge.french import fold_accents
 from knowledge.limits import Limits
 from knowledge.manifest import DocumentRecord
+from knowledge.metadata import LEGAL_TEXT
 
 Progress = Callable[[Section, int, int], None]
 _NEWER_BONUS = tuned("drafting.newer_bonus")
@@ -275,9 +276,12 @@ class Drafter:
     def _documents(self, organisation: str, partners: tuple[str, ...] = ()) -> tuple[str, ...]:
         """The association's documents, those whose organisation is unknown (used when
         their text fits) and those of the ``partners`` the user named; other
-        associations' documents never."""
+        associations' documents never, nor code articles: a draft describes the
+        structure, and the law it must meet comes with its template, not from articles
+        of unknown date."""
         return tuple(r.doc_id for r in self.kb.ready_documents()
-                     if r.organisation in (organisation, *partners) or not r.organisation)
+                     if (r.organisation in (organisation, *partners) or not r.organisation)
+                     and r.doc_type != LEGAL_TEXT)
 
     def _partners(self, draft: Draft) -> tuple[str, ...]:
         """Other organisations of the base that the user's facts name (« partenaire :

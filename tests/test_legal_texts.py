@@ -89,3 +89,19 @@ def test_the_association_s_passage_is_not_crowded_out_by_code_articles(
         assert "tilleuls.md" not in [p.source for p in searcher.search(question, k=3)]
     finally:
         kb.close()
+
+
+def test_code_articles_never_feed_a_draft() -> None:
+    """A draft's evidence comes from the association's documents and from documents of
+    unknown organisation, never from code articles (old law, of unknown date)."""
+    from types import SimpleNamespace
+
+    from generators.drafter import Drafter
+
+    records = [SimpleNamespace(doc_id="own", organisation="Toit Commun", doc_type="projet social"),
+               SimpleNamespace(doc_id="unknown", organisation=None, doc_type="procédure"),
+               SimpleNamespace(doc_id="code", organisation=None, doc_type=LEGAL_TEXT),
+               SimpleNamespace(doc_id="other", organisation="Alotra", doc_type="projet social")]
+    drafter = Drafter.__new__(Drafter)
+    drafter.kb = SimpleNamespace(ready_documents=lambda: records)  # type: ignore[assignment]
+    assert drafter._documents("Toit Commun") == ("own", "unknown")
