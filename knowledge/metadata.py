@@ -25,11 +25,11 @@ LEGAL_TEXT = "texte juridique"
 # A legal text names itself by its own first heading: an article of a code (« Article
 # L313-36 », « Article Annexe 3-8-2 »), or a division of a code (« Titre II : … ») whose
 # text is nothing but a list of its divisions and articles (a table of contents).
-_ARTICLE = r"Article\s+(?:[LRD]\*?\.?\s?\d|Annexe\b)"
+_ARTICLE = r"Article\s+(?:[LRDA]\*?\.?\s?\d|Annexe\b)"
 _DIVISION = (r"(?:Partie\s+(?:législative|réglementaire)|(?:Livre|Titre|Chapitre|Section|"
              r"Sous-section|Paragraphe|Sous-paragraphe)\s+(?:[IVXL]+|Ier|Ire|\d+|unique|"
              r"préliminaire)\b|Annexe\b|Code\s+d)")
-_ARTICLE_TITLE = re.compile(r"Article\s+(?:[LRDA]\*?\.?\s?\d|Annexe\b)")
+_ARTICLE_TITLE = re.compile(_ARTICLE)
 _DIVISION_TITLE = re.compile(_DIVISION)
 _CONTENTS_LINE = re.compile(rf"\s*[-*•]?\s*\[?(?:{_ARTICLE}|{_DIVISION})")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
