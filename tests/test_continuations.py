@@ -71,3 +71,10 @@ def test_continuation_is_read_from_the_text_not_the_position() -> None:
     assert continues("Plusieurs facteurs ont contribué à son succès :", "1. La confiance.")
     assert continues("• accueillir\n• orienter", "• accompagner\n• loger")
     assert not continues(closed, "Les permanences ont lieu le mardi.")
+
+
+def test_a_chunk_ending_on_a_line_left_open_is_continued() -> None:
+    # a paragraph cut before a name, a page break inside a sentence
+    assert continues("Les ménages sont orientés vers la pension de famille par le",
+                     "Service intégré d'accueil et d'orientation (SIAO) du département.")
+    assert continues("Ménages relogés en 2023", "Quarante-quatre, dont douze familles.")

@@ -170,9 +170,11 @@ def _rest_after(text: str, following: str) -> str:
 
 def continues(text: str, following: str) -> bool:
     """Whether ``following`` (the next chunk) goes on with what ``text`` was saying: the
-    rest of a list, block, table or paragraph it cut, or a sentence pointing back at it
-    (« Ces contraintes… »)."""
-    return bool(_rest_after(text, following)) or points_back(following)
+    rest of a list, block, table or paragraph it cut (``text`` ends on a line left open),
+    or a sentence pointing back at it (« Ces contraintes… »)."""
+    last = _lines(text)
+    return (bool(_rest_after(text, following)) or points_back(following)
+            or bool(last and not _ENDS.search(last[-1])))
 
 
 def _head_before(text: str, preceding: str) -> str:
