@@ -93,6 +93,19 @@ def _locutions() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
+@lru_cache(maxsize=1)
+def _anaphors() -> re.Pattern[str]:
+    words = sorted((_fold_in_place(w) for w in _lexicon("anaphors.txt")), key=len, reverse=True)
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?:{alternatives})(?![\w'’-])")
+
+
+def points_back(text: str) -> bool:
+    """Whether ``text`` opens with a word pointing back at what came before it (« Ces
+    contraintes… », « Il serait ainsi… »: lexicon ``data/anaphors.txt``)."""
+    return bool(_anaphors().match(_fold_in_place(text.lstrip(" •-–*\n"))))
+
+
 def without_locutions(text: str) -> str:
     """``text`` less its adverbial phrases (« par exemple », « étape par étape »):
     their nouns say nothing of what is asked (lexicon ``data/locutions.txt``)."""

@@ -21,10 +21,11 @@ from typing import Any
 
 from knowledge.calibration import tuned
 from knowledge.document import chunk_id_for
+from knowledge.french import points_back
 from knowledge.manifest import StoredChunk
 from knowledge.near_duplicates import near_duplicate, shingles
 
-__all__ = ["Passage", "assemble", "make_whole", "shingles"]
+__all__ = ["Passage", "assemble", "continues", "make_whole", "shingles"]
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,15 @@ def _rest_after(text: str, following: str) -> str:
     elif not _ENDS.search(end) and nxt[0][:1].islower():
         taken.append(nxt[0])
     return "\n".join(taken)
+
+
+def continues(text: str, following: str) -> bool:
+    """Whether ``following`` (the next chunk) goes on with what ``text`` was saying: the
+    rest of a list, block, table or paragraph it cut (``text`` ends on a line left open),
+    or a sentence pointing back at it (« Ces contraintes… »)."""
+    last = _lines(text)
+    return (bool(_rest_after(text, following)) or points_back(following)
+            or bool(last and not _ENDS.search(last[-1])))
 
 
 def _head_before(text: str, preceding: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 
@@ -11,13 +12,13 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.qa.nouns import is_common_word
-from assistant.qa.passages import Passage, assemble
+from assistant.qa.passages import Passage, assemble, continues
 from assistant.qa.question import Organisation, Question, analyse_text
 from assistant.qa.question_types import has_answer_form
 from assistant.qa.ranking import Pool, Ranker, share
 from knowledge.base import KnowledgeBase
 from knowledge.calibration import tuned
-from knowledge.document import doc_id_of
+from knowledge.document import chunk_id_for, doc_id_of
 from knowledge.french import fold_accents, tokenize
 from knowledge.glossary import Glossary
 from knowledge.metadata import LEGAL_TEXT
@@ -217,6 +218,10 @@ class HybridSearcher:
         if naming is not None:
             self._add(fused, [c for c in ordered[: self.candidates] if c in naming])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
+        following = self._continuations(ordered[: self.merge_window], allowed)
+        if following:
+            self._follow(fused, following)
+            ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
         # Without features only the head the fusion shows is read (as before the model).
         head = ordered if features else ordered[: max(self.merge_window, self.typed_window)
                                                  + k * 3]
@@ -274,6 +279,32 @@ class HybridSearcher:
         """Reciprocal rank fusion: each list adds 1 / (k + rank) to its chunks."""
         for rank, cid in enumerate(ranking):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+
+    def _follow(self, fused: dict[str, float], following: list[tuple[str, str]]) -> None:
+        """One more ranked list of the chunks that follow well-ranked ones, each kept
+        behind the chunk it follows (it continues it, it does not replace it)."""
+        for rank, (before, cid) in enumerate(following):
+            own = fused.get(cid, 0.0)
+            raised = min(own + 1.0 / (self.rrf_k + rank + 1), math.nextafter(fused[before], 0.0))
+            fused[cid] = max(own, raised)
+
+    def _continuations(self, best: list[str], allowed: set[str] | None
+                       ) -> list[tuple[str, str]]:
+        """(chunk, the chunk after it) for each of the ``best`` chunks that the next one
+        continues in the same section (the rest of a list or paragraph it cut, a
+        sentence pointing back at it), in their order: what a well-ranked passage goes
+        on to say rarely repeats the question's words, so neither list finds it."""
+        ids = {c: chunk_id_for(doc_id_of(c), int(c.rsplit("-", 1)[1]) + 1) for c in best}
+        chunks = self.kb.manifest.chunks_by_ids([*best, *ids.values()])
+        following: list[tuple[str, str]] = []
+        for cid in best:
+            here, after = chunks.get(cid), chunks.get(ids[cid])
+            if (here is not None and after is not None and after.section == here.section
+                    and continues(here.text, after.text)
+                    and (allowed is None or after.doc_id in allowed)
+                    and after.chunk_id not in [c for _, c in following]):
+                following.append((cid, after.chunk_id))
+        return following
 
     def _naming_chunks(self, question: Question, candidates: list[str]) -> set[str] | None:
         """Chunks that name everything the question is about ("la résidence Viala", "le
