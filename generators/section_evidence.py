@@ -152,11 +152,13 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
     quotes: list[Quote] = []
     for number, query in enumerate(queries):
         searched = retrieval[number] if retrieval else None
-        evidence = reader.read(query, searched, filters=filters, sentences_for_question=True)
+        evidence = reader.read(query, searched, filters=filters, sentences_for_question=True,
+                               every_sentence=True)
         named = _supported(evidence, number, passages, index, bonus, support)
         quotes += named
         if broad and searched is not None and searched != query:
-            evidence = reader.read(query, None, filters=filters, sentences_for_question=True)
+            evidence = reader.read(query, None, filters=filters, sentences_for_question=True,
+                                   every_sentence=True)
             found = {q.text for q in named}
             quotes += [replace(q, broad=q.text not in found)
                        for q in _supported(evidence, number, passages, index, bonus, support)]

@@ -31,3 +31,25 @@ def test_a_sentence_is_read_against_the_question_not_the_project_name(
                        retrieval=[f"{question} {about}"])
         assert any(q.text.startswith("Le conseil de maison réunit") for q in found.quotes), \
             found.quotes
+
+
+_PARTICIPATION = (
+    "# Rapport d'activité 2025 de l'association Le Toit Partagé\n\n"
+    "## La vie à la résidence des Glycines\n\n"
+    "Les résidents participent à la vie de la résidence par le conseil de maison.\n"
+    "La participation des résidents à la vie de la résidence est encouragée par l'équipe.\n"
+    "Les résidents participent aussi à la vie de la résidence lors des fêtes de quartier.\n"
+    "Chaque mois, ils choisissent ensemble les sorties et préparent un repas partagé.\n"
+)
+
+
+def test_every_sentence_of_a_passage_is_read_not_only_those_with_the_questions_words(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """Answers read only the few sentences of a passage that share most words with the
+    question; a section needs every sentence that answers it, also one worded its own
+    way after three that repeat the question's words."""
+    question = "Comment les résidents participent-ils à la vie de la résidence ?"
+    with one_document_service(tmp_path, e5, "rapport.md", _PARTICIPATION) as service:
+        found = gather(service.reader, [question], SearchFilters(), support=0.7)
+        assert any(q.text.startswith("Chaque mois, ils choisissent") for q in found.quotes), \
+            [q.text for q in found.quotes]

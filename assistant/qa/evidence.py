@@ -147,15 +147,18 @@ class EvidenceReader:
         return QuestionTerms(weights, long_forms)
 
     def read(self, question: str, retrieval_query: str | None = None,
-             filters: SearchFilters | None = None, *, sentences_for_question: bool = False
-             ) -> Evidence:
+             filters: SearchFilters | None = None, *, sentences_for_question: bool = False,
+             every_sentence: bool = False) -> Evidence:
         """Passages for ``retrieval_query`` (default: the question), read for ``question``.
 
         Sentences are scored against the retrieval query (a follow-up's condensed form
         says what the bare follow-up leaves out); with ``sentences_for_question``, their
         coverage counts the question's words alone: drafting searches a section's
         question with the project's and structure's names, whose rare words would
-        otherwise outweigh the question's own.
+        otherwise outweigh the question's own. With ``every_sentence``, every sentence of
+        the passages is scored, not only the ``per_passage`` that share most words with
+        the question: drafting needs each sentence that answers a section, worded its own
+        way, not one answer's best few.
         """
         query = retrieval_query or question
         analysis = self.searcher.analyse(query)
@@ -196,7 +199,8 @@ class EvidenceReader:
             analysis.text, [p for p, keep in zip(passages, in_scope, strict=True) if keep], idf)
         words = self.terms(question) if sentences_for_question and query != question else terms
         years = frozenset(_YEAR.findall(question)) if form in _QUANTITIES else frozenset()
-        evidence.sentences = self._score(query, words, passages, in_scope, form, years)
+        evidence.sentences = self._score(query, words, passages, in_scope, form,
+                                         None if every_sentence else self.per_passage, years)
         return evidence
 
     def _uncounted(self, question: str, passages: list[Passage],
@@ -227,7 +231,7 @@ class EvidenceReader:
         return self.kb.keyword_index().near_spelling(stem) or stem
 
     def _score(self, query: str, terms: QuestionTerms, passages: list[Passage],
-               in_scope: list[bool], form: str | None,
+               in_scope: list[bool], form: str | None, per_passage: int | None,
                years: frozenset[str] = frozenset()) -> list[ScoredSentence]:
         """Score the most promising sentences of each passage.
 
@@ -236,7 +240,7 @@ class EvidenceReader:
 
         Encoding every sentence costs about 20 ms each on two cores; the words and the
         form of a sentence are cheap, so only the ``per_passage`` best of each passage
-        by those are encoded.
+        by those are encoded (all of them when ``per_passage`` is None).
         """
         candidates: list[tuple[int, Sentence, float, float, bool]] = []
         for index, passage in enumerate(passages):
@@ -260,7 +264,7 @@ class EvidenceReader:
                               not _other_period(sentence.text, years)
                               and has_answer_form(form, in_period)))
             local.sort(key=lambda c: (c[4], c[3]), reverse=True)
-            candidates += local[: self.per_passage]
+            candidates += local[:per_passage]
         if not candidates:
             return []
         vector = np.asarray(self.kb.embeddings.embed_query(query), dtype=np.float32)
