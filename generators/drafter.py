@@ -36,7 +36,7 @@ from knowledge.errors import CanevasError
 from knowledge.french import fold_accents
 from knowledge.limits import Limits
 from knowledge.manifest import DocumentRecord
-from knowledge.metadata import LEGAL_TEXT
+from knowledge.metadata import is_legal_type
 
 Progress = Callable[[Section, int, int], None]
 _NEWER_BONUS = tuned("drafting.newer_bonus")
@@ -281,7 +281,7 @@ class Drafter:
         of unknown date."""
         return tuple(r.doc_id for r in self.kb.ready_documents()
                      if (r.organisation in (organisation, *partners) or not r.organisation)
-                     and r.doc_type != LEGAL_TEXT)
+                     and not is_legal_type(r.doc_type))
 
     def _partners(self, draft: Draft) -> tuple[str, ...]:
         """Other organisations of the base that the user's facts name (« partenaire :

@@ -23,15 +23,18 @@ DOC_TYPES: dict[str, tuple[str, ...]] = {
 }
 LEGAL_TEXT = "texte juridique"
 # A legal text names itself by its own first heading: an article of a code (« Article
-# L313-36 », « Article Annexe 3-8-2 »), or a division of a code (« Titre II : … ») whose
-# text is nothing but a list of its divisions and articles (a table of contents).
+# L313-36 », « Article Annexe 3-8-2 »), or a division of a code (« Chapitre Ier : … »)
+# whose text is nothing but a list of its divisions and articles (a table of contents),
+# one at least an article of a code: an association's annex cover page or rules in
+# chapters list no « Article L… ».
 _ARTICLE = r"Article\s+(?:[LRDA]\*?\.?\s?\d|Annexe\b)"
 _DIVISION = (r"(?:Partie\s+(?:législative|réglementaire)|(?:Livre|Titre|Chapitre|Section|"
              r"Sous-section|Paragraphe|Sous-paragraphe)\s+(?:[IVXL]+|Ier|Ire|\d+|unique|"
-             r"préliminaire)\b|Annexe\b|Code\s+d)")
+             r"préliminaire)\b|Annexe\b)")
 _ARTICLE_TITLE = re.compile(_ARTICLE)
 _DIVISION_TITLE = re.compile(_DIVISION)
 _CONTENTS_LINE = re.compile(rf"\s*[-*•]?\s*\[?(?:{_ARTICLE}|{_DIVISION})")
+_ARTICLE_LINE = re.compile(rf"\s*[-*•]?\s*\[?{_ARTICLE}")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _INTRODUCED = re.compile(
     r"\b[Aa]ssociation\s+((?:[A-ZÀ-Ý][\wÀ-ÿ'-]+)(?:\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+){0,2})"
@@ -68,8 +71,13 @@ def is_legal_text(title: str, text: str) -> bool:
     if not _DIVISION_TITLE.match(title):
         return False
     lines = [line for line in text[:4000].splitlines()[1:] if line.strip()]
-    listed = sum(bool(_CONTENTS_LINE.match(line)) for line in lines)
-    return lines != [] and listed == len(lines)
+    return (lines != [] and all(_CONTENTS_LINE.match(line) for line in lines)
+            and any(_ARTICLE_LINE.match(line) for line in lines))
+
+
+def is_legal_type(doc_type: str | None) -> bool:
+    """``doc_type`` is the legal-text type, however the user typed it."""
+    return (doc_type or "").strip().casefold() == LEGAL_TEXT
 
 
 def infer_doc_type(title: str, text: str) -> str:

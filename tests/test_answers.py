@@ -361,3 +361,18 @@ def test_a_count_dated_by_another_year_does_not_answer_for_the_year_asked(
         other = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2021 ?")
         assert other.refused or other.uncertain, other.text
         assert "112 personnes" not in other.text.split("\n")[0], other.text
+
+
+def test_a_figure_compared_with_last_year_still_answers_for_this_year(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« 112 personnes, contre 98 en 2022 » is the 2023 figure of a 2023 report: the
+    year it compares with does not date it."""
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            "# Rapport d'activité du Toit Commun\n\n## Accueil\n\nL'année 2023 a été dense "
+            "pour l'équipe. La résidence du Toit Commun a accueilli 112 personnes, contre 98 "
+            "en 2022.\n"
+    ) as service:
+        answered = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2023 ?")
+        assert not answered.refused and not answered.uncertain, answered.text
+        assert "112 personnes" in answered.text, answered.text

@@ -26,8 +26,8 @@ def test_an_article_and_a_table_of_contents_of_a_code_are_legal_texts(tmp_path: 
     article = ("# Article L313-36\n\nLes modalités d'application du présent chapitre sont "
                "fixées par décret en Conseil d'Etat. Article Article Etat Etat Etat.\n")
     assert _info(article, tmp_path) == (LEGAL_TEXT, None)
-    contents = ("# Titre II : Compétences\n\n- Chapitre Ier : Départements\n"
-                "- Chapitre II : Communes\n")
+    contents = ("# Chapitre VI : Action sociale et médico-sociale\n\n"
+                "- [Article L116-1](article-l116-1.md)\n- [Article L116-2](article-l116-2.md)\n")
     assert _info(contents, tmp_path)[0] == LEGAL_TEXT
 
 
@@ -105,3 +105,22 @@ def test_code_articles_never_feed_a_draft() -> None:
     drafter = Drafter.__new__(Drafter)
     drafter.kb = SimpleNamespace(ready_documents=lambda: records)  # type: ignore[assignment]
     assert drafter._documents("Toit Commun") == ("own", "unknown")
+
+
+def test_an_annex_cover_or_rules_in_titles_and_chapters_are_not_legal_texts(
+        tmp_path: Path) -> None:
+    """Only a list naming at least one code article is a code's table of contents."""
+    cover = ("# Annexe\n\n- Annexe 1 : Statuts de l'association\n"
+             "- Annexe 2 : Budget prévisionnel 2024\n")
+    rules = ("# Titre I : Dispositions générales\n\n- Chapitre 1 : Admission\n"
+             "- Chapitre 2 : Séjour\n- Section 1 : Visites\n")
+    for text in (cover, rules):
+        assert _info(text, tmp_path)[0] != LEGAL_TEXT, text
+
+
+def test_a_question_about_the_law_gets_no_list_of_the_association_s_own() -> None:
+    from assistant.qa.retrieval import _ASKS_THE_LAW
+
+    assert _ASKS_THE_LAW.search("Que prévoit l'article R441-1 sur l'admission ?")
+    assert _ASKS_THE_LAW.search("Que dit la loi sur les résidences sociales ?")
+    assert not _ASKS_THE_LAW.search("Comment se passe l'admission d'un ménage ?")

@@ -191,6 +191,8 @@ def test_divisions_of_a_legal_text_are_not_people() -> None:
         assert [f for f in detect(text) if f.entity == "PERSON"] == [], text
     assert [f.text for f in detect("Rendez-vous avec Soizic Le Goff hier.")] == [
         "Soizic Le Goff"]
+    assert [f.text for f in detect("Madame Kouassi V a appelé le service.")
+            if f.entity == "PERSON"] != [], "a person's initial is no Roman numeral"
 
 
 def test_names_with_particles_and_streets_named_after_people() -> None:

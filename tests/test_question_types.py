@@ -74,3 +74,11 @@ def test_a_total_budget_is_an_amount() -> None:
     """« le budget total », « le coût global » ask for an amount, as « le budget de » does."""
     assert expected_answer("Quel était le budget total de la convention ?") == "argent"
     assert expected_answer("Quel est le coût global du projet ?") == "argent"
+
+
+
+def test_a_year_dates_a_count_but_a_count_may_look_like_a_year() -> None:
+    wants = answer_filter("Combien de repas l'association a-t-elle servis ?")
+    assert wants is not None
+    assert not wants("Le programme a couru entre 2021 et 2022 avec la commune.")
+    assert wants("L'association a servi 1950 repas.")

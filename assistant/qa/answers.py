@@ -121,7 +121,8 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
     # The amount, date or number asked for comes first (the best such sentence first),
     # then the rest in reading order.
     form = evidence.form
-    holding = sorted((s for s in ordered if s.in_scope and has_answer_form(form, s.sentence.text)),
+    holding = sorted((s for s in ordered if s.in_scope and s.has_form
+                      and has_answer_form(form, s.sentence.text)),
                      key=lambda s: s.score, reverse=True)
     return holding + [s for s in ordered if s not in holding]
 

@@ -247,6 +247,9 @@ class EvidenceReader:
             sentences = [s for s in split_sentences(passage.text)
                          if not looks_like_instruction(s.text)]
             context = f"{passage.section} {passage.title}"
+            # A passage of the asked year's report or section speaks of that year.
+            period = (frozenset() if str(passage.year) in years
+                      or years & frozenset(_YEAR.findall(context)) else years)
             local: list[tuple[int, Sentence, float, float, bool]] = []
             title = passage.title.casefold()
             for sentence in sentences:
@@ -259,9 +262,9 @@ class EvidenceReader:
                 window = " ".join(s.text for s in near)
                 coverage = terms.coverage(set(tokenize(f"{window} {context}")))
                 own = terms.coverage(set(tokenize(sentence.text)))
-                in_period = " ".join(s.text for s in near if not _other_period(s.text, years))
+                in_period = " ".join(s.text for s in near if not _other_period(s.text, period))
                 local.append((index, sentence, coverage, coverage + own,
-                              not _other_period(sentence.text, years)
+                              not _other_period(sentence.text, period)
                               and has_answer_form(form, in_period)))
             local.sort(key=lambda c: (c[4], c[3]), reverse=True)
             candidates += local[:per_passage]
@@ -286,9 +289,17 @@ class EvidenceReader:
         return scored
 
 
+# A year named to compare or to date a start (« contre 98 en 2022 », « depuis 2019 »,
+# « ouverte en 2015 ») does not date the sentence's own figure.
+_REFERENCE_YEAR = re.compile(
+    r"\b(?:(?:contre|qu['’]|par rapport à|comparé à)\s+(?:\S+\s+){0,3}?|depuis\s+|"
+    r"(?:ouvert|créé|fondé|né)e?s?\s+(?:en\s+)?)(?:(?:l['’]année|fin|début)\s+)?"
+    r"(?:en\s+)?(?:19|20)\d\d\b", re.I)
+
+
 def _other_period(text: str, years: frozenset[str]) -> bool:
     """``text`` is dated by years, none of them asked (always false when none is)."""
-    dated = frozenset(_YEAR.findall(text))
+    dated = frozenset(_YEAR.findall(_REFERENCE_YEAR.sub(" ", text)))
     return bool(years and dated and not dated & years)
 
 

@@ -28,6 +28,9 @@ _WANTS_NUMBER = re.compile(
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"\d")
+_DATING_YEAR = re.compile(
+    r"(?:\b(?:en|depuis|entre|et|au|fin|debut|annee|exercice|jusqu en|avant|apres)\s+"
+    r"|/)(?:1[89]\d\d|20\d\d)\b|\b(?:1[89]\d\d|20\d\d)\s*-\s*(?:1[89]\d\d|20\d\d)\b")
 
 
 _WANTS_MONEY = re.compile(
@@ -136,6 +139,7 @@ def has_answer_form(kind: str | None, text: str) -> bool:
     if kind not in ("téléphone", "horaires"):
         folded = _NOT_QUANTITIES.sub(" ", folded)
     if kind == "nombre":
-        # A year dates a count, it is not one: « entre 2021 et 2022 » counts nothing.
-        folded = _YEAR.sub(" ", folded)
+        # A year dates a count, it is not one: « entre 2021 et 2022 » counts nothing
+        # (« 1950 repas » does: only a year in a dating phrase is left out).
+        folded = _DATING_YEAR.sub(" ", folded)
     return bool(pattern.search(folded))

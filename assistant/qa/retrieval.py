@@ -21,7 +21,13 @@ from knowledge.calibration import tuned
 from knowledge.document import chunk_id_for, doc_id_of
 from knowledge.french import fold_accents, tokenize
 from knowledge.glossary import Glossary
-from knowledge.metadata import LEGAL_TEXT
+from knowledge.metadata import is_legal_type
+
+# A question about the law itself (« que prévoit l'article R441-1 », « le code de
+# l'action sociale », « la loi ») wants the legal texts: no list of the association's own.
+_ASKS_THE_LAW = re.compile(r"\b(?:articles?\s+[LRDA]\.?\s?\d|code\s+(?:de|du)\s|"
+                           r"lois?\b|décrets?\b|decrets?\b|arrêtés?\b|arretes?\b|"
+                           r"législation|legislation|juridique)", re.I)
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ class HybridSearcher:
         generation = self.kb.manifest.generation
         if self._own_index is None or self._own_index[0] != generation:
             records = self.kb.ready_documents()
-            own = [r.doc_id for r in records if r.doc_type != LEGAL_TEXT]
+            own = [r.doc_id for r in records if not is_legal_type(r.doc_type)]
             self._own_index = (generation, own if 0 < len(own) < len(records) else None)
         return self._own_index[1]
 
@@ -203,7 +209,9 @@ class HybridSearcher:
                 more = [scoped[: self.candidates], self._keyword(keyword_query, docs)]
                 rankings += more
                 scoped_lists += [[cid for cid, _ in r] for r in more]
-        own = self._own_documents() if not question.organisations else None
+        own = (self._own_documents()
+               if not question.organisations and not _ASKS_THE_LAW.search(question.text)
+               else None)
         if own is not None and allowed is None:
             # Staff ask about their own work: beside thousands of code articles, the
             # association's documents keep lists of their own, as a named organisation's do.

@@ -25,6 +25,8 @@ _CIVILITY = re.compile(r"(?:M\.|Mme|Mlle|Monsieur|Madame|Dr)\s*$")
 _LOCK = threading.Lock()
 _GREETING_WORD = re.compile(r"(?i:bonjour|bonsoir|salut|chère|cher|merci|coucou)\s+")
 # A Roman numeral or « Ier »/« Ire » after a word numbers a part of a text (« Titre Ier »).
+_DIVISIONS = frozenset({"livre", "titre", "chapitre", "section", "sous-section", "partie",
+                        "paragraphe", "tome", "annexe", "article"})
 _ORDINAL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})|I(?:er|re)")
 _PARTICLE_WORDS = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "ben",
                              "el", "al", "ould", "da", "dos", "di", "del", "della", "d'"})
@@ -143,10 +145,10 @@ def _plausible_name(finding: Finding, text: str, not_names: frozenset[str],
         return False
     if value.casefold() in not_names or after_place_word(text, finding.start):
         return False
-    if any(_ORDINAL.fullmatch(w) for w in words[1:]) and not is_first_name(words[0]):
-        return False  # « Chapitre Ier », « Titre II »: a division of a text, not a person
     if ours:
         return True
+    if words[0].casefold() in _DIVISIONS and len(words) > 1 and _ORDINAL.fullmatch(words[1]):
+        return False  # « Chapitre Ier », « Titre II »: a division of a text, not a person
     if len(words) == 1:
         before = text[max(0, finding.start - 12):finding.start]
         return is_first_name(value) or bool(_CIVILITY.search(before))

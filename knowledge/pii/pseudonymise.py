@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from knowledge.metadata import LEGAL_TEXT
 from knowledge.pii.detector import Finding, detect_many
 from knowledge.pii.vault import PLACEHOLDER, PseudonymVault, entity_of_label, normalise
 
@@ -25,7 +26,7 @@ NEVER_PUBLIC = ("FR_NIR", "IBAN_CODE", "FR_CAF_NUMBER", "DATE_OF_BIRTH")
 PUBLIC_TYPES = frozenset({
     "projet associatif", "rapport d'activité", "projet de service", "projet social",
     "livret d'accueil", "présentation", "projet d'établissement", "appel à projets",
-    "texte juridique",
+    LEGAL_TEXT,
 })
 
 
