@@ -176,7 +176,7 @@ def test_documents_of_a_partner_named_in_the_facts_are_usable() -> None:
 
     from generators.drafter import Drafter
 
-    records = [SimpleNamespace(organisation=o, doc_id=d) for o, d in
+    records = [SimpleNamespace(organisation=o, doc_id=d, doc_type="rapport d'activité") for o, d in
                (("ALPA", "a"), ("Bâtisseurs", "b"), ("Alotra", "c"), ("", "d"))]
     kb = SimpleNamespace(ready_documents=lambda: records)
     drafter = Drafter(SimpleNamespace(kb=kb), None)  # type: ignore[arg-type]
