@@ -198,7 +198,9 @@ def test_originals_are_served_by_document_id_only_and_as_attachments(
     assert got.headers["x-content-type-options"] == "nosniff"
     assert "sandbox" in got.headers["content-security-policy"]
     assert got.body() == (hostile_data / original).read_bytes()
-    for bad in ("..%2Fmanifest.sqlite", "0" * 16, doc_id.upper(), f"{doc_id}%2F..",
+    # an id of digits only has no upper case (seen once in CI: 6095440159545468)
+    other_case = [doc_id.upper()] if doc_id.upper() != doc_id else []
+    for bad in ("..%2Fmanifest.sqlite", "0" * 16, *other_case, f"{doc_id}%2F..",
                 "%2e%2e%2fweb%2fsession-secret", str(hostile_data / original)):
         assert page.request.get(route + bad).status == 404, bad
     gone = page.request.get(route + "0" * 16)  # a link kept after the document was removed
