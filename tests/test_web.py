@@ -109,6 +109,24 @@ def _page(browser: Any, url: str, **context: Any) -> Any:
     return page
 
 
+def choose_files(page: Any, selector: str, paths: list[Path], shown: str,
+                 tries: int = 3) -> None:
+    """Choose files in an upload box and wait until it shows them, choosing again when
+    it does not: Gradio's upload request races its progress stream and, once in a long
+    while in CI, the box never showed the file (a person would choose it again)."""
+    for attempt in range(1, tries + 1):
+        page.set_input_files(selector, [str(p) for p in paths])
+        try:
+            page.wait_for_function("(name) => document.querySelector('#upload')?.innerText"
+                                   ".includes(name)", arg=shown, timeout=40_000)
+            return
+        except Exception as error:
+            if attempt == tries:
+                box = page.evaluate("() => document.querySelector('#upload')?.innerText")
+                raise AssertionError(
+                    f"{shown} jamais affiché après {tries} choix : {box!r}") from error
+
+
 def _ask(page: Any, question: str) -> None:
     page.fill("#question textarea", question)
     page.click("#ask-button")

@@ -21,7 +21,7 @@ import pytest
 
 from knowledge.base import KnowledgeBase
 from knowledge.search.embeddings import E5Embeddings
-from tests.test_web import LONG, _free_port, _page, _start, shot
+from tests.test_web import LONG, _free_port, _page, _start, choose_files, shot
 
 pytestmark = pytest.mark.slow
 LIMIT = 1_000_000
@@ -140,10 +140,8 @@ def test_upload_leaves_no_clear_copy_is_never_served_and_a_reupload_replaces(
                     encoding="utf-8")
     page = _page(browser, url)
     page.get_by_role("tab", name="Base documentaire").click()
-    page.set_input_files("#upload input[type=file]", [str(note)])
     web = hostile_data / "web"
-    page.wait_for_function("() => document.querySelector('#upload')?.innerText"
-                           ".includes('note-de-suivi.md')")
+    choose_files(page, "#upload input[type=file]", [note], "note-de-suivi.md")
     page.wait_for_timeout(500)
     uploaded = _files_with(web, marker.encode())
     assert uploaded, "l'envoi n'a pas laissé de fichier temporaire : le test ne prouve rien"
@@ -163,9 +161,7 @@ def test_upload_leaves_no_clear_copy_is_never_served_and_a_reupload_replaces(
     # lands is emptied with it (seen once in CI: the second file never showed)
     page.wait_for_function("() => !document.querySelector('#upload')?.innerText"
                            ".includes('note-de-suivi.md')")
-    page.set_input_files("#upload input[type=file]", [str(note)])
-    page.wait_for_function("() => document.querySelector('#upload')?.innerText"
-                           ".includes('note-de-suivi.md')")
+    choose_files(page, "#upload input[type=file]", [note], "note-de-suivi.md")
     page.click("#ingest")
     page.wait_for_function("() => document.querySelector('#ingest-status')?.innerText"
                            ".includes('1 mis à jour')", timeout=LONG)
