@@ -26,11 +26,12 @@ _WANTS_NUMBER = re.compile(
     r"quelle capacite|capacite d|quel montant|montant d|quel budget|quelle duree|"
     r"quel effectif)\b"
 )
-_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+_A_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_YEAR = re.compile(rf"\b{_A_YEAR}\b")
 _NUMBER = re.compile(r"\d")
 _DATING_YEAR = re.compile(
-    r"(?:\b(?:en|depuis|entre|et|au|fin|debut|annee|exercice|jusqu en|avant|apres)\s+"
-    r"|/)(?:1[89]\d\d|20\d\d)\b|\b(?:1[89]\d\d|20\d\d)\s*-\s*(?:1[89]\d\d|20\d\d)\b")
+    r"(?:\b(?:en|depuis|entre|et|au|fin|debut|annee|exercice|jusqu en|avant|apres)\s+|/)"
+    rf"{_A_YEAR}\b|\b{_A_YEAR}\s*-\s*{_A_YEAR}\b")
 
 
 _WANTS_MONEY = re.compile(
