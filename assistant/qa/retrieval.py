@@ -204,9 +204,7 @@ class HybridSearcher:
                 docs = [d for d in docs if d in allowed]
             in_scope |= set(docs)
             if docs and docs != allowed_docs:
-                wanted = set(docs)
-                scoped = [hit for hit in dense if doc_id_of(hit[0]) in wanted]
-                more = [scoped[: self.candidates], self._keyword(keyword_query, docs)]
+                more = self._lists_for(docs, dense, keyword_query)
                 rankings += more
                 scoped_lists += [[cid for cid, _ in r] for r in more]
         own = (self._own_documents()
@@ -215,9 +213,7 @@ class HybridSearcher:
         if own is not None and allowed is None:
             # Staff ask about their own work: beside thousands of code articles, the
             # association's documents keep lists of their own, as a named organisation's do.
-            wanted = set(own)
-            rankings += [[hit for hit in dense if doc_id_of(hit[0]) in wanted][: self.candidates],
-                         self._keyword(keyword_query, own)]
+            rankings += self._lists_for(own, dense, keyword_query)
         fused: dict[str, float] = {}
         for ranking in rankings:
             self._add(fused, [cid for cid, _ in ranking])
@@ -245,6 +241,15 @@ class HybridSearcher:
             self._features(pool, question, dense, keyword, scoped_lists, in_scope, naming,
                            with_form, set(defining))
         return pool
+
+    def _lists_for(self, docs: list[str], dense: list[tuple[str, float]], keyword_query: str,
+                   ) -> list[list[tuple[str, float]]]:
+        """The dense list kept to some documents and a keyword search over them: a part
+        of the base (a named organisation, the association's own documents) that the
+        whole-base lists would drown gets two ranked lists of its own."""
+        wanted = set(docs)
+        return [[hit for hit in dense if doc_id_of(hit[0]) in wanted][: self.candidates],
+                self._keyword(keyword_query, docs)]
 
     def _features(self, pool: Pool, question: Question, dense: list[tuple[str, float]],
                   keyword: list[tuple[str, float]], scoped_lists: list[list[str]],
