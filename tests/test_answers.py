@@ -376,3 +376,23 @@ def test_a_figure_compared_with_last_year_still_answers_for_this_year(
         answered = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2023 ?")
         assert not answered.refused and not answered.uncertain, answered.text
         assert "112 personnes" in answered.text, answered.text
+
+
+def test_a_count_no_document_ever_gives_is_refused(tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Combien de bénévoles… » when no document of the base writes a number next to
+    « bénévoles » (beyond the passages found: the whole base is read) is a strong
+    reason: the count asked exists nowhere. A count written in words (« une quinzaine
+    de salariés ») is a count, so that question is not refused."""
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            "# Rapport d'activité 2023 du Toit Commun\n\n## Accueil\n\nEn 2023, la résidence "
+            "du Toit Commun a accueilli 112 personnes. Des bénévoles animent l'atelier "
+            "cuisine chaque semaine. Une quinzaine de salariés forment l'équipe.\n"
+    ) as service:
+        refused = service.ask("Combien de bénévoles le Toit Commun compte-t-il ?")
+        assert refused.refused and not refused.uncertain, refused.text
+        assert "bénévoles" in refused.reason and "nombre" in refused.reason, refused.reason
+        words = service.reader.read("Combien de salariés le Toit Commun compte-t-il ?")
+        assert words.uncounted == [] and words.never_counted == [], words
+        answered = service.ask("Combien de personnes le Toit Commun a-t-il accueillies ?")
+        assert not answered.refused and "112 personnes" in answered.text, answered.text
