@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.qa.injection import looks_like_instruction
-from assistant.qa.nouns import noun_modifiers
+from assistant.qa.nouns import noun_modifiers, uncommon_words
 from assistant.qa.passages import Passage, make_whole
 from assistant.qa.question import Question
 from assistant.qa.question_types import expected_answer, has_answer_form
@@ -193,6 +193,7 @@ class EvidenceReader:
         named = analysis.other_names
         evidence.unknown_names = [n for n in named if not tokenize(n)
                                   or any(v == 0 for v in idf(tokenize(n)).values())]
+        evidence.unknown_names += self._unknown_words(analysis, idf)
         in_scope = [not scope or p.doc_id in scope for p in passages]
         scoped_tokens: set[str] = set()
         for passage, keep in zip(passages, in_scope, strict=True):
@@ -253,6 +254,15 @@ class EvidenceReader:
         window = tuned("evidence.count_window")
         return any(_counts(chunk.text, count.stem, window, count.kind)
                    for chunk in self.kb.manifest.chunks_by_ids(ids).values())
+
+    def _unknown_words(self, analysis: Question,
+                       idf: Callable[[Collection[str]], dict[str, float]]) -> list[str]:
+        """Names typed in lower case (words no dictionary knows) that no document uses,
+        even allowing one slip of the keyboard: « l'avance loca-pass »."""
+        named = {fold_accents(n.lower()) for n in analysis.names}
+        return [w for w in uncommon_words(analysis.text)
+                if fold_accents(w.lower()) not in named and tokenize(w)
+                and any(v == 0 for v in idf([self._spelled(t, idf) for t in tokenize(w)]).values())]
 
     def _spelled(self, stem: str, idf: Callable[[Collection[str]], dict[str, float]]) -> str:
         """The base's spelling of a question word typed with one slip (« salaries »),
