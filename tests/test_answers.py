@@ -429,3 +429,14 @@ def test_the_askers_own_things_are_not_what_is_asked(tmp_path: Path, e5: E5Embed
         evidence = service.reader.read(question)
         assert "argumentaire" not in evidence.unknown_nouns + evidence.missing_nouns, evidence
         assert not service.ask(question).refused
+
+
+def test_a_date_next_to_a_noun_is_no_count_of_it() -> None:
+    """« 26/10/2015 Bénévoles et salariés » (a meeting's date over its title) counts no
+    volunteers; « 12 bénévoles » and « une vingtaine de bénévoles » do."""
+    from assistant.qa.evidence import _counts
+
+    assert not _counts("26/10/2015 Bénévoles et salariés", "benevol", 3)
+    assert not _counts("Le 3/11, les bénévoles se sont réunis.", "benevol", 3)
+    assert _counts("L'association compte 12 bénévoles.", "benevol", 3)
+    assert _counts("Une vingtaine de bénévoles animent les ateliers.", "benevol", 3)

@@ -39,6 +39,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _COUNTED = re.compile(r"\b(?:combien|nombre)\s+(?:de\s+|d['’]\s*)([^\W\d_]+)", re.I)
 # Forms whose value belongs to a period: a count, an amount, a rate, a duration.
 _QUANTITIES = frozenset({"nombre", "argent", "taux", "durée"})
+# « 26/10/2015 », « le 3/11 »: a date next to a noun counts nothing.
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 # A count written in words (« une quinzaine de salariés », « trois bénévoles »); « un »
 # and « une » are articles as often as numbers, so they never count.
 _SPELLED_NUMBERS = frozenset(
@@ -348,7 +350,7 @@ def _counts(text: str, stem: str, window: int, kind: Collection[str] = ()) -> bo
     """``text`` writes a number (not a year; in digits or in words) within ``window``
     words of the word ``stem``, in a sentence that holds every stem of ``kind``."""
     for sentence in re.split(r"[.!?;]\s|\n", text):
-        words = re.findall(r"\d[\d.,]*|[^\W\d_]+", sentence)
+        words = re.findall(r"\d[\d.,]*|[^\W\d_]+", _DATE.sub(" ", sentence))
         if not set(kind) <= set(tokenize(sentence)):
             continue
         for i, word in enumerate(words):
