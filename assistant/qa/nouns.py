@@ -80,18 +80,16 @@ _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?![\w'’])")
 
 
 def uncommon_words(text: str) -> tuple[str, ...]:
-    """Words of ``text`` that no French dictionary knows, in capitals or not: names typed
-    in lower case (« l'avance loca-pass », « à beauvais »). Only compounds and words of
-    ``spelling.min_chars`` letters or more count: short ones are chat spellings
-    (« koi », « sest ») as often as names; elided words (« jusqu' ») are left out."""
+    """Compound words of ``text`` that no French dictionary knows, in capitals or not:
+    names typed in lower case (« l'avance loca-pass »). Single words are left out: the
+    lemmatizer's tables miss invariable common words (« temps »), and short ones are
+    chat spellings (« koi », « sest ») as often as names."""
     out: list[str] = []
     for match in _WORDS.finditer(text):
         word = _INVERSION.sub("", match.group(0))
-        compound = "-" in word
-        if not word or (not compound and len(word) < tuned("spelling.min_chars")):
+        if "-" not in word or is_common_word(word):
             continue
-        parts = word.split("-")
-        if is_common_word(word) or all(is_common_word(p) for p in parts):
+        if all(is_common_word(part) for part in word.split("-")):
             continue
         out.append(word)
     return tuple(dict.fromkeys(out))

@@ -68,7 +68,7 @@ def strong_reason(evidence: Evidence) -> str | None:
     if evidence.never_counted:
         where = (f"aucun document ({', '.join(evidence.organisations)})"
                  if evidence.organisations else "aucun document de la base")
-        return f"{where} ne donne le nombre de {_quoted(evidence.never_counted)}"
+        return f"{where} ne donne de nombre pour {_quoted(evidence.never_counted)}"
     return None
 
 
