@@ -376,3 +376,67 @@ def test_a_figure_compared_with_last_year_still_answers_for_this_year(
         answered = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2023 ?")
         assert not answered.refused and not answered.uncertain, answered.text
         assert "112 personnes" in answered.text, answered.text
+
+
+def test_a_count_no_document_ever_gives_is_refused(tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Combien de bénévoles… » when no document of the base writes a number next to
+    « bénévoles » (beyond the passages found: the whole base is read) is a strong
+    reason: the count asked exists nowhere. A count written in words (« une quinzaine
+    de salariés ») is a count, so that question is not refused."""
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            "# Rapport d'activité 2023 du Toit Commun\n\n## Accueil\n\nEn 2023, la résidence "
+            "du Toit Commun a accueilli 112 personnes. Des bénévoles animent l'atelier "
+            "cuisine chaque semaine. Une quinzaine de salariés forment l'équipe.\n"
+    ) as service:
+        refused = service.ask("Combien de bénévoles le Toit Commun compte-t-il ?")
+        assert refused.refused and not refused.uncertain, refused.text
+        assert "bénévoles" in refused.reason and "nombre" in refused.reason, refused.reason
+        words = service.reader.read("Combien de salariés le Toit Commun compte-t-il ?")
+        assert words.uncounted == [] and words.never_counted == [], words
+        answered = service.ask("Combien de personnes le Toit Commun a-t-il accueillies ?")
+        assert not answered.refused and "112 personnes" in answered.text, answered.text
+
+
+def test_a_name_typed_in_lower_case_that_no_document_uses_is_refused(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« l'avance loca-pass » is a name (no French dictionary knows it) even in lower
+    case: no document uses it, so the base cannot say what it is. A lower-case name the
+    base does use (« l'astel ») and chat spellings (« koi ») are no reason."""
+    with one_document_service(
+            tmp_path, e5, "service.md",
+            "# Projet de service du Toit Commun\n\n## Actions\n\nL'ASTEL (Accompagnement "
+            "Social Temporaire vers le Logement) aide les ménages à accéder à un logement "
+            "autonome. Le Toit Commun avance les aides en attendant le fonds de solidarité.\n"
+    ) as service:
+        refused = service.ask("c'est quoi l'avance loca-pass et le toit commun peut la demander ?")
+        assert refused.refused and "loca-pass" in refused.reason, refused.text
+        evidence = service.reader.read("c koi l'astel au toit commun ?")
+        assert evidence.unknown_names == [], evidence
+
+
+def test_the_askers_own_things_are_not_what_is_asked(tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Pour notre argumentaire, … »: a noun the asker owns (« notre », « mes ») is their
+    document or their situation, not what the base must hold; no document saying
+    « argumentaire » is no reason to refuse."""
+    with one_document_service(
+            tmp_path, e5, "projet.md",
+            "# Projet social du Toit Commun\n\n## Vie collective\n\nLe Toit Commun anime un "
+            "jardin partagé avec les résidents chaque printemps, pour créer du lien.\n"
+    ) as service:
+        question = ("Pour notre argumentaire, pourquoi le Toit Commun anime-t-il un jardin "
+                    "partagé ?")
+        evidence = service.reader.read(question)
+        assert "argumentaire" not in evidence.unknown_nouns + evidence.missing_nouns, evidence
+        assert not service.ask(question).refused
+
+
+def test_a_date_next_to_a_noun_is_no_count_of_it() -> None:
+    """« 26/10/2015 Bénévoles et salariés » (a meeting's date over its title) counts no
+    volunteers; « 12 bénévoles » and « une vingtaine de bénévoles » do."""
+    from assistant.qa.evidence import _counts
+
+    assert not _counts("26/10/2015 Bénévoles et salariés", "benevol", 3)
+    assert not _counts("Le 3/11, les bénévoles se sont réunis.", "benevol", 3)
+    assert _counts("L'association compte 12 bénévoles.", "benevol", 3)
+    assert _counts("Une vingtaine de bénévoles animent les ateliers.", "benevol", 3)

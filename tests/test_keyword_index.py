@@ -74,3 +74,14 @@ def test_adverbial_phrases_are_taken_out_whatever_their_accents() -> None:
     assert without_locutions("Étape par étape, par exemple ?") == ", ?"
     assert without_locutions("Le cœur du projet, en fait ?") == "Le cœur du projet, ?"
     assert without_locutions("Un exemple de partenariat ?") == "Un exemple de partenariat ?"
+
+
+def test_holding_finds_the_chunks_with_every_word_within_the_documents_asked() -> None:
+    """What a refusal reads to know a whole organisation's documents never write a
+    word: every chunk with all the words, in the documents asked, none elsewhere."""
+    laverie, residence = tokenize("laverie")[0], tokenize("résidence")[0]
+    assert set(index().holding([laverie])) == {"doca-00000", "doca-00002", "docb-00000"}
+    assert index().holding([laverie], ["docb"]) == ["docb-00000"]
+    assert set(index().holding([laverie, residence])) == {"doca-00000", "doca-00002"}
+    assert index().holding([laverie, "inconnu"]) == []
+    assert index().holding([laverie], ["inconnu"]) == []

@@ -82,3 +82,14 @@ def test_a_year_dates_a_count_but_a_count_may_look_like_a_year() -> None:
     assert wants is not None
     assert not wants("Le programme a couru entre 2021 et 2022 avec la commune.")
     assert wants("L'association a servi 1950 repas.")
+
+
+def test_at_what_time_asks_for_hours() -> None:
+    """« ouvert quels jours et à quelle heure » asks for opening hours, as « horaires »
+    does: a sentence without a time (« 9 h ») does not answer it."""
+    for question in ("le pil il est ouvert quels jours et a quelle heure ?",
+                     "À quelle heure ouvre l'accueil de la résidence ?"):
+        wants = answer_filter(question)
+        assert expected_answer(question) == "horaires" and wants is not None, question
+        assert wants("L'accueil est ouvert du lundi au vendredi de 9 h à 17 h.")
+        assert not wants("L'accueil est ouvert à toutes les familles du quartier.")

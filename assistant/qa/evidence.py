@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.qa.injection import looks_like_instruction
-from assistant.qa.nouns import noun_modifiers
+from assistant.qa.nouns import noun_modifiers, uncommon_words
 from assistant.qa.passages import Passage, make_whole
 from assistant.qa.question import Question
 from assistant.qa.question_types import expected_answer, has_answer_form
@@ -39,6 +39,15 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _COUNTED = re.compile(r"\b(?:combien|nombre)\s+(?:de\s+|d['’]\s*)([^\W\d_]+)", re.I)
 # Forms whose value belongs to a period: a count, an amount, a rate, a duration.
 _QUANTITIES = frozenset({"nombre", "argent", "taux", "durée"})
+# « 26/10/2015 », « le 3/11 »: a date next to a noun counts nothing.
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
+# A count written in words (« une quinzaine de salariés », « trois bénévoles »); « un »
+# and « une » are articles as often as numbers, so they never count.
+_SPELLED_NUMBERS = frozenset(
+    "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
+    "vingt trente quarante cinquante soixante cent cents mille dizaine dizaines douzaine "
+    "douzaines quinzaine quinzaines vingtaine vingtaines trentaine trentaines quarantaine "
+    "cinquantaine centaine centaines millier milliers".split())
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 
@@ -59,6 +68,16 @@ class ScoredSentence:
         """Ranking used to pick the quoted sentences."""
         return (self.dense + tuned("evidence.coverage_weight") * self.coverage
                 + tuned("evidence.form_weight") * self.has_form)
+
+
+@dataclass(frozen=True)
+class CountAsked:
+    """A count the question asks: its words (« logements temporaires »), the counted
+    noun's stem and the stems of the kind asked."""
+
+    phrase: str
+    stem: str
+    kind: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,7 @@ class Evidence:
     missing_nouns: list[str] = field(default_factory=list)
     missing_names: list[str] = field(default_factory=list)
     uncounted: list[str] = field(default_factory=list)
+    never_counted: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     analysis: Question | None = None
 
@@ -175,6 +195,7 @@ class EvidenceReader:
         named = analysis.other_names
         evidence.unknown_names = [n for n in named if not tokenize(n)
                                   or any(v == 0 for v in idf(tokenize(n)).values())]
+        evidence.unknown_names += self._unknown_words(analysis, idf)
         in_scope = [not scope or p.doc_id in scope for p in passages]
         scoped_tokens: set[str] = set()
         for passage, keep in zip(passages, in_scope, strict=True):
@@ -195,33 +216,55 @@ class EvidenceReader:
                 evidence.unknown_nouns.append(noun)
             elif not all(terms.present(t, scoped_tokens) for t in stems):
                 evidence.missing_nouns.append(noun)
-        evidence.uncounted = self._uncounted(
-            analysis.text, [p for p, keep in zip(passages, in_scope, strict=True) if keep], idf)
+        counts = self._counts_asked(analysis.text, idf)
+        scoped = [p for p, keep in zip(passages, in_scope, strict=True) if keep]
+        window = tuned("evidence.count_window")
+        unfound = [c for c in counts
+                   if not any(_counts(p.text, c.stem, window, c.kind) for p in scoped)]
+        evidence.uncounted = [c.phrase for c in unfound]
+        evidence.never_counted = [c.phrase for c in unfound
+                                  if not self._counted_anywhere(c, scope)]
         words = self.terms(question) if sentences_for_question and query != question else terms
         years = frozenset(_YEAR.findall(question)) if form in _QUANTITIES else frozenset()
         evidence.sentences = self._score(query, words, passages, in_scope, form,
                                          None if every_sentence else self.per_passage, years)
         return evidence
 
-    def _uncounted(self, question: str, passages: list[Passage],
-                   idf: Callable[[Collection[str]], dict[str, float]]) -> list[str]:
-        """The nouns the question asks a count of (« combien de bénévoles ») that no
-        passage of the asked organisation writes next to a number (« 112 personnes »,
-        « Ménages relogés — 2023 : 44 »; a year is no count), in a sentence that also
-        says the kind asked for (« logements temporaires »: « temporaires »)."""
-        out: list[str] = []
-        window = tuned("evidence.count_window")
+    def _counts_asked(self, question: str,
+                      idf: Callable[[Collection[str]], dict[str, float]]) -> list[CountAsked]:
+        """The nouns the question asks a count of (« combien de bénévoles »), with the
+        kind asked (« logements temporaires »: « temporaires »). A count is found where
+        a number (not a year) is written next to the noun (« 112 personnes »,
+        « Ménages relogés — 2023 : 44 ») in a sentence that also says the kind."""
+        out: list[CountAsked] = []
         for match in _COUNTED.finditer(question):
             noun = match.group(1)
             stems = tokenize(noun)
             if not stems or fold_accents(noun.lower()) in _FORM_NOUNS:
                 continue
             words, end = noun_modifiers(question[match.start(1):])
-            kind = {self._spelled(t, idf) for w in words for t in tokenize(w)}
-            stem = self._spelled(stems[0], idf)
-            if not any(_counts(p.text, stem, window, kind) for p in passages):
-                out.append(question[match.start(1): match.start(1) + end])
+            kind = frozenset(self._spelled(t, idf) for w in words for t in tokenize(w))
+            out.append(CountAsked(question[match.start(1): match.start(1) + end],
+                                  self._spelled(stems[0], idf), kind))
         return out
+
+    def _counted_anywhere(self, count: CountAsked, scope: set[str]) -> bool:
+        """Some chunk of the asked organisation's documents (of the base, when the
+        question names none) writes the count: the passages retrieved may have missed
+        it, the whole documents cannot."""
+        ids = self.kb.keyword_index().holding([count.stem, *count.kind], scope or None)
+        window = tuned("evidence.count_window")
+        return any(_counts(chunk.text, count.stem, window, count.kind)
+                   for chunk in self.kb.manifest.chunks_by_ids(ids).values())
+
+    def _unknown_words(self, analysis: Question,
+                       idf: Callable[[Collection[str]], dict[str, float]]) -> list[str]:
+        """Names typed in lower case (words no dictionary knows) that no document uses,
+        even allowing one slip of the keyboard: « l'avance loca-pass »."""
+        named = {fold_accents(n.lower()) for n in analysis.names}
+        return [w for w in uncommon_words(analysis.text)
+                if fold_accents(w.lower()) not in named and tokenize(w)
+                and any(v == 0 for v in idf([self._spelled(t, idf) for t in tokenize(w)]).values())]
 
     def _spelled(self, stem: str, idf: Callable[[Collection[str]], dict[str, float]]) -> str:
         """The base's spelling of a question word typed with one slip (« salaries »),
@@ -304,16 +347,17 @@ def _other_period(text: str, years: frozenset[str]) -> bool:
 
 
 def _counts(text: str, stem: str, window: int, kind: Collection[str] = ()) -> bool:
-    """``text`` writes a number (not a year) within ``window`` words of the word ``stem``,
-    in a sentence that holds every stem of ``kind``."""
+    """``text`` writes a number (not a year; in digits or in words) within ``window``
+    words of the word ``stem``, in a sentence that holds every stem of ``kind``."""
     for sentence in re.split(r"[.!?;]\s|\n", text):
-        words = re.findall(r"\d[\d.,]*|[^\W\d_]+", sentence)
+        words = re.findall(r"\d[\d.,]*|[^\W\d_]+", _DATE.sub(" ", sentence))
         if not set(kind) <= set(tokenize(sentence)):
             continue
         for i, word in enumerate(words):
             if tokenize(word)[:1] != [stem]:
                 continue
             near = words[max(0, i - window): i + window + 1]
-            if any(w[0].isdigit() and not _YEAR.fullmatch(w.rstrip(".,")) for w in near):
+            if any((w[0].isdigit() and not _YEAR.fullmatch(w.rstrip(".,")))
+                   or fold_accents(w.lower()) in _SPELLED_NUMBERS for w in near):
                 return True
     return False

@@ -10,6 +10,7 @@ subject pronoun or an auxiliary, is read as the verb it is.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from typing import Any
@@ -70,6 +71,28 @@ def is_common_word(word: str) -> bool:
     « Familles »), not a name of its own such as « Alotra » or « APRÉMIS »."""
     key = fold_accents(word.lower())
     return key in _lexicon() or word.lower() in _lookups().get_table("lemma_lookup")
+
+
+# « a-t-elle », « peut-on »: a verb and its pronoun, not a compound word.
+_INVERSION = re.compile(r"(?:-t)?-(?:je|tu|il|elle|on|nous|vous|ils|elles|ce|y|en|le|la|les|"
+                        r"moi|toi|lui|leur|là|ci)$", re.I)
+_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?![\w'’])")
+
+
+def uncommon_words(text: str) -> tuple[str, ...]:
+    """Compound words of ``text`` that no French dictionary knows, in capitals or not:
+    names typed in lower case (« l'avance loca-pass »). Single words are left out: the
+    lemmatizer's tables miss invariable common words (« temps »), and short ones are
+    chat spellings (« koi », « sest ») as often as names."""
+    out: list[str] = []
+    for match in _WORDS.finditer(text):
+        word = _INVERSION.sub("", match.group(0))
+        if "-" not in word or is_common_word(word):
+            continue
+        if all(is_common_word(part) for part in word.split("-")):
+            continue
+        out.append(word)
+    return tuple(dict.fromkeys(out))
 
 
 def can_be_verb(word: str) -> bool:

@@ -19,6 +19,8 @@ from knowledge.french import fold_accents, standard_french, tokenize, without_lo
 from knowledge.sentences import split_sentences
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
+# « notre argumentaire », « mes dossiers »: what the asker owns, not what is asked.
+_OWNED = re.compile(r"\b(?:mon|ma|mes|notre|nos)\s+[^\W\d_]+(?:-[^\W\d_]+)*", re.I)
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,13 @@ class Question:
         """Nouns of the asking sentences only: in « Une dame que j'accompagne aimerait voir
         un spectacle. Est-ce que l'ALPA a un partenariat pour ça ? » the situation told
         first (« dame ») is not what the base must hold, nor are the nouns of adverbial
-        phrases (« par exemple », « étape par étape »)."""
+        phrases (« par exemple », « étape par étape ») or the asker's own things
+        (« pour notre argumentaire »)."""
         sentences = [s.text for s in split_sentences(self.text) if not s.heading]
         asking = [s for s in sentences if s.rstrip().endswith("?")]
         if len(sentences) < 2 or not asking:
             asking = [self.text]
-        return question_nouns(without_locutions(" ".join(asking)))
+        return question_nouns(_OWNED.sub(" ", without_locutions(" ".join(asking))))
 
     @property
     def organisation_keys(self) -> set[str]:

@@ -55,7 +55,7 @@ _WANTS_PERSON = re.compile(
     rf"responsables|administrateurs))\b|\b(?:nom|noms) (?:du|de la|des) {_ROLES}"
 )
 _WANTS_PHONE = re.compile(r"\b(?:telephone|numero d appel)\b")
-_WANTS_HOURS = re.compile(r"\b(?:horaires?|heures? d ouverture)\b")
+_WANTS_HOURS = re.compile(r"\b(?:horaires?|heures? d ouverture|a quelle heure|quelles heures)\b")
 _MONEY = re.compile(r"\d[\d\s .,]*\s?(?:€|euros?\b|k€|m€|eur\b)|€\s?\d", re.I)
 _NUMBER_WORDS = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|"
                  r"trente|quarante|cinquante|cent|quelques|plusieurs)")

@@ -6,6 +6,8 @@ questions plus our own (``evals/data/refusal_fr.jsonl``). The rules, in order:
 1. refused: a name or acronym of the question appears nowhere in the base ("Visale");
 2. refused: a name the question uses is absent from every passage of the asked
    organisation ("le CADA de l'ALPA" when only Alotra has one);
+   refused: a count is asked (« combien de bénévoles ») that no document of the asked
+   organisation, read whole, writes next to a number;
 3. refused: no sentence of the asked organisation's documents has the asked form (no
    amount for "Combien coûte…", no duration for "Combien de temps…");
 4. otherwise the best such sentence must be close enough in meaning, less a penalty
@@ -53,7 +55,8 @@ def _quoted(words: list[str]) -> str:
 
 def strong_reason(evidence: Evidence) -> str | None:
     """Why the base cannot hold the answer whatever the scores say, or None: nothing
-    found, a name it never uses, a name the asked organisation never uses."""
+    found, a name it never uses, a name the asked organisation never uses, a count
+    asked that no document of the asked organisation (of the base) writes."""
     if not evidence.passages or not evidence.sentences:
         return "la base ne contient aucun passage proche de la question"
     if evidence.unknown_names:
@@ -62,6 +65,10 @@ def strong_reason(evidence: Evidence) -> str | None:
         where = (f"les documents ({', '.join(evidence.organisations)})"
                  if evidence.organisations else "les passages trouvés")
         return f"{where} ne mentionnent pas {_quoted(evidence.missing_names)}"
+    if evidence.never_counted:
+        where = (f"aucun document ({', '.join(evidence.organisations)})"
+                 if evidence.organisations else "aucun document de la base")
+        return f"{where} ne donne de nombre pour {_quoted(evidence.never_counted)}"
     return None
 
 

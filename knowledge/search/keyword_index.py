@@ -127,6 +127,31 @@ class KeywordIndex:
             keep &= np.isin(positions, indices[indptr[position]:indptr[position + 1]])
         return {cid for cid, kept in zip(known, keep.tolist(), strict=True) if kept}
 
+    def holding(self, tokens: Collection[str], docs: Collection[str] | None = None) -> list[str]:
+        """Chunks holding every one of ``tokens``, within the documents ``docs`` (all when
+        None): a question can then be checked against a whole organisation's documents,
+        not only the passages retrieved, at the cost of a few postings."""
+        if self._model is None or not tokens:
+            return []
+        vocab = self._model.vocab_dict
+        indptr = self._model.scores["indptr"]
+        indices = self._model.scores["indices"]
+        kept: np.ndarray | None = None
+        for token in tokens:
+            if token not in vocab:
+                return []
+            position = vocab[token]
+            posting = np.asarray(indices[indptr[position]:indptr[position + 1]], dtype=np.int64)
+            kept = posting if kept is None else np.intersect1d(kept, posting)
+        if kept is None:
+            return []
+        if docs is not None:
+            allowed = [self._doc_positions[d] for d in docs if d in self._doc_positions]
+            if not allowed:
+                return []
+            kept = np.intersect1d(kept, np.concatenate(allowed))
+        return [self.ids[int(i)] for i in kept]
+
     def search(
         self, query: str, k: int, allowed_docs: Collection[str] | None = None
     ) -> list[tuple[str, float]]:
