@@ -56,6 +56,17 @@ def _unscoped_questions(section: Section) -> frozenset[int]:
     return frozenset()
 
 
+def searched_bare(section: Section, scope: Scope, unscoped: frozenset[int]) -> bool:
+    """Whether the questions are searched alone as well, to find the paragraphs under the
+    structure's heading that do not repeat its name (section_evidence.gather).
+    ``scoped`` keeps those quotes where the structure's name precedes them, or — for a
+    structure known by its kind only (« terrains familiaux ») — where the sentence names
+    the kind; not in a call's criterion, whose items any passage of the kind would
+    answer. Without a structure, only for the questions of ``unscoped``."""
+    return (bool(scope.own) or bool(unscoped)
+            or (scope.kind is not None and not section.criterion))
+
+
 class DraftingError(CanevasError):
     """The draft cannot be started as asked; the message says what to change."""
 
@@ -350,12 +361,8 @@ class Drafter:
         partners = self._partners(draft)
         queries, retrieval = self._queries(draft, section)
         scope = self._scope(draft, section)
-        # The questions searched alone as well, when the structure has a name to find
-        # the paragraphs under its heading by (section_evidence.gather): a kind of
-        # structure alone (« résidence sociale ») would let any paragraph of the kind in.
-        # Without a structure, only the questions that may be answered that way.
         unscoped = _unscoped_questions(section)
-        broad = bool(scope.own) or bool(unscoped)
+        broad = searched_bare(section, scope, unscoped)
         previous = str(draft.previous.get("doc_id") or "") if draft.previous else ""
         support = (tuned("drafting.question_support") if section.spec.get("questions")
                    else tuned("drafting.support"))

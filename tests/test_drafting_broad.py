@@ -134,3 +134,25 @@ def test_an_association_section_is_searched_with_its_title_and_the_association()
     texts, retrieval = drafter._queries(draft, section)
     assert texts == ["Création et étapes clés"]
     assert retrieval == ["Histoire de l'association : Création et étapes clés ALPA"]
+
+
+def test_a_structure_known_by_its_kind_only_is_searched_bare_outside_call_criteria() -> None:
+    from generators.drafter import searched_bare
+
+    kind_only = Scope(kind="aire_accueil")
+    plain = _section(questions=[{"text": "Objectifs du projet"}])
+    criterion = _section(questions=[{"text": "Partenariats"}], criterion={"number": 1})
+    assert searched_bare(plain, kind_only, frozenset())
+    assert not searched_bare(criterion, kind_only, frozenset())
+    assert not searched_bare(plain, Scope(), frozenset())
+
+
+def test_with_a_kind_only_a_broad_quote_is_kept_where_it_names_the_kind() -> None:
+    from generators.section_evidence import Quote, SectionEvidence
+
+    naming = "Notre intervention auprès des gens du voyage vise le parcours résidentiel."
+    silent = "Cette démarche vise surtout le parcours résidentiel des familles suivies."
+    passage = _passage(1, f"{naming} {silent}")
+    quotes = [Quote(naming, 0, 1.0, 0, 0, broad=True), Quote(silent, 0, 1.0, 0, 1, broad=True)]
+    kept = scoped(SectionEvidence([passage], quotes), Scope(kind="aire_accueil")).quotes
+    assert [q.text for q in kept] == [naming]
