@@ -13,7 +13,7 @@ used: the question stays open, since the current figure is what the reader needs
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generators.compose import Composed, _source, fit, quotes_of
@@ -70,12 +70,35 @@ def quotes_per_question(section: Section) -> int:
                -(-int(tuned("drafting.section_min_quotes")) // asked))
 
 
+# Where one sentence of a quote ends and the next begins (a quote joined to the sentence
+# before it by ``with_antecedent`` holds two).
+_SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[«A-ZÀÂÉÈÊÎÔ])")
+
+
+def repeats(text: str, quoted: Iterable[str]) -> bool:
+    """``text`` shares a sentence with a quote already chosen: a sentence quoted with the
+    one before it (``with_antecedent``) and alone, or with the one after it, says it
+    twice."""
+    mine = [s for s in _SENTENCE_END.split(text) if s]
+    for other in quoted:
+        theirs = [s for s in _SENTENCE_END.split(other) if s]
+        if any(a in other for a in mine) or any(b in text for b in theirs):
+            return True
+    return False
+
+
 def kept_quotes(candidates: list[Quote], per_question: int) -> list[Quote]:
     """What a question quotes of its candidates, best first: the best, and the next ones
-    up to ``per_question`` within ``drafting.second_quote_ratio`` of it."""
+    up to ``per_question`` within ``drafting.second_quote_ratio`` of it, none repeating
+    another."""
     ratio = float(tuned("drafting.second_quote_ratio"))
-    return [candidates[0]] + [q for q in candidates[1:per_question]
-                              if q.score >= ratio * candidates[0].score]
+    kept = [candidates[0]]
+    for quote in candidates[1:]:
+        if len(kept) == per_question or quote.score < ratio * candidates[0].score:
+            break
+        if not repeats(quote.text, (q.text for q in kept)):
+            kept.append(quote)
+    return kept
 
 
 def stale(text: str, draft_year: int, document_year: int | None) -> str:
@@ -177,7 +200,8 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
             if given:
                 lines[index] = f"– {text} : {' ; '.join(given)}."
                 continue
-            candidates = [q for q in quotes if q.text not in used and q.text not in elsewhere
+            candidates = [q for q in quotes if not repeats(q.text, used)
+                          and q.text not in elsewhere
                           and (q.query != index) == borrowing
                           and satisfies(q.text, answer_terms(question, terms, q.query == index),
                                         needs)

@@ -44,6 +44,29 @@ _NEWER_BONUS = tuned("drafting.newer_bonus")
 _FIGURES = frozenset({"nombre", "montant", "date", "nom", "annexe"})
 
 
+def _unscoped_questions(section: Section) -> frozenset[int]:
+    """The questions of ``section`` that the bare question's search may answer when no
+    structure scopes the draft: every question of a section about the association (its
+    documents are all about it). Not a call's criterion: searched without the project's
+    title, it brings national context, key-figure tables and other actions' facts, and
+    answers items whose gap must stay asked (dev drafting set, s26)."""
+    questions = section.spec.get("questions") or []
+    if section.spec.get("scope") == "association":
+        return frozenset(range(len(questions)))
+    return frozenset()
+
+
+def searched_bare(section: Section, scope: Scope, unscoped: frozenset[int]) -> bool:
+    """Whether the questions are searched alone as well, to find the paragraphs under the
+    structure's heading that do not repeat its name (section_evidence.gather).
+    ``scoped`` keeps those quotes where the structure's name precedes them, or — for a
+    structure known by its kind only (« terrains familiaux ») — where the sentence names
+    the kind; not in a call's criterion, whose items any passage of the kind would
+    answer. Without a structure, only for the questions of ``unscoped``."""
+    return (bool(scope.own) or bool(unscoped)
+            or (scope.kind is not None and not section.criterion))
+
+
 class DraftingError(CanevasError):
     """The draft cannot be started as asked; the message says what to change."""
 
@@ -323,7 +346,9 @@ class Drafter:
             return list(section.spec["queries"]), None
         texts = [question_text(q["text"], draft.facts) for q in questions]
         if section.spec.get("scope") == "association":
-            return texts, None
+            # The association's name and the section's title, as its documents head the
+            # part about it (« L'historique de l'ALPA »); the bare question is searched too.
+            return texts, [f"{section.title} : {t} {draft.organisation}" for t in texts]
         about = " ".join(p for p in (draft.facts.get("projet", ""),
                                      structure_name(draft.facts)) if p)
         return texts, [f"{t} {about}".strip() for t in texts]
@@ -336,10 +361,8 @@ class Drafter:
         partners = self._partners(draft)
         queries, retrieval = self._queries(draft, section)
         scope = self._scope(draft, section)
-        # The questions searched alone as well, when the structure has a name to find
-        # the paragraphs under its heading by (section_evidence.gather): a kind of
-        # structure alone (« résidence sociale ») would let any paragraph of the kind in.
-        broad = bool(scope.own)
+        unscoped = _unscoped_questions(section)
+        broad = searched_bare(section, scope, unscoped)
         previous = str(draft.previous.get("doc_id") or "") if draft.previous else ""
         support = (tuned("drafting.question_support") if section.spec.get("questions")
                    else tuned("drafting.support"))
@@ -347,14 +370,14 @@ class Drafter:
             found = gather(self.reader, queries,
                            SearchFilters(documents=self._documents(organisation, partners)),
                            support=support, retrieval=retrieval, broad=broad)
-            section.evidence = scoped(found, scope).as_list()
+            section.evidence = scoped(found, scope, unscoped).as_list()
             return
         newer = tuple(d for d in self._documents(organisation, partners) if d != previous)
         recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
                         support, retrieval, broad=broad)
         earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
                          support=support, retrieval=retrieval, broad=broad)
-        section.evidence = scoped(merge(recent, earlier), scope).as_list()
+        section.evidence = scoped(merge(recent, earlier), scope, unscoped).as_list()
         section.previous_evidence = earlier.as_list()
 
     def _compose(self, draft: Draft, section: Section) -> None:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from knowledge.french import fold_accents
+from knowledge.french import STOP_WORDS, fold_accents
 
 # Kinds of structure, with the words that name them in text.
 KINDS: dict[str, tuple[str, ...]] = {
@@ -45,6 +45,16 @@ _NAMED = re.compile(rf"\b(?i:{_NOUNS})\s+(?i:de\s+|du\s+|d['’]\s*)?[«\"“]?\
 _NOT_NAMES = frozenset("""sociale sociales accueil famille jeunes actifs travailleurs
     migrants alotra alpa apremis les des une notre nos son ses leur cette ce marseille
     aix amiens france etat public publics temporaire temporaires""".split())
+
+
+# Words of a structure's name that do not tell it from another: what kind it is
+# (« Centre d'accueil pour demandeurs d'asile ») and function words (« pour »), which
+# as a name's head would make any sentence holding them about the structure drafted.
+_NOT_HEADS = frozenset(
+    {fold_accents(w) for w in STOP_WORDS}
+    | {w for words in KINDS.values() for phrase in words
+       for w in re.split(r"[\s']+", phrase)}
+    | set("pension famille residence sociale foyer centre service site".split()))
 
 
 def key(name: str) -> str:
@@ -118,9 +128,7 @@ class Scope:
     def of(cls, structure_name: str, kind: str | None, mined: set[str],
            association: str = "") -> Scope:
         own_key = key(re.sub(r"\([^)]*\)", " ", structure_name))
-        words = [w for w in own_key.split() if w not in _NOT_NAMES
-                 and not any(w in k.split() for k in ("pension famille residence sociale "
-                                                      "foyer centre service site",))]
+        words = [w for w in own_key.split() if w not in _NOT_NAMES and w not in _NOT_HEADS]
         own = {h for h in mined if any(w in h.split() for w in words)}
         if words:
             own.add(_head(" ".join(words)))

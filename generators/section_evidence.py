@@ -187,14 +187,17 @@ def _supported(evidence: Evidence, number: int, passages: list[Passage],
     return quotes
 
 
-def scoped(evidence: SectionEvidence, scope: Scope) -> SectionEvidence:
+def scoped(evidence: SectionEvidence, scope: Scope,
+           unscoped: frozenset[int] = frozenset()) -> SectionEvidence:
     """The quotes that may be used for the structure drafted: none about another
     structure, a bonus for those about this one, and — in a structure's section — none
     about the association as a whole. A ``broad`` quote (found without the structure's
     name) only when it is about the structure drafted: it, its passage or the part of
-    its document it follows names it."""
+    its document it follows names it; when no structure scopes the draft, only for the
+    questions numbered in ``unscoped``."""
     if not scope.active:
-        return SectionEvidence(evidence.passages, [q for q in evidence.quotes if not q.broad])
+        return SectionEvidence(evidence.passages, [q for q in evidence.quotes
+                                                   if not q.broad or q.query in unscoped])
     bonus = tuned("drafting.own_structure_bonus")
     kept: list[Quote] = []
     for quote in evidence.quotes:

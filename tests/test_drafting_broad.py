@@ -83,3 +83,76 @@ def test_broad_quotes_are_dropped_when_no_structure_scopes_the_draft() -> None:
     found = gather(reader, [question], SearchFilters(), support=0.7,  # type: ignore[arg-type]
                    retrieval=[f"{question} Les Tilleuls"], broad=True)
     assert [q.text for q in scoped(found, Scope()).quotes] == [_NAMED]
+
+
+def test_without_a_structure_broad_quotes_answer_only_the_questions_allowed() -> None:
+    reader = _Reader()
+    questions = ["Qui anime la vie collective de la maison ?", "Combien de logements ?"]
+    found = gather(reader, questions, SearchFilters(), support=0.7,  # type: ignore[arg-type]
+                   retrieval=[f"{q} Les Tilleuls" for q in questions], broad=True)
+    kept = {(q.text, q.query) for q in scoped(found, Scope(), frozenset({0})).quotes}
+    assert (_UNDER_HEADING, 0) in kept and (_UNDER_HEADING, 1) not in kept
+
+
+def _section(**spec: Any) -> Any:
+    from generators.draft import Section
+
+    questions = spec.pop("questions")
+    criterion = spec.pop("criterion", {})
+    return Section(id="s", title="S", purpose="p", requirement="obligatoire", source="s",
+                   target_words=100, spec={"questions": questions, **spec},
+                   criterion=criterion)
+
+
+def test_only_an_association_section_may_be_searched_bare() -> None:
+    from generators.drafter import _unscoped_questions
+
+    items = [{"text": "Partenariats", "asked_words": True, "needs": ""},
+             {"text": "Associer les habitants au bilan", "asked_words": True, "needs": ""},
+             {"text": "Budget prévisionnel", "needs": "montant"}]
+    call = _section(questions=items, criterion={"number": 1, "title": "Partenariats"})
+    assert _unscoped_questions(call) == frozenset()
+    assert _unscoped_questions(_section(questions=items)) == frozenset()
+    assert _unscoped_questions(_section(questions=items, scope="association")) == frozenset(
+        {0, 1, 2})
+
+
+def test_an_association_section_is_searched_with_its_title_and_the_association() -> None:
+    from types import SimpleNamespace
+
+    from generators.draft import Draft
+    from generators.drafter import Drafter
+    from generators.store import now
+
+    drafter = Drafter(SimpleNamespace(kb=None), None)  # type: ignore[arg-type]
+    stamp = now()
+    draft = Draft(id="", type_id="projet_associatif", title="T", owner="",
+                  facts={"association": "ALPA"}, created_at=stamp, updated_at=stamp,
+                  organisation="ALPA")
+    section = _section(questions=[{"text": "Création et étapes clés"}], scope="association")
+    section.title = "Histoire de l'association"
+    texts, retrieval = drafter._queries(draft, section)
+    assert texts == ["Création et étapes clés"]
+    assert retrieval == ["Histoire de l'association : Création et étapes clés ALPA"]
+
+
+def test_a_structure_known_by_its_kind_only_is_searched_bare_outside_call_criteria() -> None:
+    from generators.drafter import searched_bare
+
+    kind_only = Scope(kind="aire_accueil")
+    plain = _section(questions=[{"text": "Objectifs du projet"}])
+    criterion = _section(questions=[{"text": "Partenariats"}], criterion={"number": 1})
+    assert searched_bare(plain, kind_only, frozenset())
+    assert not searched_bare(criterion, kind_only, frozenset())
+    assert not searched_bare(plain, Scope(), frozenset())
+
+
+def test_with_a_kind_only_a_broad_quote_is_kept_where_it_names_the_kind() -> None:
+    from generators.section_evidence import Quote, SectionEvidence
+
+    naming = "Notre intervention auprès des gens du voyage vise le parcours résidentiel."
+    silent = "Cette démarche vise surtout le parcours résidentiel des familles suivies."
+    passage = _passage(1, f"{naming} {silent}")
+    quotes = [Quote(naming, 0, 1.0, 0, 0, broad=True), Quote(silent, 0, 1.0, 0, 1, broad=True)]
+    kept = scoped(SectionEvidence([passage], quotes), Scope(kind="aire_accueil")).quotes
+    assert [q.text for q in kept] == [naming]

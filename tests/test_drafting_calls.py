@@ -227,3 +227,39 @@ def test_what_to_check_is_said_once_per_answer() -> None:
     text = answer_questions(section, "", {}, "", 2026).text
     assert "douze membres" in text and "chaque mois" in text
     assert text.count("à vérifier") == 1
+
+
+def test_a_sentence_quoted_with_the_one_before_it_is_not_quoted_again_alone() -> None:
+    from generators.answering import answer_questions
+    from generators.draft import Section
+
+    before = "L'association fait appel aux pouvoirs publics pour financer ses actions."
+    after = "Celles du service se réalisent dans le cadre de conventions avec les communes."
+    third = "Le service signe aussi des conventions avec les bailleurs sociaux du département."
+    texts = (f"{before} {after}", after, third)
+    quotes = [{"text": t, "passage": 0, "score": 1.1 - n / 100, "query": 0, "position": n}
+              for n, t in enumerate(texts)]
+    passage = {"chunk_id": "d#0", "source": "projet.md", "title": "Projet", "section": "",
+               "page": 1, "year": 2025, "text": f"{before} {after} {third}", "quotes": quotes}
+    question = {"text": "Conventions et financements du service", "terms": ["convention"]}
+    section = Section(id="g", title="g", purpose="p", requirement="obligatoire", source="s",
+                      target_words=80, spec={"questions": [question]}, evidence=[passage])
+    text = answer_questions(section, "", {}, "", 2026).text
+    assert text.count("dans le cadre de conventions avec les communes") == 1
+    assert "bailleurs sociaux du département" in text
+
+
+def test_two_joined_quotes_sharing_a_sentence_repeat_each_other() -> None:
+    from generators.answering import repeats
+
+    first, second, third = ("Le service finance ses actions.", "Celles du SAM se font en "
+                            "convention.", "Elles sollicitent aussi des fondations.")
+    assert repeats(f"{second} {third}", [f"{first} {second}"])
+    assert not repeats(third, [f"{first} {second}"])
+
+
+def test_a_structure_named_by_its_kind_has_no_function_word_for_a_name() -> None:
+    scope = Scope.of("Centre d'accueil pour demandeurs d'asile (CADA) d'Alotra", "cada",
+                     {"viala"}, "Alotra")
+    assert scope.own == {"cada"}
+    assert not scope.names_own("Un atelier pour les résidents de la résidence Viala.")
