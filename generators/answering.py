@@ -75,13 +75,19 @@ def quotes_per_question(section: Section) -> int:
 _SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[«A-ZÀÂÉÈÊÎÔ])")
 
 
+def _pieces(text: str) -> list[str]:
+    """The sentences of a quote, of three words or more: « M. » or « Oui. » alone, cut
+    off by the split, would be found in many an unrelated quote."""
+    return [s for s in _SENTENCE_END.split(text) if len(s.split()) >= 3]
+
+
 def repeats(text: str, quoted: Iterable[str]) -> bool:
     """``text`` shares a sentence with a quote already chosen: a sentence quoted with the
     one before it (``with_antecedent``) and alone, or with the one after it, says it
     twice."""
-    mine = [s for s in _SENTENCE_END.split(text) if s]
+    mine = _pieces(text)
     for other in quoted:
-        theirs = [s for s in _SENTENCE_END.split(other) if s]
+        theirs = _pieces(other)
         if any(a in other for a in mine) or any(b in text for b in theirs):
             return True
     return False

@@ -440,3 +440,49 @@ def test_a_date_next_to_a_noun_is_no_count_of_it() -> None:
     assert not _counts("Le 3/11, les bénévoles se sont réunis.", "benevol", 3)
     assert _counts("L'association compte 12 bénévoles.", "benevol", 3)
     assert _counts("Une vingtaine de bénévoles animent les ateliers.", "benevol", 3)
+
+
+def test_a_count_spoken_of_or_written_away_from_its_noun_is_no_reason_to_refuse(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """Only a count the question asks (« combien de… ») can be refused for being written
+    nowhere: « réduire le nombre d'expulsions » speaks of one. And the whole documents
+    count a number on the line under its noun (a table cell under its header)."""
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            "# Rapport d'activité 2023 du Toit Commun\n\n## Prévention\n\nLe Toit Commun "
+            "prévient les expulsions par un accompagnement budgétaire des ménages.\n\n"
+            "## Équipe\n\nNombre de bénévoles :\n12\n\n| Salariés |\n| --- |\n| 9 |\n"
+    ) as service:
+        spoken = service.reader.read(
+            "Comment le Toit Commun réduit-il le nombre d'expulsions ?")
+        assert spoken.never_counted == [], spoken.never_counted
+        far = service.reader.read("Combien de bénévoles le Toit Commun compte-t-il ?")
+        assert far.never_counted == [], far.never_counted
+        row = service.reader.read("Combien de salariés le Toit Commun compte-t-il ?")
+        assert row.never_counted == [], row.never_counted
+
+
+def test_a_prefixed_word_the_base_writes_joined_is_no_unknown_name(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« co-construction » typed with a hyphen where the base writes « coconstruction »:
+    the prefix alone (« co ») is in no document, the word is."""
+    with one_document_service(
+            tmp_path, e5, "projet.md",
+            "# Projet social du Toit Commun\n\n## Participation\n\nLe projet est écrit en "
+            "coconstruction avec les résidents, réunis chaque trimestre.\n"
+    ) as service:
+        evidence = service.reader.read("Comment se passe la co-construction au Toit Commun ?")
+        assert evidence.unknown_names == [], evidence.unknown_names
+
+
+def test_a_day_and_month_next_to_a_noun_is_no_count_of_it() -> None:
+    """« la journée du 29 juin / Bénévoles et salariés » (a programme of meetings) gives
+    no count of volunteers."""
+    from assistant.qa.evidence import _counts
+    from knowledge.french import tokenize
+
+    stem = tokenize("bénévoles")[0]
+    assert not _counts("Synthèse de la journée du 29 juin 26/10 Bénévoles et salariés",
+                       stem, 3)
+    assert not _counts("Journée du 1er mars 2015 Bénévoles et salariés", stem, 3)
+    assert _counts("Nous comptons 29 bénévoles actifs", stem, 3)

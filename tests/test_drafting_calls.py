@@ -256,6 +256,9 @@ def test_two_joined_quotes_sharing_a_sentence_repeat_each_other() -> None:
                             "convention.", "Elles sollicitent aussi des fondations.")
     assert repeats(f"{second} {third}", [f"{first} {second}"])
     assert not repeats(third, [f"{first} {second}"])
+    # « M. » cut off by the split is not a sentence the two quotes share
+    assert not repeats("M. Martin préside le conseil.",
+                       ["Le trésorier, M. Durand, suit le budget."])
 
 
 def test_a_structure_named_by_its_kind_has_no_function_word_for_a_name() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.qa.question_types import answer_filter, expected_answer
+from assistant.qa.question_types import answer_filter, expected_answer, has_answer_form
 
 
 def test_date_questions() -> None:
@@ -93,3 +93,13 @@ def test_at_what_time_asks_for_hours() -> None:
         assert expected_answer(question) == "horaires" and wants is not None, question
         assert wants("L'accueil est ouvert du lundi au vendredi de 9 h à 17 h.")
         assert not wants("L'accueil est ouvert à toutes les familles du quartier.")
+
+
+def test_a_time_of_day_written_in_words_or_with_a_colon_answers_at_what_time() -> None:
+    """« à quelle heure » is answered by « 18 heures », « 9:30 » or « midi » as well as
+    by « 14h30 »."""
+    question = "À quelle heure se réunit le conseil de vie sociale ?"
+    for sentence in ("Le conseil se réunit à 18 heures.", "Accueil dès 9:30.",
+                     "Le repas partagé a lieu à midi.", "Ouvert de 14h30 à 17h."):
+        assert has_answer_form(expected_answer(question), sentence), sentence
+    assert not has_answer_form(expected_answer(question), "Le conseil se réunit en 2023.")

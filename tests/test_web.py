@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from assistant.app.users import UserStore
 from knowledge.base import KnowledgeBase
@@ -120,7 +121,7 @@ def choose_files(page: Any, selector: str, paths: list[Path], shown: str,
             page.wait_for_function("(name) => document.querySelector('#upload')?.innerText"
                                    ".includes(name)", arg=shown, timeout=40_000)
             return
-        except Exception as error:
+        except PlaywrightTimeout as error:
             if attempt == tries:
                 box = page.evaluate("() => document.querySelector('#upload')?.innerText")
                 raise AssertionError(

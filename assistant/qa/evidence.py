@@ -37,18 +37,26 @@ MIN_COVERAGE: float = tuned("evidence.min_coverage")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # « Combien de bénévoles… », « le nombre de places… »: the noun counted.
 _COUNTED = re.compile(r"\b(?:combien|nombre)\s+(?:de\s+|d['’]\s*)([^\W\d_]+)", re.I)
+# A count the question asks for (« combien de… », « quel est le nombre de… »), not one it
+# speaks of (« réduire le nombre d'expulsions », « un grand nombre de familles »).
+_ASKS_COUNT = re.compile(r"(?:\bcombien|\bquel(?:le)?s?\s+(?:est\s+|sont\s+|était\s+)?"
+                         r"(?:le\s+|l['’]\s*)?nombre)\s+(?:de\s+|d['’]\s*)$", re.I)
+_BATCH = 256  # chunks read at a time when a whole organisation's documents are checked
 # Forms whose value belongs to a period: a count, an amount, a rate, a duration.
 _QUANTITIES = frozenset({"nombre", "argent", "taux", "durée"})
-# « 26/10/2015 », « le 3/11 »: a date next to a noun counts nothing.
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
+# « 26/10/2015 », « le 3/11 », « 29 juin »: a date next to a noun counts nothing.
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}(?:er)?\s+(?:janvier|février|"
+                   r"fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
+                   r"novembre|décembre|decembre)\b", re.I)
 # A count written in words (« une quinzaine de salariés », « trois bénévoles »); « un »
 # and « une » are articles as often as numbers, so they never count.
 _SPELLED_NUMBERS = frozenset(
     "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
     "vingt trente quarante cinquante soixante cent cents mille dizaine dizaines douzaine "
     "douzaines quinzaine quinzaines vingtaine vingtaines trentaine trentaines quarantaine "
-    "cinquantaine centaine centaines millier milliers".split())
-_FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee",
+    "cinquantaine soixantaine centaine centaines millier milliers zero aucun aucune"
+    .split())
+_FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee", "argent",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 
 
@@ -78,6 +86,7 @@ class CountAsked:
     phrase: str
     stem: str
     kind: frozenset[str]
+    asked: bool = True
 
 
 @dataclass(frozen=True)
@@ -223,7 +232,7 @@ class EvidenceReader:
                    if not any(_counts(p.text, c.stem, window, c.kind) for p in scoped)]
         evidence.uncounted = [c.phrase for c in unfound]
         evidence.never_counted = [c.phrase for c in unfound
-                                  if not self._counted_anywhere(c, scope)]
+                                  if c.asked and not self._counted_anywhere(c, scope)]
         words = self.terms(question) if sentences_for_question and query != question else terms
         years = frozenset(_YEAR.findall(question)) if form in _QUANTITIES else frozenset()
         evidence.sentences = self._score(query, words, passages, in_scope, form,
@@ -245,7 +254,8 @@ class EvidenceReader:
             words, end = noun_modifiers(question[match.start(1):])
             kind = frozenset(self._spelled(t, idf) for w in words for t in tokenize(w))
             out.append(CountAsked(question[match.start(1): match.start(1) + end],
-                                  self._spelled(stems[0], idf), kind))
+                                  self._spelled(stems[0], idf), kind,
+                                  bool(_ASKS_COUNT.search(question[:match.start(1)]))))
         return out
 
     def _counted_anywhere(self, count: CountAsked, scope: set[str]) -> bool:
@@ -254,17 +264,28 @@ class EvidenceReader:
         it, the whole documents cannot."""
         ids = self.kb.keyword_index().holding([count.stem, *count.kind], scope or None)
         window = tuned("evidence.count_window")
-        return any(_counts(chunk.text, count.stem, window, count.kind)
-                   for chunk in self.kb.manifest.chunks_by_ids(ids).values())
+        for start in range(0, len(ids), _BATCH):  # a big base holds thousands: stop early
+            chunks = self.kb.manifest.chunks_by_ids(ids[start:start + _BATCH]).values()
+            # A table cell on the line below its header (« Bénévoles\n12 ») counts too.
+            if any(_counts(chunk.text, count.stem, window, count.kind, rows=True)
+                   for chunk in chunks):
+                return True
+        return False
 
     def _unknown_words(self, analysis: Question,
                        idf: Callable[[Collection[str]], dict[str, float]]) -> list[str]:
         """Names typed in lower case (words no dictionary knows) that no document uses,
         even allowing one slip of the keyboard: « l'avance loca-pass »."""
         named = {fold_accents(n.lower()) for n in analysis.names}
+
+        def unknown(word: str) -> bool:
+            stems = [self._spelled(t, idf) for t in tokenize(word)]
+            return bool(stems) and any(v == 0 for v in idf(stems).values())
+
+        # « co-construction » is known where the base writes « coconstruction ».
         return [w for w in uncommon_words(analysis.text)
-                if fold_accents(w.lower()) not in named and tokenize(w)
-                and any(v == 0 for v in idf([self._spelled(t, idf) for t in tokenize(w)]).values())]
+                if fold_accents(w.lower()) not in named
+                and unknown(w) and unknown(w.replace("-", ""))]
 
     def _spelled(self, stem: str, idf: Callable[[Collection[str]], dict[str, float]]) -> str:
         """The base's spelling of a question word typed with one slip (« salaries »),
@@ -346,10 +367,12 @@ def _other_period(text: str, years: frozenset[str]) -> bool:
     return bool(years and dated and not dated & years)
 
 
-def _counts(text: str, stem: str, window: int, kind: Collection[str] = ()) -> bool:
+def _counts(text: str, stem: str, window: int, kind: Collection[str] = (),
+            rows: bool = False) -> bool:
     """``text`` writes a number (not a year; in digits or in words) within ``window``
-    words of the word ``stem``, in a sentence that holds every stem of ``kind``."""
-    for sentence in re.split(r"[.!?;]\s|\n", text):
+    words of the word ``stem``, in a sentence that holds every stem of ``kind`` (with
+    ``rows``, a line break does not end a sentence: a cell under its header)."""
+    for sentence in re.split(r"[.!?;]\s" if rows else r"[.!?;]\s|\n", text):
         words = re.findall(r"\d[\d.,]*|[^\W\d_]+", _DATE.sub(" ", sentence))
         if not set(kind) <= set(tokenize(sentence)):
             continue

@@ -75,7 +75,9 @@ _NOT_QUANTITIES = re.compile(
     r"(?:\+33\s?|\b0)[1-9](?:[\s.]?\d\d){4}|\b\d{5}\b|\S+@\S+|\bwww\.\S+|"
     r"\b\d+,? (?:rue|bd|boulevard|avenue|av|chemin|route|place|impasse|allee)\b"
 )
-_HOURS = re.compile(r"\b\d{1,2}\s?h(?:\s?\d\d)?\b")
+# « 14h », « 14 h 30 », « 18 heures », « 9:30 », « midi »: a time of day.
+_HOURS = re.compile(r"\b\d{1,2}\s?(?:h|heures?)(?:\s?\d\d)?\b|\b\d{1,2}:\d\d\b|\b(?:midi|minuit)\b",
+                    re.I)
 
 @dataclass(frozen=True)
 class AnswerForm:
