@@ -486,3 +486,25 @@ def test_a_day_and_month_next_to_a_noun_is_no_count_of_it() -> None:
                        stem, 3)
     assert not _counts("Journée du 1er mars 2015 Bénévoles et salariés", stem, 3)
     assert _counts("Nous comptons 29 bénévoles actifs", stem, 3)
+
+
+def test_a_count_typed_without_accents_is_read_in_the_organisation_s_spelling(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« combien de salaries » (« salaries » and « salariés » stem apart): when another
+    document of the base writes « salaries » as typed, the organisation's documents are
+    still read for « salariés », which they count, so the count is not « written
+    nowhere »."""
+    (tmp_path / "toit.md").write_text(
+        "# Rapport d'activité du Toit Commun\n\n## Équipe\n\nLe Toit Commun emploie 14 "
+        "salariés et accueille des stagiaires.\n", encoding="utf-8")
+    (tmp_path / "autre.md").write_text(
+        "# Note de l'Abri Bleu\n\n## Paie\n\nLes entreprises salaries leurs apprentis "
+        "selon la convention.\n", encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "data", e5)
+    try:
+        assert kb.ingest([tmp_path / "toit.md", tmp_path / "autre.md"]).counts["failed"] == 0
+        evidence = service_for(kb, tmp_path).reader.read(
+            "le toit commun c'est combien de salaries ?")
+        assert evidence.never_counted == [], evidence
+    finally:
+        kb.close()

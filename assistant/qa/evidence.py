@@ -261,15 +261,22 @@ class EvidenceReader:
     def _counted_anywhere(self, count: CountAsked, scope: set[str]) -> bool:
         """Some chunk of the asked organisation's documents (of the base, when the
         question names none) writes the count: the passages retrieved may have missed
-        it, the whole documents cannot."""
-        ids = self.kb.keyword_index().holding([count.stem, *count.kind], scope or None)
+        it, the whole documents cannot. The noun is read as typed and in every spelling
+        one edit away (« salaries » is stemmed apart from « salariés », and another
+        document may write it as typed)."""
+        index = self.kb.keyword_index()
+        where = scope or None
+        stems = [s for s in (count.stem, *index.near_spellings(count.stem))
+                 if index.holding([s], where)]
         window = tuned("evidence.count_window")
-        for start in range(0, len(ids), _BATCH):  # a big base holds thousands: stop early
-            chunks = self.kb.manifest.chunks_by_ids(ids[start:start + _BATCH]).values()
-            # A table cell on the line below its header (« Bénévoles\n12 ») counts too.
-            if any(_counts(chunk.text, count.stem, window, count.kind, rows=True)
-                   for chunk in chunks):
-                return True
+        for stem in stems:
+            ids = index.holding([stem, *count.kind], where)
+            for start in range(0, len(ids), _BATCH):  # a big base holds thousands: stop early
+                chunks = self.kb.manifest.chunks_by_ids(ids[start:start + _BATCH]).values()
+                # A table cell on the line below its header (« Bénévoles\n12 ») counts.
+                if any(_counts(chunk.text, stem, window, count.kind, rows=True)
+                       for chunk in chunks):
+                    return True
         return False
 
     def _unknown_words(self, analysis: Question,

@@ -107,6 +107,18 @@ class KeywordIndex:
                                    score_cutoff=1)
         return None if found is None else str(found[0])
 
+    def near_spellings(self, token: str) -> list[str]:
+        """Every word of the base one edit away from ``token``, nearest first: which of
+        them a part of the base writes is for the caller to check (« salar » where the
+        base writes « salari », and a law article « salar »)."""
+        if self._model is None or len(token) < tuned("spelling.min_chars"):
+            return []
+        if self._vocabulary is None:
+            self._vocabulary = [w for w in self._model.vocab_dict if w.isalpha()]
+        found = process.extract(token, self._vocabulary, scorer=Levenshtein.distance,
+                                score_cutoff=1, limit=None)
+        return [str(word) for word, _, _ in sorted(found, key=lambda f: f[1]) if word != token]
+
     def containing(self, tokens: Collection[str], among: Sequence[str]) -> set[str]:
         """Those of the chunks ``among`` that hold every one of ``tokens`` (read from the
         postings, so a frequent word costs no more than a rare one)."""
