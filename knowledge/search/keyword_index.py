@@ -93,6 +93,13 @@ class KeywordIndex:
             weights[token] = float(np.log(1 + (total - frequency + 0.5) / (frequency + 0.5)))
         return weights
 
+    def _words(self) -> list[str]:
+        """The base's words (no digits), read once for the spelling look-ups."""
+        if self._vocabulary is None:
+            assert self._model is not None
+            self._vocabulary = [w for w in self._model.vocab_dict if w.isalpha()]
+        return self._vocabulary
+
     def near_spelling(self, token: str) -> str | None:
         """A word of the base one edit away from ``token`` (« salaries » → « salari »),
         for question words the base never uses as typed; None when there is none.
@@ -101,9 +108,7 @@ class KeywordIndex:
         left alone (one edit turns « cas » into « car »)."""
         if self._model is None or len(token) < tuned("spelling.min_chars"):
             return None
-        if self._vocabulary is None:
-            self._vocabulary = [w for w in self._model.vocab_dict if w.isalpha()]
-        found = process.extractOne(token, self._vocabulary, scorer=Levenshtein.distance,
+        found = process.extractOne(token, self._words(), scorer=Levenshtein.distance,
                                    score_cutoff=1)
         return None if found is None else str(found[0])
 
@@ -113,9 +118,7 @@ class KeywordIndex:
         base writes « salari », and a law article « salar »)."""
         if self._model is None or len(token) < tuned("spelling.min_chars"):
             return []
-        if self._vocabulary is None:
-            self._vocabulary = [w for w in self._model.vocab_dict if w.isalpha()]
-        found = process.extract(token, self._vocabulary, scorer=Levenshtein.distance,
+        found = process.extract(token, self._words(), scorer=Levenshtein.distance,
                                 score_cutoff=1, limit=None)
         return [str(word) for word, _, _ in sorted(found, key=lambda f: f[1]) if word != token]
 
