@@ -266,10 +266,8 @@ class EvidenceReader:
         document may write it as typed)."""
         index = self.kb.keyword_index()
         where = scope or None
-        stems = [s for s in (count.stem, *index.near_spellings(count.stem))
-                 if index.holding([s], where)]
         window = tuned("evidence.count_window")
-        for stem in stems:
+        for stem in (count.stem, *index.near_spellings(count.stem)):
             ids = index.holding([stem, *count.kind], where)
             for start in range(0, len(ids), _BATCH):  # a big base holds thousands: stop early
                 chunks = self.kb.manifest.chunks_by_ids(ids[start:start + _BATCH]).values()
