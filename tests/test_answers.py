@@ -244,6 +244,24 @@ def test_a_dotted_acronym_and_a_missing_accent_are_not_unknown(
         assert "40 studios" in answer.text
 
 
+def test_a_common_acronym_is_known_by_its_long_form(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« priorités RH » where the text writes « ressources humaines »: the sector's
+    common acronyms (``knowledge/data/glossary.tsv``) are read in their long form, so the
+    acronym is no thing the base lacks."""
+    with one_document_service(
+            tmp_path, e5, "projet.md",
+            "# Projet associatif du Toit Commun\n\n## Ressources humaines\n\nPour "
+            "accompagner sa croissance, le Toit Commun se fixe deux priorités : fidéliser "
+            "ses équipes et former ses ressources humaines aux métiers du logement.\n"
+    ) as service:
+        question = "Quelles priorités RH le Toit Commun se fixe-t-il ?"
+        evidence = service.reader.read(question)
+        assert evidence.unknown_names == [] and evidence.missing_names == [], evidence
+        answer = service.ask(question)
+        assert not answer.refused, answer.reason
+
+
 def test_a_year_the_passages_never_mention_is_a_reason_to_refuse(
         tmp_path: Path, e5: E5Embeddings) -> None:
     """A report on 2023 cannot tell how many people came in 2019, however close the

@@ -202,8 +202,7 @@ class EvidenceReader:
                             analysis=analysis)
         idf = self.kb.keyword_index().idf
         named = analysis.other_names
-        evidence.unknown_names = [n for n in named if not tokenize(n)
-                                  or any(v == 0 for v in idf(tokenize(n)).values())]
+        evidence.unknown_names = [n for n in named if not _known(n, analysis, idf)]
         evidence.unknown_names += self._unknown_words(analysis, idf)
         in_scope = [not scope or p.doc_id in scope for p in passages]
         scoped_tokens: set[str] = set()
@@ -221,7 +220,7 @@ class EvidenceReader:
             if not stems or key in _FORM_NOUNS or key in organisation_keys:
                 continue
             stems = [self._spelled(t, idf) for t in stems]
-            if any(v == 0 for v in idf(stems).values()):
+            if any(v == 0 for v in idf(stems).values()) and not _known(noun, analysis, idf):
                 evidence.unknown_nouns.append(noun)
             elif not all(terms.present(t, scoped_tokens) for t in stems):
                 evidence.missing_nouns.append(noun)
@@ -364,6 +363,14 @@ _REFERENCE_YEAR = re.compile(
     r"\b(?:(?:contre|qu['’]|par rapport à|comparé à)\s+(?:\S+\s+){0,3}?|depuis\s+|"
     r"(?:ouvert|créé|fondé|né)e?s?\s+(?:en\s+)?)(?:(?:l['’]année|fin|début)\s+)?"
     r"(?:en\s+)?(?:19|20)\d\d\b", re.I)
+
+
+def _known(name: str, analysis: Question,
+           idf: Callable[[Collection[str]], dict[str, float]]) -> bool:
+    """Every word of ``name`` is in the base, or ``name`` is an acronym one of whose
+    long forms is (« RH » where the documents write « ressources humaines »)."""
+    forms = [name, *analysis.expansions.get(name, analysis.expansions.get(name.upper(), ()))]
+    return any(tokenize(f) and all(v > 0 for v in idf(tokenize(f)).values()) for f in forms)
 
 
 def _other_period(text: str, years: frozenset[str]) -> bool:
