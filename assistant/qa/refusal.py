@@ -8,6 +8,9 @@ questions plus our own (``evals/data/refusal_fr.jsonl``). The rules, in order:
    organisation ("le CADA de l'ALPA" when only Alotra has one);
    refused: a count is asked (« combien de bénévoles ») that no document of the asked
    organisation, read whole, writes next to a number;
+   refused: a term of the question (a noun with its adjective or « de » complement,
+   « accord d'aménagement ») that the base writes as such is written by no document of
+   the one organisation asked about (one compared to, « comme Alotra », aside);
 3. refused: no sentence of the asked organisation's documents has the asked form (no
    amount for "Combien coûte…", no duration for "Combien de temps…");
 4. otherwise the best such sentence must be close enough in meaning, less a penalty
@@ -69,6 +72,12 @@ def strong_reason(evidence: Evidence) -> str | None:
         where = (f"aucun document ({', '.join(evidence.organisations)})"
                  if evidence.organisations else "aucun document de la base")
         return f"{where} ne donne de nombre pour {_quoted(evidence.never_counted)}"
+    if evidence.unwritten_terms:
+        analysis = evidence.analysis
+        asked = analysis.asked_organisations if analysis else ()
+        where = f"les documents ({asked[0].name})" if asked else "les documents"
+        return (f"{where} ne parlent pas de {_quoted(evidence.unwritten_terms)}, que "
+                "d'autres documents de la base écrivent")
     return None
 
 
