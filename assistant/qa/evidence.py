@@ -127,9 +127,15 @@ class Evidence:
     missing_names: list[str] = field(default_factory=list)
     uncounted: list[str] = field(default_factory=list)
     never_counted: list[str] = field(default_factory=list)
+    never_counted_then: list[str] = field(default_factory=list)
     unwritten_terms: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     analysis: Question | None = None
+
+    @property
+    def years(self) -> list[str]:
+        """The years the question names (« accueillies en 2021 »)."""
+        return list(dict.fromkeys(_YEAR.findall(self.question)))
 
     def eligible(self) -> list[ScoredSentence]:
         """Sentences that could answer: in scope, of the asked form, on the asked subject."""
@@ -235,6 +241,11 @@ class EvidenceReader:
         evidence.uncounted = [c.phrase for c in unfound]
         evidence.never_counted = [c.phrase for c in unfound
                                   if c.asked and not self._counted_anywhere(c, scope)]
+        asked_years = frozenset(_YEAR.findall(question))
+        if asked_years:
+            evidence.never_counted_then = [
+                c.phrase for c in counts if c.asked and c.phrase not in evidence.never_counted
+                and not self._counted_anywhere(c, scope, asked_years)]
         evidence.unwritten_terms = self._unwritten_terms(analysis, idf)
         words = self.terms(question) if sentences_for_question and query != question else terms
         years = frozenset(_YEAR.findall(question)) if form in _QUANTITIES else frozenset()
@@ -261,12 +272,15 @@ class EvidenceReader:
                                   bool(_ASKS_COUNT.search(question[:match.start(1)]))))
         return out
 
-    def _counted_anywhere(self, count: CountAsked, scope: set[str]) -> bool:
+    def _counted_anywhere(self, count: CountAsked, scope: set[str],
+                          years: frozenset[str] = frozenset()) -> bool:
         """Some chunk of the asked organisation's documents (of the base, when the
         question names none) writes the count: the passages retrieved may have missed
         it, the whole documents cannot. The noun is read as typed and in every spelling
         one edit away (« salaries » is stemmed apart from « salariés », and another
-        document may write it as typed)."""
+        document may write it as typed). With ``years``, the chunk must also speak of
+        one of them: the year written in it, its section or title (« Chiffres clés
+        2022 »), or the year of its document (« accueillies en 2023 » in the 2023 report)."""
         index = self.kb.keyword_index()
         where = scope or None
         window = tuned("evidence.count_window")
@@ -276,6 +290,8 @@ class EvidenceReader:
                 chunks = self.kb.manifest.chunks_by_ids(ids[start:start + _BATCH]).values()
                 # A table cell on the line below its header (« Bénévoles\n12 ») counts.
                 if any(_counts(chunk.text, stem, window, count.kind, rows=True)
+                       and (not years or str(chunk.year) in years or years & frozenset(
+                           _YEAR.findall(f"{chunk.text} {chunk.section} {chunk.title}")))
                        for chunk in chunks):
                     return True
         return False
