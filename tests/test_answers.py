@@ -381,6 +381,46 @@ def test_a_count_dated_by_another_year_does_not_answer_for_the_year_asked(
         assert "112 personnes" not in other.text.split("\n")[0], other.text
 
 
+def test_a_count_asked_for_a_year_no_document_gives_then_is_refused(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Combien de personnes… accueillies en 2021 ? » when the documents count people
+    only in passages of 2023 and 2022 (a « Chiffres clés 2022 » section), 2021 being
+    named only in a passage that counts no one: the count asked for that year is
+    written nowhere, a strong reason. The years the documents do speak of are answered
+    or left to the closeness of the passages."""
+    welcome = ("Les équipes reçoivent les ménages sur rendez-vous et les orientent vers les "
+               "services adaptés. Chaque accueil donne lieu à un entretien, puis à un projet "
+               "d'accompagnement écrit avec le ménage. Les travailleurs sociaux suivent les "
+               "démarches administratives, l'ouverture des droits et l'accès aux soins.")
+    figures = ("Le taux d'occupation reste élevé et la durée moyenne de séjour s'allonge, "
+               "faute de logements sociaux disponibles dans le département. Les sorties "
+               "vers le logement autonome ont surtout eu lieu au second semestre, après la "
+               "signature d'une convention avec deux bailleurs.")
+    partners = ("Les associations du quartier prêtent leurs salles et leurs bénévoles tout au "
+                "long de l'année. Un centre social anime un atelier d'écriture, une "
+                "médiathèque organise des lectures et le club de football invite les "
+                "enfants aux matchs du dimanche.")
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            f"# Rapport d'activité 2023 du Toit Commun\n\n## Accueil\n\nEn 2023, la "
+            f"résidence du Toit Commun a accueilli 112 personnes. {welcome}\n\n## Chiffres "
+            f"clés 2022\n\n98 personnes accueillies, 40 logements. {figures}\n\n## "
+            f"Partenaires\n\nDepuis 2021, la commune finance l'atelier cuisine, qui "
+            f"accueille les personnes de la résidence du Toit Commun et leurs voisins. "
+            f"{partners}\n"
+    ) as service:
+        assert len(service.reader.kb.manifest.chunk_ids()) >= 3  # one chunk per section
+        refused = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2021 ?")
+        assert refused.refused and not refused.uncertain, refused.text
+        assert "personnes" in refused.reason and "2021" in refused.reason, refused.reason
+        for year in ("2022", "2023"):
+            evidence = service.reader.read(
+                f"Combien de personnes le Toit Commun a-t-il accueillies en {year} ?")
+            assert evidence.never_counted_then == [], (year, evidence.never_counted_then)
+        answered = service.ask("Combien de personnes le Toit Commun a-t-il accueillies en 2023 ?")
+        assert not answered.refused and "112 personnes" in answered.text, answered.text
+
+
 def test_a_figure_compared_with_last_year_still_answers_for_this_year(
         tmp_path: Path, e5: E5Embeddings) -> None:
     """« 112 personnes, contre 98 en 2022 » is the 2023 figure of a 2023 report: the
@@ -431,6 +471,46 @@ def test_a_name_typed_in_lower_case_that_no_document_uses_is_refused(
         assert refused.refused and "loca-pass" in refused.reason, refused.text
         evidence = service.reader.read("c koi l'astel au toit commun ?")
         assert evidence.unknown_names == [], evidence
+
+
+def test_a_term_the_base_writes_but_not_the_asked_organisation_is_refused(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Quelle convention collective s'applique aux salariés de Kerbel ? » when only
+    Orvalis's documents write « convention collective »: the base uses the term as a
+    fixed phrase, Kerbel's documents, read whole, never do, so Kerbel has no document on
+    the subject (an organisation named to compare, « comme Orvalis », is not the one
+    asked about). A term written nowhere (« difficultés concrètes », a paraphrase) and a
+    term Kerbel writes, in the plural or with a slip, are no reason."""
+    (tmp_path / "orvalis.md").write_text(
+        "# Rapport d'activité 2023 d'Orvalis\n\n## Ressources humaines\n\nOrvalis a signé "
+        "avec le CSE un accord sur l'aménagement du temps de travail. Les salariés "
+        "d'Orvalis relèvent de la convention collective nationale du secteur.\n\n## "
+        "Logement\n\nOrvalis gère une pension de famille de vingt places à Lyon.\n",
+        encoding="utf-8")
+    (tmp_path / "kerbel.md").write_text(
+        "# Projet de service de Kerbel\n\n## Équipe\n\nKerbel emploie douze salariés, "
+        "travailleurs sociaux et conseillères. L'équipe de Kerbel se réunit chaque "
+        "semaine.\n\n## Logement\n\nKerbel ouvre en 2024 une pension de famille à "
+        "Nantes pour des personnes isolées.\n", encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "data", e5)
+    try:
+        assert kb.ingest([tmp_path / "orvalis.md", tmp_path / "kerbel.md"]).counts["failed"] == 0
+        service = service_for(kb, tmp_path)
+        refused = service.ask("Quelle convention collective s'applique aux salariés de Kerbel ?")
+        assert refused.refused and not refused.uncertain, refused.text
+        assert "convention collective" in refused.reason and "Kerbel" in refused.reason, \
+            refused.reason
+        compared = service.ask("Kerbel a-t-elle signé, comme Orvalis, un accord "
+                               "d'aménagement du temps de travail ?")
+        assert compared.refused, compared.text
+        for question in ("Kerbel a-t-elle, comme Orvalis, une pension de famille ?",
+                         "Les pensions de familles de Kerbel, c'est pour qui ?",
+                         "Quelles difficultés concrètes l'équipe de Kerbel rencontre-t-elle ?",
+                         "Quelle convention collective s'applique chez Orvalis ?"):
+            evidence = service.reader.read(question)
+            assert evidence.unwritten_terms == [], (question, evidence.unwritten_terms)
+    finally:
+        kb.close()
 
 
 def test_the_askers_own_things_are_not_what_is_asked(tmp_path: Path, e5: E5Embeddings) -> None:

@@ -88,3 +88,6 @@ def test_refusal_on_our_own_unanswerable_questions(corpus_kb: KnowledgeBase,
     service = AnswerService(reader, ConversationStore(tmp_path / "c.sqlite"))
     scores = run_answer_eval(service, OWN_REFUSALS)
     assert scores["not_answered_unanswerable"] >= 0.85
+    # Our answerable questions name one organisation and use a multi-word term, in
+    # colloquial or paraphrased words: none may be refused (round s27).
+    assert scores["false_refusal_rate"] == 0.0

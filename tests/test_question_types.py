@@ -103,3 +103,19 @@ def test_a_time_of_day_written_in_words_or_with_a_colon_answers_at_what_time() -
                      "Le repas partagé a lieu à midi.", "Ouvert de 14h30 à 17h."):
         assert has_answer_form(expected_answer(question), sentence), sentence
     assert not has_answer_form(expected_answer(question), "Le conseil se réunit en 2023.")
+
+
+def test_when_before_a_subject_inside_a_sentence_asks_for_no_date() -> None:
+    """« le protocole … quand un logement est infesté », « parle-t-elle de … quand elle
+    décrit … »: « quand » is « lorsque » there; refusing for want of a date would refuse
+    on no evidence. « Quand … ? », « depuis quand », « c'est quand », « se termine
+    quand, » still ask for one."""
+    assert expected_answer("Quel est le protocole du foyer quand un logement est infesté ?") is None
+    assert expected_answer("Le service parle-t-il de santé mentale quand il décrit ses "
+                           "publics ?") is None
+    for question in ("Quand l'association a-t-elle été créée ?",
+                     "Depuis quand le foyer fait-il de l'intervention sociale ?",
+                     "c'est quand la prochaine assemblée générale ?",
+                     "Le projet se termine quand, et qu'est-ce qui est prévu après ?",
+                     "La convention date de quand, et a-t-elle été renouvelée ?"):
+        assert expected_answer(question) == "date", question

@@ -110,9 +110,20 @@ def form_label(kind: str | None) -> str:
     return form.label if form else "de réponse"
 
 
+# « quand » inside a sentence and before a subject is « lorsque » (« le protocole
+# d'Alotra quand un logement est infesté », « parle-t-elle de santé mentale quand elle
+# décrit… »), not « à quelle date »; « Quand l'ALPA… », « depuis quand », « c'est quand »
+# and « se termine quand, » still ask for a date.
+_WHEN_CONJUNCTION = re.compile(
+    r"(?<=[\w,] )(?<!depuis )(?<!jusqu a )(?<!c est )quand(?= (?:il|ils|elle|elles|on|un|"
+    r"une|le|la|les|l|je|j|nous|vous|ce|c|ca|sa|son|ses|leur|leurs|mon|ma|mes|notre|nos|"
+    r"des|du)\b)")
+
+
 def expected_answer(question: str) -> str | None:
     """The form an answer must take to count as one: "argent", "durée", "date"…"""
     folded = re.sub(r"['’]", " ", fold_accents(question.lower()))
+    folded = _WHEN_CONJUNCTION.sub("lorsque", folded)
     for form in ANSWER_FORMS:
         if form.asked.search(folded):
             return form.kind
