@@ -473,46 +473,6 @@ def test_a_name_typed_in_lower_case_that_no_document_uses_is_refused(
         assert evidence.unknown_names == [], evidence
 
 
-def test_a_term_the_base_writes_but_not_the_asked_organisation_is_refused(
-        tmp_path: Path, e5: E5Embeddings) -> None:
-    """« Quelle convention collective s'applique aux salariés de Kerbel ? » when only
-    Orvalis's documents write « convention collective »: the base uses the term as a
-    fixed phrase, Kerbel's documents, read whole, never do, so Kerbel has no document on
-    the subject (an organisation named to compare, « comme Orvalis », is not the one
-    asked about). A term written nowhere (« difficultés concrètes », a paraphrase) and a
-    term Kerbel writes, in the plural or with a slip, are no reason."""
-    (tmp_path / "orvalis.md").write_text(
-        "# Rapport d'activité 2023 d'Orvalis\n\n## Ressources humaines\n\nOrvalis a signé "
-        "avec le CSE un accord sur l'aménagement du temps de travail. Les salariés "
-        "d'Orvalis relèvent de la convention collective nationale du secteur.\n\n## "
-        "Logement\n\nOrvalis gère une pension de famille de vingt places à Lyon.\n",
-        encoding="utf-8")
-    (tmp_path / "kerbel.md").write_text(
-        "# Projet de service de Kerbel\n\n## Équipe\n\nKerbel emploie douze salariés, "
-        "travailleurs sociaux et conseillères. L'équipe de Kerbel se réunit chaque "
-        "semaine.\n\n## Logement\n\nKerbel ouvre en 2024 une pension de famille à "
-        "Nantes pour des personnes isolées.\n", encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "data", e5)
-    try:
-        assert kb.ingest([tmp_path / "orvalis.md", tmp_path / "kerbel.md"]).counts["failed"] == 0
-        service = service_for(kb, tmp_path)
-        refused = service.ask("Quelle convention collective s'applique aux salariés de Kerbel ?")
-        assert refused.refused and not refused.uncertain, refused.text
-        assert "convention collective" in refused.reason and "Kerbel" in refused.reason, \
-            refused.reason
-        compared = service.ask("Kerbel a-t-elle signé, comme Orvalis, un accord "
-                               "d'aménagement du temps de travail ?")
-        assert compared.refused, compared.text
-        for question in ("Kerbel a-t-elle, comme Orvalis, une pension de famille ?",
-                         "Les pensions de familles de Kerbel, c'est pour qui ?",
-                         "Quelles difficultés concrètes l'équipe de Kerbel rencontre-t-elle ?",
-                         "Quelle convention collective s'applique chez Orvalis ?"):
-            evidence = service.reader.read(question)
-            assert evidence.unwritten_terms == [], (question, evidence.unwritten_terms)
-    finally:
-        kb.close()
-
-
 def test_the_askers_own_things_are_not_what_is_asked(tmp_path: Path, e5: E5Embeddings) -> None:
     """« Pour notre argumentaire, … »: a noun the asker owns (« notre », « mes ») is their
     document or their situation, not what the base must hold; no document saying

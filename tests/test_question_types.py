@@ -117,5 +117,8 @@ def test_when_before_a_subject_inside_a_sentence_asks_for_no_date() -> None:
                      "Depuis quand le foyer fait-il de l'intervention sociale ?",
                      "c'est quand la prochaine assemblée générale ?",
                      "Le projet se termine quand, et qu'est-ce qui est prévu après ?",
-                     "La convention date de quand, et a-t-elle été renouvelée ?"):
+                     "La convention date de quand, et a-t-elle été renouvelée ?",
+                     "C'est pour quand la prochaine assemblée générale ?",
+                     "À partir de quand le loyer est-il dû ?",
+                     "C'est prévu quand la signature du bail ?"):
         assert expected_answer(question) == "date", question

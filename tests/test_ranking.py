@@ -13,7 +13,7 @@ from assistant.qa.retrieval import HybridSearcher
 from evals.calibration_file import write_entry
 from evals.fit import beats, cross_validate, fit, gather
 from knowledge.base import KnowledgeBase
-from knowledge.calibration import DEFAULT_FILE, reload, tuned
+from knowledge.calibration import DEFAULT_FILE, CalibrationError, reload, tuned
 
 TINY_SET = [
     {"id": "t1", "question": "Combien de temps dure une mesure ASLL validée par la commission ?",
@@ -103,3 +103,21 @@ def test_a_model_is_kept_for_a_higher_mrr_everywhere_unless_recall_falls_by_half
     assert beats(figures({"span_recall@5": 0.730, "mrr": 0.77}), questions)
     assert not beats(figures({"span_recall@5": 0.725, "mrr": 0.77}), questions)
     assert not beats(figures({"span_recall@5": 0.76, "mrr": 0.68}), questions)
+
+
+@pytest.mark.parametrize("value", [{"nope": 1}, "oops", {"weights": {"fused": "x"}},
+                                   {"weights": None}, {"weights": {"fused": 1.0},
+                                                       "depth": "vingt"}])
+def test_a_malformed_ranker_entry_is_said_in_french(
+        value: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calibration = tmp_path / "calibration.yaml"
+    shutil.copy(DEFAULT_FILE, calibration)
+    monkeypatch.setenv("CANEVAS_CALIBRATION", str(calibration))
+    reload()
+    try:
+        write_entry("retrieval", "ranker", value, "test", "test")
+        with pytest.raises(CalibrationError, match="illisible"):
+            Ranker.from_calibration()
+    finally:
+        monkeypatch.delenv("CANEVAS_CALIBRATION")
+        reload()

@@ -13,7 +13,6 @@ Sentences that address an AI model (planted instructions) are never scored.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -129,7 +128,6 @@ class Evidence:
     never_counted: list[str] = field(default_factory=list)
     never_counted_then: list[str] = field(default_factory=list)
     counted_elsewhere: list[str] = field(default_factory=list)
-    unwritten_terms: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     analysis: Question | None = None
 
@@ -248,7 +246,6 @@ class EvidenceReader:
             evidence.never_counted_then = [
                 c.phrase for c in counts if c.asked and c.phrase not in evidence.never_counted
                 and not self._counted_anywhere(c, scope, asked_years)]
-        evidence.unwritten_terms = self._unwritten_terms(analysis, idf)
         words = self.terms(question) if sentences_for_question and query != question else terms
         years = frozenset(_YEAR.findall(question)) if form in _QUANTITIES else frozenset()
         evidence.sentences = self._score(query, words, passages, in_scope, form,
@@ -295,42 +292,6 @@ class EvidenceReader:
                        and (not years or str(chunk.year) in years or years & frozenset(
                            _YEAR.findall(f"{chunk.text} {chunk.section} {chunk.title}")))
                        for chunk in chunks):
-                    return True
-        return False
-
-    def _unwritten_terms(self, analysis: Question,
-                         idf: Callable[[Collection[str]], dict[str, float]]) -> list[str]:
-        """Terms of the question (a noun with its adjective or « de » complement:
-        « convention collective ») that some document of the base writes as such, a fixed
-        phrase of the base, but that no document of the one organisation the question
-        asks about writes, read whole: that organisation has no document on the subject.
-        A term the base never writes is no evidence: staff paraphrase (« difficultés
-        concrètes »)."""
-        asked = analysis.asked_organisations
-        if len(asked) != 1:
-            return []
-        scope = set(asked[0].documents)
-        keys = analysis.organisation_keys
-        out: list[str] = []
-        for phrase in analysis.asked_terms:
-            stems = [self._spelled(t, idf) for t in tokenize(phrase)]
-            if len(stems) < 2 or any(fold_accents(w.lower()) in keys for w in phrase.split()):
-                continue
-            if self._writes(stems, None) and not self._writes(stems, scope, loose=True):
-                out.append(phrase)
-        return out
-
-    def _writes(self, stems: list[str], docs: set[str] | None, loose: bool = False) -> bool:
-        """Some chunk of ``docs`` (of the base when None) writes ``stems`` one after the
-        other (stop words between them aside). ``loose``: each word may also be written
-        one edit away (the base's « salar » for « salari »)."""
-        index = self.kb.keyword_index()
-        spellings = [[s, *(index.near_spellings(s) if loose else ())] for s in stems]
-        ids = list(dict.fromkeys(i for spelled in itertools.product(*spellings)
-                                 for i in index.holding(spelled, docs)))
-        for start in range(0, len(ids), _BATCH):
-            for chunk in self.kb.manifest.chunks_by_ids(ids[start:start + _BATCH]).values():
-                if _in_sequence(tokenize(chunk.text), spellings):
                     return True
         return False
 
@@ -429,13 +390,6 @@ def _known(name: str, analysis: Question,
     long forms is (« RH » where the documents write « ressources humaines »)."""
     forms = [name, *analysis.expansions.get(name, analysis.expansions.get(name.upper(), ()))]
     return any(tokenize(f) and all(v > 0 for v in idf(tokenize(f)).values()) for f in forms)
-
-
-def _in_sequence(tokens: list[str], spellings: list[list[str]]) -> bool:
-    """``tokens`` hold, one after the other, a spelling of each word of ``spellings``."""
-    n = len(spellings)
-    return any(all(tokens[i + j] in spellings[j] for j in range(n))
-               for i in range(len(tokens) - n + 1) if tokens[i] in spellings[0])
 
 
 def _other_period(text: str, years: frozenset[str]) -> bool:

@@ -13,16 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.qa.names import named_terms
-from assistant.qa.nouns import noun_modifiers, question_nouns
+from assistant.qa.nouns import question_nouns
 from assistant.qa.question_types import expected_answer
 from knowledge.french import fold_accents, standard_french, tokenize, without_locutions
 from knowledge.sentences import split_sentences
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
-# « comme Alotra », « à l'instar de l'ALPA », « contrairement à … » right before a name:
-# an organisation named to compare (read on the accent-folded lower-case question).
-_COMPARED = re.compile(r"\b(?:comme|a l['’]instar (?:de|du|d['’])|contrairement aux?)\s*"
-                       r"(?:l['’]\s*|la\s+|le\s+|les\s+)?$")
 # « notre argumentaire », « mes dossiers »: what the asker owns, not what is asked.
 _OWNED = re.compile(r"\b(?:mon|ma|mes|notre|nos)\s+[^\W\d_]+(?:-[^\W\d_]+)*", re.I)
 
@@ -64,21 +60,6 @@ class Question:
         return question_nouns(self._asking)
 
     @property
-    def asked_terms(self) -> tuple[str, ...]:
-        """The asked nouns written with what qualifies them (an adjective, a « de »
-        complement: « convention collective », « accord d'aménagement »), as typed."""
-        text = self._asking
-        terms: list[str] = []
-        for noun in self.asked_nouns:
-            start = text.find(noun)
-            if start < 0:
-                continue
-            modifiers, end = noun_modifiers(text[start:])
-            if modifiers:
-                terms.append(text[start:start + end])
-        return tuple(dict.fromkeys(terms))
-
-    @property
     def _asking(self) -> str:
         """The asking sentences, less locutions and the asker's own things."""
         sentences = [s.text for s in split_sentences(self.text) if not s.heading]
@@ -91,19 +72,6 @@ class Question:
     def organisation_keys(self) -> set[str]:
         """The named organisations, lower-cased without accents."""
         return {fold_accents(o.name.lower()) for o in self.organisations}
-
-    @property
-    def asked_organisations(self) -> tuple[Organisation, ...]:
-        """The named organisations less those named only to compare (« l'APREMIS
-        a-t-elle signé, comme Alotra, un accord… »: the question asks about the APREMIS)."""
-        folded = fold_accents(self.text.lower())
-
-        def compared(organisation: Organisation) -> bool:
-            name = re.escape(fold_accents(organisation.name.lower()))
-            starts = [m.start() for m in re.finditer(rf"(?<![\w-]){name}(?![\w-])", folded)]
-            return bool(starts) and all(_COMPARED.search(folded[:i]) for i in starts)
-
-        return tuple(o for o in self.organisations if not compared(o))
 
     @property
     def other_names(self) -> list[str]:

@@ -112,10 +112,12 @@ def form_label(kind: str | None) -> str:
 
 # « quand » inside a sentence and before a subject is « lorsque » (« le protocole
 # d'Alotra quand un logement est infesté », « parle-t-elle de santé mentale quand elle
-# décrit… »), not « à quelle date »; « Quand l'ALPA… », « depuis quand », « c'est quand »
-# and « se termine quand, » still ask for a date.
+# décrit… »), not « à quelle date »; « Quand l'ALPA… », « depuis quand », « c'est quand »,
+# « pour quand », « à partir de quand », « prévu quand » and « se termine quand, » still
+# ask for a date.
 _WHEN_CONJUNCTION = re.compile(
-    r"(?<=[\w,] )(?<!depuis )(?<!jusqu a )(?<!c est )quand(?= (?:il|ils|elle|elles|on|un|"
+    r"(?<=[\w,] )(?<!depuis )(?<!jusqu a )(?<!c est )(?<!pour )(?<!de )(?<!prevu )"
+    r"(?<!prevue )(?<!prevus )(?<!prevues )quand(?= (?:il|ils|elle|elles|on|un|"
     r"une|le|la|les|l|je|j|nous|vous|ce|c|ca|sa|son|ses|leur|leurs|mon|ma|mes|notre|nos|"
     r"des|du)\b)")
 

@@ -81,13 +81,20 @@ class Ranker:
             return None
         if not value:
             return None
-        weights = {str(k): float(v) for k, v in dict(value["weights"]).items()}
+        try:
+            weights = {str(k): float(v) for k, v in dict(value["weights"]).items()}
+            depth = value.get("depth")
+            ranker = cls(weights, float(value.get("intercept", 0.0)),
+                         int(depth) if depth else None)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise CalibrationError(
+                "retrieval.ranker : valeur illisible dans le fichier de calibration (il faut "
+                "des poids numériques « weights », un « intercept » et une profondeur "
+                f"« depth » entière) : {error}") from error
         unknown = set(weights) - set(FEATURES)
         if unknown:
             raise CalibrationError(f"retrieval.ranker: caractéristiques inconnues {unknown}")
-        depth = value.get("depth")
-        return cls(weights, float(value.get("intercept", 0.0)),
-                   int(depth) if depth else None)
+        return ranker
 
 
 def share(wanted: Sequence[str], present: set[str]) -> float:

@@ -8,9 +8,6 @@ questions plus our own (``evals/data/refusal_fr.jsonl``). The rules, in order:
    organisation ("le CADA de l'ALPA" when only Alotra has one);
    refused: a count is asked (« combien de bénévoles ») that no document of the asked
    organisation, read whole, writes next to a number;
-   refused: a term of the question (a noun with its adjective or « de » complement,
-   « accord d'aménagement ») that the base writes as such is written by no document of
-   the one organisation asked about (one compared to, « comme Alotra », aside);
    refused: a count asked for a year (« accueillies en 2021 ») that no document of the
    asked organisation writes in a passage of that year (the year in it, in its
    section or title, or its document's year);
@@ -81,12 +78,6 @@ def strong_reason(evidence: Evidence) -> str | None:
         years = ", ".join(evidence.years)
         return (f"{where} ne donne de nombre pour {_quoted(evidence.never_counted_then)} "
                 f"en {years}")
-    if evidence.unwritten_terms:
-        analysis = evidence.analysis
-        asked = analysis.asked_organisations if analysis else ()
-        where = f"les documents ({asked[0].name})" if asked else "les documents"
-        return (f"{where} ne parlent pas de {_quoted(evidence.unwritten_terms)}, que "
-                "d'autres documents de la base écrivent")
     return None
 
 
