@@ -333,8 +333,9 @@ class Drafter:
                 texts[doc_id_of(chunk_id)] = texts.get(doc_id_of(chunk_id), "") + " " + chunk.text
             self._texts[key] = texts
             self._mined[key] = mine_structures(texts.values(), draft.organisation)
+        described = " ".join(v for k, v in draft.facts.items() if k != "association")
         scope = Scope.of(name, kind or kind_of(" ".join(draft.facts.values())),
-                         self._mined[key], draft.organisation)
+                         self._mined[key], draft.organisation, described)
         return scope.with_documents(self._texts[key])
 
     def _queries(self, draft: Draft, section: Section) -> tuple[list[str], list[str] | None]:

@@ -44,7 +44,8 @@ _NAMED = re.compile(rf"\b(?i:{_NOUNS})\s+(?i:de\s+|du\s+|d['’]\s*)?[«\"“]?\
                     r"(?:\s+[A-ZÉÈ][\w’'-]{2,})?)")
 _NOT_NAMES = frozenset("""sociale sociales accueil famille jeunes actifs travailleurs
     migrants alotra alpa apremis les des une notre nos son ses leur cette ce marseille
-    aix amiens france etat public publics temporaire temporaires""".split())
+    aix amiens france etat public publics temporaire temporaires prioritaire prioritaires
+    """.split())
 
 
 # Words of a structure's name that do not tell it from another: what kind it is
@@ -126,7 +127,11 @@ class Scope:
 
     @classmethod
     def of(cls, structure_name: str, kind: str | None, mined: set[str],
-           association: str = "") -> Scope:
+           association: str = "", described: str = "") -> Scope:
+        """The scope of ``structure_name``. ``described``: what the person wrote about
+        the structure and the project (« Ruisseau Mirabeau (112 villas, quartier
+        Consolat-Mirabeau) »): a place it names is where the structure is, not another
+        structure of the association."""
         own_key = key(re.sub(r"\([^)]*\)", " ", structure_name))
         words = [w for w in own_key.split() if w not in _NOT_NAMES and w not in _NOT_HEADS]
         own = {h for h in mined if any(w in h.split() for w in words)}
@@ -134,7 +139,9 @@ class Scope:
             own.add(_head(" ".join(words)))
         acronyms = re.findall(r"\(([A-Z]{2,})\)", structure_name)
         own |= {a.casefold() for a in acronyms}
-        return cls(own, kind or kind_of(structure_name), mined - own, key(association))
+        around = {h for h in mined if _mentions(key(described), h)}
+        return cls(own, kind or kind_of(structure_name), mined - own - around,
+                   key(association))
 
     @property
     def active(self) -> bool:
@@ -186,7 +193,9 @@ class Scope:
             return "own"
         if self.names_other(sentence):
             return "other"
-        last_own = max((m.end() for h in self.own
+        # A structure known by its kind only (« terrains familiaux ») is named by its kind.
+        marks = self.own or ({key(w) for w in KINDS[self.kind]} if self.kind else set())
+        last_own = max((m.end() for h in marks
                         for m in re.finditer(rf"(?<!\w){re.escape(h)}(?!\w)", key(before))),
                        default=-1)
         last_other = max((m.end() for h in self.others

@@ -64,10 +64,32 @@ class SectionEvidence:
         return saved
 
 
+# Words after which a capitalised word begins a name in running text.
+_NAME_OPENERS = frozenset("le la les l un une des du de d au aux par pour avec en et à sur "
+                          "dans via".split())
+
+
+def _in_name(words: list[str], i: int) -> bool:
+    """Word ``i`` goes on a capitalised name that an article, a preposition or a
+    punctuation mark introduces (« par le Pôle Départemental Logement Habitat »), which
+    counts once; capitalised items run together (« séniors Projet jardin Nutrition »)
+    are a slide's, each counted."""
+    start = i
+    while start > 0 and words[start - 1][:1].isupper() and words[start - 1][-1:].isalnum():
+        start -= 1
+    if start == i or start == 0:
+        return False
+    before = words[start - 1]
+    return (not before[-1:].isalnum()
+            or re.split(r"['’]", before.casefold())[-1] in _NAME_OPENERS
+            or before.casefold() in _NAME_OPENERS)
+
+
 def _dump(words: list[str]) -> bool:
     """A table, a page of headings or a TOC run together by the PDF: many capitalised
     words or figures for a sentence's length (prose has few)."""
-    marked = sum(w[:1].isupper() or w[:1].isdigit() for w in words[1:])
+    marked = sum(w[:1].isdigit() or (w[:1].isupper() and not _in_name(words, i))
+                 for i, w in enumerate(words) if i)
     return len(words) > 25 and marked > 0.3 * len(words)
 
 

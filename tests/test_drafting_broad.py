@@ -147,7 +147,12 @@ def test_a_structure_known_by_its_kind_only_is_searched_bare_outside_call_criter
     assert not searched_bare(plain, Scope(), frozenset())
 
 
-def test_with_a_kind_only_a_broad_quote_is_kept_where_it_names_the_kind() -> None:
+def test_with_a_kind_only_a_broad_quote_is_kept_where_it_or_the_text_before_names_the_kind(
+        ) -> None:
+    """As a sentence after the structure's name is about the structure, a sentence
+    after one naming the kind is about it (round s27: « parcours résidentiel », said
+    just after « les gens du voyage », was dropped); a sentence nothing before names
+    it for is not kept."""
     from generators.section_evidence import Quote, SectionEvidence
 
     naming = "Notre intervention auprès des gens du voyage vise le parcours résidentiel."
@@ -155,4 +160,8 @@ def test_with_a_kind_only_a_broad_quote_is_kept_where_it_names_the_kind() -> Non
     passage = _passage(1, f"{naming} {silent}")
     quotes = [Quote(naming, 0, 1.0, 0, 0, broad=True), Quote(silent, 0, 1.0, 0, 1, broad=True)]
     kept = scoped(SectionEvidence([passage], quotes), Scope(kind="aire_accueil")).quotes
-    assert [q.text for q in kept] == [naming]
+    assert [q.text for q in kept] == [naming, silent]
+    alone = _passage(1, silent)
+    kept = scoped(SectionEvidence([alone], [Quote(silent, 0, 1.0, 0, 0, broad=True)]),
+                  Scope(kind="aire_accueil")).quotes
+    assert kept == []

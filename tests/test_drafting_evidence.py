@@ -53,3 +53,25 @@ def test_every_sentence_of_a_passage_is_read_not_only_those_with_the_questions_w
         found = gather(service.reader, [question], SearchFilters(), support=0.7)
         assert any(q.text.startswith("Chaque mois, ils choisissent") for q in found.quotes), \
             [q.text for q in found.quotes]
+
+
+def test_a_sentence_naming_a_service_of_several_capitalised_words_is_quotable() -> None:
+    """« Pôle Départemental Logement Habitat » is one name, not four: the sentence was
+    read as a table dump (round s27, dev drafting set, request 04). Capitalised items
+    run together on a slide stay out."""
+    from generators.section_evidence import _usable
+
+    named = ("Suite au mandatement par le Pôle Départemental Logement Habitat et à la "
+             "validation du Territoire d'Action Sociale, un Intervenant Social est désigné "
+             "afin de contractualiser l'accompagnement avec le ménage concerné via un "
+             "Contrat d'Accompagnement Social Individualisé.")
+    listed = ("Chaque Territoire d'Action Sociale est couvert par une équipe "
+              "pluridisciplinaire : Travailleurs Sociaux, Médiatrices-Prospectrices, "
+              "Intervenants Techniques et Social, et Chargée d'Opération Habitat Adapté.")
+    slide = ("Typologie des revenus Quelques éléments d'évaluation Maintien dans les lieux "
+             "Lien social appropriation du logement Prévention des risques Budget Cohésion "
+             "familiale Valorisation responsabilisation autonomie Accès aux droits Effets "
+             "produits par l'Atelier de Quartier Grille d'évaluation financière 3 0.")
+    assert _usable(named)
+    assert _usable(listed)
+    assert not _usable(slide)

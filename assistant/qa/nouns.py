@@ -149,16 +149,30 @@ def noun_modifiers(phrase: str) -> tuple[list[str], int]:
     return words, end
 
 
+def _in_name(tokens: Any, i: int) -> bool:
+    """Token ``i`` goes on a name of several words that an article, a preposition or a
+    punctuation mark introduces (« par le Pôle Départemental Logement Habitat »): the
+    name counts once. Capitalised items run together (« séniors Projet jardin
+    Nutrition ») are a slide's, each counted."""
+    start = i
+    while start > 0 and tokens[start - 1].pos_ == "PROPN":
+        start -= 1
+    return (start < i and start > 0
+            and tokens[start - 1].pos_ in ("DET", "ADP", "PUNCT", "CCONJ"))
+
+
 def is_prose(text: str) -> bool:
     """A real sentence, not a table row, a list of names or a run of figures.
 
     PDF extraction glues table cells and slide bullets into long "sentences" with no
     verb, or with a verb lost among names and numbers; quoting them reads as noise.
     """
-    words = [t for t in _tagger()(text) if not t.is_punct and not t.is_space]
+    tokens = _tagger()(text)
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
     if not words:
         return False
     verbs = sum(t.pos_ in ("VERB", "AUX") for t in words)
-    odd = sum(t.pos_ in ("PROPN", "NUM", "X", "SYM") or t.like_num for t in words)
+    odd = sum((t.pos_ in ("PROPN", "NUM", "X", "SYM") or t.like_num)
+              and not _in_name(tokens, t.i) for t in words)
     return (verbs >= max(1, len(words) // tuned("prose.verbs_per_words"))
             and odd / len(words) < tuned("prose.max_odd_share"))

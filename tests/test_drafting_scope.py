@@ -1,0 +1,51 @@
+"""What a sentence is about when it names no structure: the text before it."""
+
+from __future__ import annotations
+
+from generators.scope import Scope, mine_structures
+
+_REPORT = (
+    "Le site Roubaud compte 40 villas. Le site Roubaud a rejoint le quartier "
+    "Bellevue-Roubaud, classé Quartier Prioritaire de la Ville. Le quartier Bellevue "
+    "accueille un marché. La résidence Lavande accueille 30 personnes âgées. "
+    "La résidence Lavande a ouvert en 2012. Le Quartier Prioritaire reçoit des crédits."
+)
+_BEFORE = ("L'année 2026 marquera l'intégration du site Roubaud au quartier "
+           "Bellevue-Roubaud, classé Quartier Prioritaire de la Ville (QPV).")
+_AFTER = "Cette initiative vise à aborder la mobilité résidentielle avec les bailleurs."
+
+
+def test_a_place_the_person_gives_for_the_structure_is_not_another_structure() -> None:
+    """« Ruisseau Mirabeau (112 villas, quartier Consolat-Mirabeau) »: the quartier the
+    person names is where the site is; a sentence following it is still about the site
+    (it was read as about another structure, « Consolat », and dropped)."""
+    mined = mine_structures([_REPORT], "Le Toit Partagé")
+    assert {"roubaud", "bellevue", "lavande"} <= mined
+    scope = Scope.of("Site Roubaud", None, mined, "Le Toit Partagé",
+                     described="Site Roubaud (40 villas, quartier Bellevue-Roubaud)")
+    assert scope.verdict(_AFTER, _BEFORE) == "own"
+    assert scope.verdict(_AFTER, "La résidence Lavande a ouvert en 2012.") == "other"
+
+
+def test_a_quartier_prioritaire_is_a_category_not_a_structure() -> None:
+    """« Quartier Prioritaire de la Ville » names what a quartier is, not one of the
+    association's structures: written after the structure drafted, it does not make the
+    next sentence about another one."""
+    mined = mine_structures([_REPORT], "Le Toit Partagé")
+    assert "prioritaire" not in mined
+    scope = Scope.of("Site Roubaud", None, mined, "Le Toit Partagé")
+    assert scope.verdict(_AFTER, "Le site Roubaud est classé Quartier Prioritaire.") == "own"
+
+
+def test_a_structure_known_by_its_kind_is_named_by_its_kind_in_the_text_before() -> None:
+    """A draft for the « terrains familiaux » of a town (no name): the sentence after
+    one about the gens du voyage is about them, as a sentence after the structure's name
+    is about the structure; after another structure's name it is not."""
+    scope = Scope(kind="aire_accueil", others={"lavande"})
+    sentence = ("C'est la dimension de parcours résidentiel que nous souhaitons voir "
+                "prise en compte.")
+    before = ("A travers notre intervention auprès des gens du voyage, notre objectif est "
+              "de répondre aux besoins des familles.")
+    assert scope.verdict(sentence, before) == "own"
+    assert scope.verdict(sentence, before + " La résidence Lavande a ouvert en 2012.") == "other"
+    assert scope.verdict(sentence, "Le conseil d'administration s'est réuni.") == "neutral"
