@@ -40,12 +40,12 @@ def test_an_asked_form_found_nowhere_is_a_reason() -> None:
 
 
 def test_a_count_the_passages_miss_but_the_documents_write_is_a_doubt() -> None:
-    """« combien de places » with no number in the passages found: refused when no
-    document of the organisation writes that count either, « pas sûr » when one does
-    (the search missed it; the base holds it)."""
+    """« combien de places » with no sentence close to the question giving a number:
+    refused when neither the passages nor any document of the organisation write that
+    count, « pas sûr » when they do (the base holds it)."""
     evidence = _evidence(form="nombre", has_form=False)
     assert judge(evidence).refused
-    evidence.counted_elsewhere = ["places caravanes"]
+    evidence.counted = ["places caravanes"]
     verdict = judge(evidence)
     assert not verdict.refused and verdict.unsure, verdict
     assert "places caravanes" in verdict.reason

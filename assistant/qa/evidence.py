@@ -127,7 +127,7 @@ class Evidence:
     uncounted: list[str] = field(default_factory=list)
     never_counted: list[str] = field(default_factory=list)
     never_counted_then: list[str] = field(default_factory=list)
-    counted_elsewhere: list[str] = field(default_factory=list)
+    counted: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     analysis: Question | None = None
 
@@ -239,8 +239,8 @@ class EvidenceReader:
         evidence.uncounted = [c.phrase for c in unfound]
         evidence.never_counted = [c.phrase for c in unfound
                                   if c.asked and not self._counted_anywhere(c, scope)]
-        evidence.counted_elsewhere = [c.phrase for c in unfound if c.asked
-                                      and c.phrase not in evidence.never_counted]
+        evidence.counted = [c.phrase for c in counts if c.asked
+                            and c.phrase not in evidence.never_counted]
         asked_years = frozenset(_YEAR.findall(question))
         if asked_years:
             evidence.never_counted_then = [

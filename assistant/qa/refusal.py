@@ -111,11 +111,12 @@ def judge(evidence: Evidence) -> Verdict:
     if strong is not None:
         return Verdict(True, 0.0, strong, closest)
     sentences = supporting(evidence)
-    if not sentences and evidence.counted_elsewhere:
-        # The passages give no number, but the organisation's documents, read whole,
-        # write the count asked: the search missed it, the base holds it — a doubt.
-        return Verdict(False, 0.0, "les passages trouvés ne donnent pas le nombre de "
-                       f"{_quoted(evidence.counted_elsewhere)}", closest, unsure=True)
+    if not sentences and evidence.counted:
+        # No sentence close to the question gives a number, but the passages or the
+        # organisation's documents, read whole, write the count asked: the base holds
+        # it, the sentences found do not say it plainly — a doubt, not a refusal.
+        return Verdict(False, 0.0, "aucune phrase proche de la question ne donne le nombre "
+                       f"de {_quoted(evidence.counted)}", closest, unsure=True)
     if not sentences:
         where = (f"aucun passage des documents ({', '.join(evidence.organisations)})"
                  if evidence.organisations else "aucun des passages trouvés")
