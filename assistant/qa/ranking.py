@@ -44,6 +44,8 @@ class Pool:
     fused: dict[str, float]
     features: dict[str, dict[str, float]]
     chunks: dict[str, StoredChunk] = field(default_factory=dict)
+    # (chunk, the chunk after it that continues it): kept right behind it in any order
+    following: list[tuple[str, str]] = field(default_factory=list)
 
     def row(self, chunk_id: str) -> list[float]:
         values = self.features[chunk_id]
@@ -70,7 +72,8 @@ class Ranker:
         scored = sorted(((cid, self.score(pool.features[cid])) for cid in head),
                         key=lambda item: item[1], reverse=True)
         floor = scored[-1][1] if scored else 0.0
-        return scored + [(cid, floor) for cid in pool.fused_order[len(head):]]
+        return behind(scored + [(cid, floor) for cid in pool.fused_order[len(head):]],
+                      pool.following)
 
     @classmethod
     def from_calibration(cls) -> Ranker | None:
@@ -101,3 +104,22 @@ def share(wanted: Sequence[str], present: set[str]) -> float:
     """Share of ``wanted`` (distinct) found in ``present``."""
     distinct = set(wanted)
     return len(distinct & present) / len(distinct) if distinct else 0.0
+
+
+def behind(ranked: list[tuple[str, float]], following: Sequence[tuple[str, str]]
+           ) -> list[tuple[str, float]]:
+    """``ranked`` with each chunk that continues a better-ranked one moved right behind
+    it (the rest of its list or paragraph rarely repeats the question's words, so no
+    feature ranks it; the fusion keeps it there too), with the score of the chunk it
+    follows."""
+    order = list(ranked)
+    for before, after in following:
+        ids = [cid for cid, _ in order]
+        if before not in ids or after not in ids:
+            continue
+        i, j = ids.index(before), ids.index(after)
+        if j > i + 1:
+            moved = (after, order[i][1])
+            del order[j]
+            order.insert(i + 1, moved)
+    return order

@@ -236,7 +236,8 @@ class HybridSearcher:
                          if c in chunks and has_answer_form(question.form, chunks[c].text)}
             self._add(fused, [c for c in ordered[: self.typed_window] if c in with_form])
             ordered = sorted(fused, key=lambda c: fused[c], reverse=True)
-        pool = Pool(fused_order=ordered, fused=fused, features={}, chunks=chunks)
+        pool = Pool(fused_order=ordered, fused=fused, features={}, chunks=chunks,
+                    following=following)
         if features:
             self._features(pool, question, dense, keyword, scoped_lists, in_scope, naming,
                            with_form, set(defining))
