@@ -15,14 +15,17 @@ pip_install() {
 }
 with_llm="${CANEVAS_WITH_LLM:-0}"
 stamp=".venv/.canevas-installed"
-wanted="$(cat requirements.lock requirements-llm.txt pyproject.toml | sha256sum | cut -d' ' -f1)-$with_llm"
+wanted="$(cat requirements.lock requirements-llm.txt pyproject.toml install.sh | sha256sum | cut -d' ' -f1)-$with_llm"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "Installation des dépendances (première fois : quelques minutes)…" >&2
   pip_install -r requirements.lock
   pip_install --no-deps -e .
   if [ "$with_llm" = "1" ]; then
     echo "Compilation de llama-cpp-python (première fois : environ 6 minutes)…" >&2
-    pip_install -r requirements-llm.txt
+    # Built for any x86-64 CPU, not for this one (-march=native): the native build
+    # crashed on its first token (segmentation fault) on an AVX-512 machine where CI
+    # runs; and never from a cached wheel, which may be such a native build.
+    CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" pip_install --no-cache-dir -r requirements-llm.txt
     .venv/bin/python -c "import llama_cpp.server"
     .venv/bin/python -m evals.local_model .venv/models >/dev/null
   fi
