@@ -241,10 +241,10 @@ class EvidenceReader:
                                   if c.asked and not self._counted_anywhere(c, scope)]
         evidence.counted = [c.phrase for c in counts if c.asked
                             and c.phrase not in evidence.never_counted]
-        asked_years = frozenset(_YEAR.findall(question))
+        asked_years = frozenset(evidence.years)
         if asked_years:
             evidence.never_counted_then = [
-                c.phrase for c in counts if c.asked and c.phrase not in evidence.never_counted
+                c.phrase for c in counts if c.phrase in evidence.counted
                 and not self._counted_anywhere(c, scope, asked_years)]
         words = self.terms(question) if sentences_for_question and query != question else terms
         years = frozenset(_YEAR.findall(question)) if form in _QUANTITIES else frozenset()

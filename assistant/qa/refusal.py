@@ -68,13 +68,11 @@ def strong_reason(evidence: Evidence) -> str | None:
         where = (f"les documents ({', '.join(evidence.organisations)})"
                  if evidence.organisations else "les passages trouvés")
         return f"{where} ne mentionnent pas {_quoted(evidence.missing_names)}"
+    where = (f"aucun document ({', '.join(evidence.organisations)})"
+             if evidence.organisations else "aucun document de la base")
     if evidence.never_counted:
-        where = (f"aucun document ({', '.join(evidence.organisations)})"
-                 if evidence.organisations else "aucun document de la base")
         return f"{where} ne donne de nombre pour {_quoted(evidence.never_counted)}"
     if evidence.never_counted_then:
-        where = (f"aucun document ({', '.join(evidence.organisations)})"
-                 if evidence.organisations else "aucun document de la base")
         years = ", ".join(evidence.years)
         return (f"{where} ne donne de nombre pour {_quoted(evidence.never_counted_then)} "
                 f"en {years}")
