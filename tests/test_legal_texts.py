@@ -124,3 +124,25 @@ def test_a_question_about_the_law_gets_no_list_of_the_association_s_own() -> Non
     assert _ASKS_THE_LAW.search("Que prévoit l'article R441-1 sur l'admission ?")
     assert _ASKS_THE_LAW.search("Que dit la loi sur les résidences sociales ?")
     assert not _ASKS_THE_LAW.search("Comment se passe l'admission d'un ménage ?")
+
+
+def test_the_ranking_knows_the_association_s_own_passages_unless_the_law_is_asked(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """The learned ranking's « own » feature: 1 for an association's passage, 0 for a
+    code article, and 0 for every passage when the question asks the law itself."""
+    (tmp_path / "tilleuls.md").write_text(_ASSOCIATION, encoding="utf-8")
+    for n in range(1, 4):
+        (tmp_path / f"article-r441-{n}.md").write_text(_article(n), encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "data", e5)
+    try:
+        assert kb.ingest(sorted(tmp_path.glob("*.md"))).counts["failed"] == 0
+        searcher = HybridSearcher(kb)
+        pool = searcher.pool("Comment se passe l'admission d'un ménage ?", 5)
+        assert pool is not None
+        own = {pool.chunks[c].source: pool.features[c]["own"] for c in pool.fused_order}
+        assert own["tilleuls.md"] == 1.0 and own["article-r441-1.md"] == 0.0, own
+        law = searcher.pool("Que prévoit l'article R441-1 sur l'admission ?", 5)
+        assert law is not None
+        assert {law.features[c]["own"] for c in law.fused_order} == {0.0}
+    finally:
+        kb.close()

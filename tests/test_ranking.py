@@ -53,6 +53,10 @@ def test_fitting_command_cross_validates_by_question(demo_searcher: HybridSearch
     ranker = fit(items, depth=30, l2=0.001)
     assert set(ranker.weights) == set(FEATURES) and ranker.depth == 30
     assert all(w >= 0 for w in ranker.weights.values())
+    # anchored on the fusion: a penalty that leaves nothing else still keeps its order
+    assert ranker.weights["fused"] > 0
+    only_fusion = fit(items, depth=30, l2=1e6)
+    assert {f for f, w in only_fusion.weights.items() if w > 1e-4} == {"fused"}
 
 
 def test_written_ranker_is_read_back_and_orders_the_search(

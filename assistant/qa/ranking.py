@@ -7,9 +7,10 @@ is a feature of a candidate — its ranks and scores in both lists, whether it n
 the question names, holds the asked answer form, shares words with the question in its
 text or its title and section — and the weights come from ``python -m evals.fit
 ranking --write`` (logistic regression, cross-validated by question; see
-``evals/fit.py``). The fused reciprocal-rank score stays one of the features, so the
-model starts from the old order and only moves what the data supports. Scoring is a
-dot product: nothing is loaded at search time.
+``evals/fit.py``). The fused reciprocal-rank score stays one of the features with a
+weight of at least its own spread, so the model starts from the old order and only
+moves what the data supports. Scoring is a dot product: nothing is loaded at search
+time.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ FEATURES: tuple[str, ...] = (
     "form",           # holds the asked form of answer (a date, an amount, a person)
     "coverage",       # share of the question's words in the chunk (with its header)
     "title_cover",    # share of the question's words in the title and section path
+    "own",            # an association's document, not a legal text (0 when the law is asked)
 )
 
 

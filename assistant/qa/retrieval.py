@@ -270,6 +270,7 @@ class HybridSearcher:
             for r, cid in enumerate(ranking):
                 scoped[cid] = scoped.get(cid, 0.0) + 1.0 / (k + r + 1)
         words = list(question.tokens)
+        asks_the_law = bool(_ASKS_THE_LAW.search(question.text))
         for cid in pool.fused_order:
             chunk = pool.chunks.get(cid)
             body: set[str] = set(tokenize(chunk.embed_text or chunk.text)) if chunk else set()
@@ -287,6 +288,8 @@ class HybridSearcher:
                 "form": float(cid in with_form),
                 "coverage": share(words, body),
                 "title_cover": share(words, heading),
+                "own": float(chunk is not None and not asks_the_law
+                             and not is_legal_type(chunk.doc_type)),
             }
 
     def _add(self, fused: dict[str, float], ranking: list[str]) -> None:
