@@ -363,6 +363,30 @@ def test_a_count_is_of_the_noun_with_its_modifiers(tmp_path: Path, e5: E5Embeddi
         assert asked.uncounted == ["logements temporaires"], asked
 
 
+def test_a_count_of_a_named_thing_is_given_by_a_passage_that_names_it(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Combien de familles faudra-t-il reloger à Roquefure ? » is not answered by
+    « 12 familles » of a passage on another place: the count is a doubt; a passage that
+    names the place and counts answers."""
+    (tmp_path / "roquefure.md").write_text(
+        "# Opération Roquefure\n\n## Relogement\n\nÀ Roquefure, il faudra reloger "
+        "temporairement l'ensemble des familles pendant les travaux.\n", encoding="utf-8")
+    (tmp_path / "clos.md").write_text(
+        "# Résidence du Clos Fleuri\n\n## Résidents\n\nLa résidence du Clos Fleuri loge "
+        "12 familles dans des appartements rénovés.\n", encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "data", e5)
+    try:
+        assert kb.ingest([tmp_path / "roquefure.md", tmp_path / "clos.md"]).counts[
+            "failed"] == 0
+        reader = service_for(kb, tmp_path).reader
+        asked = reader.read("Combien de familles faudra-t-il reloger à Roquefure ?")
+        assert asked.uncounted == ["familles"], asked
+        counted = reader.read("Combien de familles la résidence du Clos Fleuri loge-t-elle ?")
+        assert counted.uncounted == [], counted
+    finally:
+        kb.close()
+
+
 def test_a_count_dated_by_another_year_does_not_answer_for_the_year_asked(
         tmp_path: Path, e5: E5Embeddings) -> None:
     """The report mentions 2021 (a programme's dates) but counts people for 2023 only:

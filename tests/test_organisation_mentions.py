@@ -32,3 +32,20 @@ def test_a_name_inside_a_hyphenated_place_is_not_named() -> None:
     named = [name for name, _ in searcher.mentioned_organisations(
         "La CAF des Bouches-du-Rhône travaille-t-elle avec l'alpa ?")]
     assert named == ["ALPA"]
+
+
+def test_an_organisation_named_to_compare_is_not_the_one_asked() -> None:
+    """« L'APREMIS a-t-elle signé, comme Alotra, un accord… » asks about the APREMIS:
+    Alotra's accord does not answer it. « Des associations comme l'ALPA et Alotra… »
+    gives examples: both are asked."""
+    searcher = _searcher(["Alotra", "APREMIS", "ALPA"])
+    asked = searcher.analyse("L'APREMIS a-t-elle signé, comme Alotra, un accord "
+                             "d'aménagement du temps de travail ?")
+    assert [o.name for o in asked.organisations] == ["Alotra", "APREMIS"]
+    assert [o.name for o in asked.asked_organisations] == ["APREMIS"]
+    assert asked.asked_scope == {"d1"}
+    for question in ("Des associations comme l'ALPA et Alotra ont-elles des valeurs ?",
+                     "Quelles valeurs l'ALPA et Alotra partagent-elles ?",
+                     "Comme Alotra, que fait-on pour les gens du voyage ?"):
+        analysis = searcher.analyse(question)
+        assert analysis.asked_organisations == analysis.organisations, question

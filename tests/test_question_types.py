@@ -122,3 +122,13 @@ def test_when_before_a_subject_inside_a_sentence_asks_for_no_date() -> None:
                      "À partir de quand le loyer est-il dû ?",
                      "C'est prévu quand la signature du bail ?"):
         assert expected_answer(question) == "date", question
+
+
+def test_how_often_is_no_duration() -> None:
+    """« renouvelé tous les 5 ans », « chaque année » say how often, not how long: they
+    do not answer « Combien de temps dure une mesure ? »; « pendant 5 ans » does."""
+    assert expected_answer("Combien de temps dure une mesure ?") == "durée"
+    assert not has_answer_form("durée", "La démarche doit se renouveler a minima tous les 5 ans.")
+    assert not has_answer_form("durée", "Le projet est relu chaque année.")
+    assert has_answer_form("durée", "La mesure dure six mois, renouvelable tous les ans.")
+    assert has_answer_form("durée", "Elle a présidé l'association pendant 13 ans.")

@@ -201,8 +201,10 @@ class EvidenceReader:
         passages = make_whole(self.searcher.search(analysis, k=self.passages, filters=filters),
                               self.kb.manifest.chunks_by_ids)
         terms = self.terms(analysis)
-        scope = analysis.scope
-        organisations = [o.name for o in analysis.organisations]
+        # Searched in every organisation named, read in those asked: « l'APREMIS a-t-elle,
+        # comme Alotra, un accord… » is not answered by Alotra's accord.
+        scope = analysis.asked_scope
+        organisations = [o.name for o in analysis.asked_organisations]
         organisation_keys = analysis.organisation_keys
         form = analysis.form if query == question else expected_answer(question)
         evidence = Evidence(question, passages, [], form, organisations=organisations,
@@ -234,8 +236,16 @@ class EvidenceReader:
         counts = self._counts_asked(analysis.text, idf)
         scoped = [p for p, keep in zip(passages, in_scope, strict=True) if keep]
         window = tuned("evidence.count_window")
+        # A count asked of a named thing (« combien de familles … à Roquefure ») is given
+        # by a passage that names it: a number next to « famille » in another document
+        # counts other families. Only a doubt (a penalty), never a refusal.
+        names = [n for n in named if n not in evidence.unknown_names]
+        naming = [p for p in scoped if any(
+            all(terms.present(t, set(tokenize(f"{p.text} {p.section} {p.title}")))
+                for t in tokenize(n)) for n in names)]
         unfound = [c for c in counts
-                   if not any(_counts(p.text, c.stem, window, c.kind) for p in scoped)]
+                   if not any(_counts(p.text, c.stem, window, c.kind)
+                              for p in (naming if names else scoped))]
         evidence.uncounted = [c.phrase for c in unfound]
         evidence.never_counted = [c.phrase for c in unfound
                                   if c.asked and not self._counted_anywhere(c, scope)]

@@ -19,6 +19,12 @@ from knowledge.french import fold_accents, standard_french, tokenize, without_lo
 from knowledge.sentences import split_sentences
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
+# « l'APREMIS a-t-elle, comme Alotra, … », « à l'instar de l'ALPA », « contrairement à
+# Alotra »: right before a name, an organisation named to compare, not the one asked
+# (read on the accent-folded lower-case question). « comme » alone gives examples
+# (« des associations comme l'ALPA et Alotra »): only a « comme » set off by a comma compares.
+_COMPARED = re.compile(r"(?:,\s*comme|\ba l['’]instar (?:de|du|d['’])|\bcontrairement aux?)\s*"
+                       r"(?:l['’]\s*|la\s+|le\s+|les\s+)?$")
 # « notre argumentaire », « mes dossiers »: what the asker owns, not what is asked.
 _OWNED = re.compile(r"\b(?:mon|ma|mes|notre|nos)\s+[^\W\d_]+(?:-[^\W\d_]+)*", re.I)
 
@@ -72,6 +78,27 @@ class Question:
     def organisation_keys(self) -> set[str]:
         """The named organisations, lower-cased without accents."""
         return {fold_accents(o.name.lower()) for o in self.organisations}
+
+    @property
+    def asked_organisations(self) -> tuple[Organisation, ...]:
+        """The named organisations less those named only to compare (« l'APREMIS
+        a-t-elle signé, comme Alotra, un accord… » asks about the APREMIS); all of them
+        when each is named to compare."""
+        folded = fold_accents(self.text.lower())
+
+        def compared(organisation: Organisation) -> bool:
+            name = re.escape(fold_accents(organisation.name.lower()))
+            starts = [m.start() for m in re.finditer(rf"(?<![\w-]){name}(?![\w-])", folded)]
+            return bool(starts) and all(_COMPARED.search(folded[:i]) for i in starts)
+
+        asked = tuple(o for o in self.organisations if not compared(o))
+        return asked or self.organisations
+
+    @property
+    def asked_scope(self) -> set[str]:
+        """Documents of the organisations the question asks about (``scope`` less the
+        organisations named only to compare): the evidence must come from them."""
+        return {d for o in self.asked_organisations for d in o.documents}
 
     @property
     def other_names(self) -> list[str]:

@@ -154,6 +154,10 @@ def has_answer_form(kind: str | None, text: str) -> bool:
         return False
     if kind not in ("téléphone", "horaires"):
         folded = _NOT_QUANTITIES.sub(" ", folded)
+    if kind == "durée":
+        # « tous les 5 ans », « chaque année » say how often, not how long: « renouvelé
+        # tous les 5 ans » gives no duration of what it renews.
+        folded = _FREQUENCY.sub(" ", folded)
     if kind == "nombre":
         # A year dates a count, it is not one: « entre 2021 et 2022 » counts nothing
         # (« 1950 repas » does: only a year in a dating phrase is left out).

@@ -19,6 +19,9 @@ questions plus our own (``evals/data/refusal_fr.jsonl``). The rules, in order:
    bar the question is refused when one of its nouns is in no document of the base
    (the thing asked about exists nowhere); else the answer is « pas sûr »: an ordinary
    word missing from the passages is a doubt, never a reason to refuse.
+The asked organisation is one the question names, less one named only to compare
+(« l'APREMIS a-t-elle, comme Alotra, un accord… » asks about the APREMIS); a count of a
+named thing (« combien de familles … à Roquefure ») is written by a passage naming it.
 """
 
 from __future__ import annotations
