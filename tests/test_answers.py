@@ -590,3 +590,21 @@ def test_a_count_typed_without_accents_is_read_in_the_organisation_s_spelling(
         assert evidence.never_counted == [], evidence
     finally:
         kb.close()
+
+
+def test_the_form_asked_in_the_plural_is_not_a_subject_to_find(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Quels chiffres… », « quelles dates… », « quels montants… »: the kind of answer
+    asked, in the plural as in the singular, need not be written in the passages."""
+    with one_document_service(
+            tmp_path, e5, "rapport.md",
+            "# Rapport d'activité du Toit Commun\n\n## Territoire\n\nLe département compte "
+            "1 835 407 habitants et 378 450 allocataires ; le Toit Commun y a ouvert sa "
+            "résidence le 12 mars 2019 pour un coût de 2 millions d'euros.\n"
+    ) as service:
+        for question in ("Quels chiffres le Toit Commun donne-t-il sur le département ?",
+                         "Quelles dates et quels montants le Toit Commun donne-t-il pour "
+                         "sa résidence ?"):
+            evidence = service.reader.read(question)
+            absent = evidence.missing_nouns + evidence.unknown_nouns
+            assert not {"chiffres", "dates", "montants"} & set(absent), (question, absent)

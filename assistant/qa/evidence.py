@@ -60,6 +60,13 @@ _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", 
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 
 
+def _form_noun(noun: str) -> bool:
+    """« chiffres », « dates », « montant »: the kind of answer asked (singular or
+    plural), not a subject the passages must write."""
+    key = fold_accents(noun.lower())
+    return key in _FORM_NOUNS or (key.endswith("s") and key[:-1] in _FORM_NOUNS)
+
+
 @dataclass(frozen=True)
 class ScoredSentence:
     """A sentence of ``passages[passage]``, with what the answer and refusal need."""
@@ -226,7 +233,7 @@ class EvidenceReader:
         for noun in analysis.asked_nouns:
             stems = tokenize(noun)
             key = fold_accents(noun.lower())
-            if not stems or key in _FORM_NOUNS or key in organisation_keys:
+            if not stems or _form_noun(noun) or key in organisation_keys:
                 continue
             stems = [self._spelled(t, idf) for t in stems]
             if any(v == 0 for v in idf(stems).values()) and not _known(noun, analysis, idf):
@@ -272,7 +279,7 @@ class EvidenceReader:
         for match in _COUNTED.finditer(question):
             noun = match.group(1)
             stems = tokenize(noun)
-            if not stems or fold_accents(noun.lower()) in _FORM_NOUNS:
+            if not stems or _form_noun(noun):
                 continue
             words, end = noun_modifiers(question[match.start(1):])
             kind = frozenset(self._spelled(t, idf) for w in words for t in tokenize(w))
