@@ -36,12 +36,19 @@ def _looks_like_heading(line: str) -> bool:
             and len(stripped.split()) <= tuned("sentences.heading_max_words"))
 
 
+def _ends_with_abbreviation(piece: str) -> bool:
+    """The last word is an abbreviation (« M. », « cf. »), not a word that ends like one
+    (« le SAM. », « chemin. », « départ. »)."""
+    words = piece.split()
+    return bool(words) and words[-1].lstrip("([«\"'") in _ABBREVIATIONS
+
+
 def _cut(line: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for match in _END.finditer(line):
         piece = line[start : match.start()].strip()
-        if piece.endswith(_ABBREVIATIONS) or len(piece) < tuned("sentences.min_chars") // 2:
+        if _ends_with_abbreviation(piece) or len(piece) < tuned("sentences.min_chars") // 2:
             continue
         parts.append(line[start : match.end()].strip())
         start = match.end()

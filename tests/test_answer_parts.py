@@ -27,6 +27,18 @@ def test_sentences_keep_abbreviations_headings_and_list_intros() -> None:
     assert sentences[3].text.startswith("Les missions sont les suivantes : • accueillir")
 
 
+def test_a_word_ending_like_an_abbreviation_still_ends_its_sentence() -> None:
+    """« M. » is an abbreviation, « le SAM. » is not; nor « chemin. » (« min. »),
+    « départ. » (« art. ») or « beaucoup. » (« p. »)."""
+    for end in ("pour le SAM.", "sur le chemin.", "dès le départ.", "a beaucoup appris."):
+        text = f"La démarche a été menée {end} Les équipes y ont pris part."
+        assert [s.text for s in split_sentences(text)] == [
+            f"La démarche a été menée {end}", "Les équipes y ont pris part."], end
+    kept = split_sentences("Le projet est suivi par M. Martin (cf. annexe). Il dure un an.")
+    assert [s.text for s in kept] == ["Le projet est suivi par M. Martin (cf. annexe).",
+                                      "Il dure un an."]
+
+
 @pytest.mark.parametrize(("question", "form"), [
     ("Combien coûte l'adhésion ?", "argent"),
     ("Quel est le montant du loyer ?", "argent"),
