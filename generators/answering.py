@@ -19,7 +19,7 @@ from typing import Any
 
 from generators.compose import Composed, _source, fit, quotes_of
 from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
-from generators.section_evidence import Quote, mentions
+from generators.section_evidence import CONTACT, Quote, mentions
 from knowledge.calibration import tuned
 
 _AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:€|euros?|k€|M€)|\d+\s*%", re.IGNORECASE)
@@ -47,6 +47,8 @@ def satisfies(text: str, terms: list[str], needs: str) -> bool:
         return _DATE.search(text) is not None
     if needs == "nom":
         return _NAME.search(text) is not None
+    if needs == "adresse":
+        return CONTACT.search(text) is not None
     return needs != "annexe"
 
 

@@ -367,17 +367,21 @@ class Drafter:
         previous = str(draft.previous.get("doc_id") or "") if draft.previous else ""
         support = (tuned("drafting.question_support") if section.spec.get("questions")
                    else tuned("drafting.support"))
+        questions = section.spec.get("questions") or []
+        addresses = frozenset(i for i, q in enumerate(questions) if q.get("needs") == "adresse")
         if not previous:
             found = gather(self.reader, queries,
                            SearchFilters(documents=self._documents(organisation, partners)),
-                           support=support, retrieval=retrieval, broad=broad)
+                           support=support, retrieval=retrieval, broad=broad,
+                           addresses=addresses)
             section.evidence = scoped(found, scope, unscoped).as_list()
             return
         newer = tuple(d for d in self._documents(organisation, partners) if d != previous)
         recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
-                        support, retrieval, broad=broad)
+                        support, retrieval, broad=broad, addresses=addresses)
         earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
-                         support=support, retrieval=retrieval, broad=broad)
+                         support=support, retrieval=retrieval, broad=broad,
+                         addresses=addresses)
         section.evidence = scoped(merge(recent, earlier), scope, unscoped).as_list()
         section.previous_evidence = earlier.as_list()
 

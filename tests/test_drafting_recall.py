@@ -1,5 +1,5 @@
-"""What a draft may quote, round s28: old descriptions checked rather than dropped (no
-model)."""
+"""What a draft may quote, round s28: old descriptions checked rather than dropped, the
+structure's contact block (no model)."""
 
 from __future__ import annotations
 
@@ -39,3 +39,23 @@ def test_an_old_description_said_as_current_is_quoted_with_a_check_not_dropped()
     counted = _section({"text": "Actions menées", "terms": ["actions"]},
                        ["Le panel d'actions comprend aujourd'hui 15 projets mis en œuvre."], 2017)
     assert "À compléter" in answer_questions(counted, "", {}, "", 2026).text
+
+
+def test_the_structures_contact_block_answers_its_address() -> None:
+    """A report lists its structures' contacts one short line each (name, street,
+    postcode and town, telephone, e-mail): no sentence reading scores such lines, so
+    « Coordonnées » stayed « À compléter » though the base gives them (round s28, CADA
+    livret, résidence Viala). The block is quoted whole with the name above it; one
+    with no name is not, and a sentence is not an address."""
+    from generators.answering import satisfies
+    from generators.section_evidence import contacts
+
+    text = ("Nos structures\nmail.a@horizon.example\nCentre LES TILLEULS\n12, Rue des Lilas\n\n"
+            "25000 Besançon\n\nTél. 03 81 00 00 00\nlilas@horizon.example\n"
+            "Siège : 4, Avenue Foch 25000 Besançon Tél. 03 81 11 11 11")
+    assert contacts(text) == [
+        "Centre LES TILLEULS 12, Rue des Lilas 25000 Besançon Tél. 03 81 00 00 00 "
+        "lilas@horizon.example"]
+    assert satisfies(contacts(text)[0], [], "adresse")
+    assert not satisfies("La résidence est située rue des Lilas, près du tramway.", [],
+                         "adresse")
