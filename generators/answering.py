@@ -19,7 +19,7 @@ from typing import Any
 
 from generators.compose import Composed, _source, fit, quotes_of
 from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
-from generators.section_evidence import CONTACT, Quote, mentions
+from generators.section_evidence import CONTACT, Quote, mentions, vocabulary_words
 from knowledge.calibration import tuned
 
 _AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:€|euros?|k€|M€)|\d+\s*%", re.IGNORECASE)
@@ -229,6 +229,8 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                           and (q.query != index) == borrowing
                           and satisfies(q.text, answer_terms(question, terms, q.query == index),
                                         needs)
+                          and (not borrowing or question.get("asked_words")
+                               or len(vocabulary_words(q.text, terms)) >= 2)
                           and not out_of_date(q.text, draft_year,
                                               section.evidence[q.passage].get("year"))]
             if not candidates:

@@ -187,6 +187,7 @@ def contacts(text: str) -> list[str]:
 def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
            bonus: float = 0.0, support: float = SUPPORT,
            retrieval: list[str] | None = None, broad: bool = False,
+           vocabulary: list[list[str]] | None = None,
            addresses: frozenset[int] = frozenset()) -> SectionEvidence:
     """Run every query, keep the passages, and the supporting sentences best first.
 
@@ -200,6 +201,13 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
     Those quotes are marked ``broad``: ``scoped`` keeps them only where their passage
     is about the structure drafted.
 
+    ``vocabulary``: per query, the words an answer to it is written with (a template
+    question's ``terms``: « atelier », « sortie » for « Activités proposées »). A
+    sentence holding one is on the subject even when it shares too few of the
+    question's own words (« Le CADA a organisé diverses sorties et activités… » has
+    « activités » but not « proposées »; « partenariats » is not « partenaires »), when
+    it holds two different words of it: one alone may be another sense (« a ouvert ses
+    portes » is no opening hours, « sorties » may be outings, not leaving).
     ``addresses``: the queries that ask for an address; the contact blocks of their
     passages are quotes (a list of short lines, which no sentence reading scores).
     """
@@ -210,7 +218,8 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
         searched = retrieval[number] if retrieval else None
         evidence = reader.read(query, searched, filters=filters, sentences_for_question=True,
                                every_sentence=True)
-        named = _supported(evidence, number, passages, index, bonus, support)
+        words = vocabulary[number] if vocabulary else []
+        named = _supported(evidence, number, passages, index, bonus, support, words)
         if number in addresses:
             named += _contact_quotes(evidence, number, passages, index, support + bonus)
         quotes += named
@@ -219,7 +228,8 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
                                    every_sentence=True)
             found = {q.text for q in named}
             quotes += [replace(q, broad=q.text not in found)
-                       for q in _supported(evidence, number, passages, index, bonus, support)]
+                       for q in _supported(evidence, number, passages, index, bonus, support,
+                                           words)]
     return SectionEvidence(passages, _distinct(quotes))
 
 
@@ -238,10 +248,11 @@ def _contact_quotes(evidence: Evidence, number: int, passages: list[Passage],
 
 
 def _supported(evidence: Evidence, number: int, passages: list[Passage],
-               index: dict[tuple[str, ...], int], bonus: float, support: float
-               ) -> list[Quote]:
+               index: dict[tuple[str, ...], int], bonus: float, support: float,
+               vocabulary: list[str] | None = None) -> list[Quote]:
     """The quotes one read of query ``number`` supports; its passages are added to
-    ``passages`` (``index``: a passage's chunks → its number there) once each."""
+    ``passages`` (``index``: a passage's chunks → its number there) once each. A
+    sentence is on the subject by the query's words or by one of ``vocabulary``."""
     quotes: list[Quote] = []
     for scored in evidence.sentences:
         passage = evidence.passages[scored.passage]
@@ -249,7 +260,9 @@ def _supported(evidence: Evidence, number: int, passages: list[Passage],
         if key not in index:
             index[key] = len(passages)
             passages.append(passage)
-        if scored.dense < support or scored.coverage < MIN_COVERAGE:
+        if scored.dense < support or (
+                scored.coverage < MIN_COVERAGE
+                and len(vocabulary_words(scored.sentence.text, vocabulary or [])) < 2):
             continue
         text = with_antecedent(_clean(scored.sentence.text), scored.sentence, passage.text)
         if not _usable(text):
@@ -312,6 +325,19 @@ def _distinct(quotes: list[Quote]) -> list[Quote]:
             continue
         kept.append((quote, marks))
     return [q for q, _ in kept]
+
+
+def vocabulary_words(text: str, terms: list[str]) -> set[str]:
+    """The different words of ``text`` that one of ``terms`` starts (accents and case
+    ignored; a term of several words counts as its first word)."""
+    folded = fold_accents(text.casefold())
+    found: set[str] = set()
+    for term in terms:
+        wanted = fold_accents(term.casefold())
+        for match in re.finditer(rf"(?<!\w){re.escape(wanted)}", folded):
+            found.add(re.match(r"\w*", folded[match.start():]).group(0)  # type: ignore[union-attr]
+                      or wanted)
+    return found
 
 
 def mentions(text: str, terms: list[str]) -> bool:
