@@ -6,8 +6,9 @@ structure drafted, contains one of the question's terms and the kind of answer i
 needs (an amount, a figure, a date); otherwise the draft asks « À compléter :
 <question> ». A sentence that speaks of a past year in the future or conditional
 (« En 2017, l'ALPA déposera… ») is kept only with « à vérifier » on it; one that states a
-past situation as current (« aujourd'hui » in a 2017 document, « date de 2006 ») is not
-used: the question stays open, since the current figure is what the reader needs.
+past situation as current with a figure or a date (« aujourd'hui 15 projets » in a 2017
+document, « date de 2006 ») is not used: the question stays open, since the current
+figure is what the reader needs; without one, it is kept with « à vérifier » on it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from generators.compose import Composed, _source, fit, quotes_of
 from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
-from generators.section_evidence import Quote, mentions
+from generators.section_evidence import CONTACT, Quote, mentions, vocabulary_words
 from knowledge.calibration import tuned
 
 _AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:€|euros?|k€|M€)|\d+\s*%", re.IGNORECASE)
@@ -46,6 +47,8 @@ def satisfies(text: str, terms: list[str], needs: str) -> bool:
         return _DATE.search(text) is not None
     if needs == "nom":
         return _NAME.search(text) is not None
+    if needs == "adresse":
+        return CONTACT.search(text) is not None
     return needs != "annexe"
 
 
@@ -127,6 +130,21 @@ def stale(text: str, draft_year: int, document_year: int | None) -> str:
 
 
 OUTDATED = "situation décrite en"
+# A figure other than a year or a date (« 15 projets », « 18 personnes », « 15,87 ETP »).
+_COUNT = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)?(?![\d/])")
+_DATES_SUBJECT = re.compile(r"\bdat(?:e|ant)\s+de\s+(?:19|20)\d\d\b|\d\d/\d\d/(?:19|20)\d\d")
+
+
+def out_of_date(text: str, draft_year: int, document_year: int | None) -> bool:
+    """``text`` describes a past situation as current in a way no reader can use: a
+    count (« comprend aujourd'hui 15 projets ») or a date of its subject (« date de
+    2006 ») — the figure to give is today's. A description without a figure
+    (« le territoire du Pays d'Aix reste aujourd'hui le territoire privilégié ») is
+    usable, quoted with « à vérifier » on it."""
+    if not stale(text, draft_year, document_year).startswith(OUTDATED):
+        return False
+    counts = [n for n in _COUNT.findall(text) if not _YEAR.fullmatch(n)]
+    return bool(counts) or _DATES_SUBJECT.search(text) is not None
 
 
 # A question on today's situation (« composition actuelle », « depuis le projet
@@ -211,8 +229,10 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                           and (q.query != index) == borrowing
                           and satisfies(q.text, answer_terms(question, terms, q.query == index),
                                         needs)
-                          and not stale(q.text, draft_year, section.evidence[q.passage]
-                                        .get("year")).startswith(OUTDATED)]
+                          and (not borrowing or question.get("asked_words")
+                               or len(vocabulary_words(q.text, terms)) >= 2)
+                          and not out_of_date(q.text, draft_year,
+                                              section.evidence[q.passage].get("year"))]
             if not candidates:
                 if borrowing or not terms:
                     lines[index] = f"– {placeholder(text)}"

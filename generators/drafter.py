@@ -19,7 +19,12 @@ from assistant.qa.evidence import EvidenceReader
 from assistant.qa.llm_settings import LLMSettings
 from assistant.qa.retrieval import SearchFilters
 from generators import changes as change_log
-from generators.answering import answer_questions, asked_with_facts, question_text
+from generators.answering import (
+    answer_questions,
+    asked_with_facts,
+    question_terms,
+    question_text,
+)
 from generators.call import Call, criterion_questions, read_call
 from generators.completeness import check_section
 from generators.compose import extractive, fill_lead, generative
@@ -367,17 +372,24 @@ class Drafter:
         previous = str(draft.previous.get("doc_id") or "") if draft.previous else ""
         support = (tuned("drafting.question_support") if section.spec.get("questions")
                    else tuned("drafting.support"))
+        questions = section.spec.get("questions") or []
+        vocabulary = [[] if q.get("asked_words") else question_terms(q, draft.facts)
+                      for q in questions] or None
+        addresses = frozenset(i for i, q in enumerate(questions) if q.get("needs") == "adresse")
         if not previous:
             found = gather(self.reader, queries,
                            SearchFilters(documents=self._documents(organisation, partners)),
-                           support=support, retrieval=retrieval, broad=broad)
+                           support=support, retrieval=retrieval, broad=broad,
+                           vocabulary=vocabulary, addresses=addresses)
             section.evidence = scoped(found, scope, unscoped).as_list()
             return
         newer = tuple(d for d in self._documents(organisation, partners) if d != previous)
         recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
-                        support, retrieval, broad=broad)
+                        support, retrieval, broad=broad, vocabulary=vocabulary,
+                        addresses=addresses)
         earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
-                         support=support, retrieval=retrieval, broad=broad)
+                         support=support, retrieval=retrieval, broad=broad,
+                         vocabulary=vocabulary, addresses=addresses)
         section.evidence = scoped(merge(recent, earlier), scope, unscoped).as_list()
         section.previous_evidence = earlier.as_list()
 

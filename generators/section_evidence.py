@@ -154,9 +154,41 @@ def with_antecedent(text: str, sentence: Sentence, passage_text: str) -> str:
     return joined if not before.heading and _usable(joined) else text
 
 
+# A structure's contact block as reports print it, one item a line (« CADA / 29, Bd
+# Maréchal Juin / 13004 Marseille / Tél. 04 91 21 64 84 / mail »): a street address
+# with its postcode and town, then a telephone number and maybe an e-mail address.
+_STREET = (r"(?:bd|boulevard|rue|avenue|av\.|chemin|place|allée|impasse|cours|route|quai|"
+           r"traverse|montée)")
+CONTACT = re.compile(
+    rf"\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+{_STREET}\s[^.;:@]{{2,60}}?\s\d{{5}}\s+"
+    r"[A-ZÉÈ][\w'’-]+(?:\s+\d{1,2}(?:e|ème))?\s+T[ée]l\.?\s*:?\s*0\d(?:[\s.]?\d\d){4}"
+    r"(?:\s+[\w.-]+@[\w.-]+\.[a-z]{2,})?", re.IGNORECASE)
+# What ends the name before a contact block: the previous block's number or address.
+_NOT_NAME = re.compile(r"[\d@]|[.:;]$")
+
+
+def contacts(text: str) -> list[str]:
+    """The contact blocks of ``text``, each with the name printed above it (« CADA 29, Bd
+    Maréchal Juin 13004 Marseille Tél. 04 91 21 64 84 »): a contiguous piece of the
+    whitespace-collapsed text, so that its citation resolves; a block with no name
+    before it is not kept (whose address it is cannot be told)."""
+    text = " ".join(text.split())
+    found: list[str] = []
+    for match in CONTACT.finditer(text):
+        words = text[: match.start()].split()[-5:]
+        while words and any(_NOT_NAME.search(w) for w in words):
+            words = words[next(i for i in range(len(words) - 1, -1, -1)
+                               if _NOT_NAME.search(words[i])) + 1:]
+        if words:
+            found.append(f"{' '.join(words)} {match.group(0)}")
+    return found
+
+
 def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
            bonus: float = 0.0, support: float = SUPPORT,
-           retrieval: list[str] | None = None, broad: bool = False) -> SectionEvidence:
+           retrieval: list[str] | None = None, broad: bool = False,
+           vocabulary: list[list[str]] | None = None,
+           addresses: frozenset[int] = frozenset()) -> SectionEvidence:
     """Run every query, keep the passages, and the supporting sentences best first.
 
     ``bonus`` is added to every sentence's score (newer documents, when updating a
@@ -168,6 +200,16 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
     question under the structure's heading without repeating its name is never read.
     Those quotes are marked ``broad``: ``scoped`` keeps them only where their passage
     is about the structure drafted.
+
+    ``vocabulary``: per query, the words an answer to it is written with (a template
+    question's ``terms``: « atelier », « sortie » for « Activités proposées »). A
+    sentence holding one is on the subject even when it shares too few of the
+    question's own words (« Le CADA a organisé diverses sorties et activités… » has
+    « activités » but not « proposées »; « partenariats » is not « partenaires »), when
+    it holds two different words of it: one alone may be another sense (« a ouvert ses
+    portes » is no opening hours, « sorties » may be outings, not leaving).
+    ``addresses``: the queries that ask for an address; the contact blocks of their
+    passages are quotes (a list of short lines, which no sentence reading scores).
     """
     passages: list[Passage] = []
     index: dict[tuple[str, ...], int] = {}
@@ -176,22 +218,41 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
         searched = retrieval[number] if retrieval else None
         evidence = reader.read(query, searched, filters=filters, sentences_for_question=True,
                                every_sentence=True)
-        named = _supported(evidence, number, passages, index, bonus, support)
+        words = vocabulary[number] if vocabulary else []
+        named = _supported(evidence, number, passages, index, bonus, support, words)
+        if number in addresses:
+            named += _contact_quotes(evidence, number, passages, index, support + bonus)
         quotes += named
         if broad and searched is not None and searched != query:
             evidence = reader.read(query, None, filters=filters, sentences_for_question=True,
                                    every_sentence=True)
             found = {q.text for q in named}
             quotes += [replace(q, broad=q.text not in found)
-                       for q in _supported(evidence, number, passages, index, bonus, support)]
+                       for q in _supported(evidence, number, passages, index, bonus, support,
+                                           words)]
     return SectionEvidence(passages, _distinct(quotes))
 
 
+def _contact_quotes(evidence: Evidence, number: int, passages: list[Passage],
+                    index: dict[tuple[str, ...], int], score: float) -> list[Quote]:
+    """The contact blocks of the passages read for query ``number``, as its quotes."""
+    quotes: list[Quote] = []
+    for passage in evidence.passages:
+        key = passage.chunk_ids or (passage.chunk_id,)
+        for position, block in enumerate(contacts(passage.text)):
+            if key not in index:
+                index[key] = len(passages)
+                passages.append(passage)
+            quotes.append(Quote(block, index[key], score, number, position))
+    return quotes
+
+
 def _supported(evidence: Evidence, number: int, passages: list[Passage],
-               index: dict[tuple[str, ...], int], bonus: float, support: float
-               ) -> list[Quote]:
+               index: dict[tuple[str, ...], int], bonus: float, support: float,
+               vocabulary: list[str] | None = None) -> list[Quote]:
     """The quotes one read of query ``number`` supports; its passages are added to
-    ``passages`` (``index``: a passage's chunks → its number there) once each."""
+    ``passages`` (``index``: a passage's chunks → its number there) once each. A
+    sentence is on the subject by the query's words or by one of ``vocabulary``."""
     quotes: list[Quote] = []
     for scored in evidence.sentences:
         passage = evidence.passages[scored.passage]
@@ -199,7 +260,9 @@ def _supported(evidence: Evidence, number: int, passages: list[Passage],
         if key not in index:
             index[key] = len(passages)
             passages.append(passage)
-        if scored.dense < support or scored.coverage < MIN_COVERAGE:
+        if scored.dense < support or (
+                scored.coverage < MIN_COVERAGE
+                and len(vocabulary_words(scored.sentence.text, vocabulary or [])) < 2):
             continue
         text = with_antecedent(_clean(scored.sentence.text), scored.sentence, passage.text)
         if not _usable(text):
@@ -262,6 +325,19 @@ def _distinct(quotes: list[Quote]) -> list[Quote]:
             continue
         kept.append((quote, marks))
     return [q for q, _ in kept]
+
+
+def vocabulary_words(text: str, terms: list[str]) -> set[str]:
+    """The different words of ``text`` that one of ``terms`` starts (accents and case
+    ignored; a term of several words counts as its first word)."""
+    folded = fold_accents(text.casefold())
+    found: set[str] = set()
+    for term in terms:
+        wanted = fold_accents(term.casefold())
+        for match in re.finditer(rf"(?<!\w){re.escape(wanted)}", folded):
+            found.add(re.match(r"\w*", folded[match.start():]).group(0)  # type: ignore[union-attr]
+                      or wanted)
+    return found
 
 
 def mentions(text: str, terms: list[str]) -> bool:

@@ -60,7 +60,8 @@ class Question(_Strict):
     or writes « À compléter : <text> ». ``terms``: an answer must contain one of them
     (accents ignored, word starts); ``needs``: the kind of answer (« annexe »: a document
     to attach, always asked; « montant » wants an
-    amount, « nombre » a figure, « date » a year or date, « nom » a proper name);
+    amount, « nombre » a figure, « date » a year or date, « nom » a proper name,
+    « adresse » a contact block: street, postcode and town, telephone);
     ``facts``: the user's facts that answer it when given; ``source``: the legal or
     funder text that asks for it. ``asked_words``: the terms are the question's own words
     (a call's criterion item), not an answer's vocabulary; its search already requires
@@ -72,7 +73,7 @@ class Question(_Strict):
     queries: list[str] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list)
     asked_words: bool = False
-    needs: Literal["", "montant", "nombre", "date", "nom", "annexe"] = ""
+    needs: Literal["", "montant", "nombre", "date", "nom", "annexe", "adresse"] = ""
     facts: list[str] = Field(default_factory=list)
     source: str = ""
 
