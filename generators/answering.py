@@ -197,9 +197,12 @@ def question_text(text: str, facts: Mapping[str, str]) -> str:
 
 
 def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhere: str,
-                     draft_year: int) -> Composed:
+                     draft_year: int, lead_gaps: Mapping[str, str] | None = None) -> Composed:
     """The frame, then one cited bullet per question answered and one « À compléter »
-    line per question left open, cut to the section's limit."""
+    line per question left open, cut to the section's limit. ``lead_gaps``: the
+    placeholder the lead shows for each missing fact; a lead sentence holding one is
+    dropped when a question on that fact is answered from the base (« Adresse : [À
+    compléter] » above the address the base gives would contradict it)."""
     quotes = quotes_of(section)
     per_question = quotes_per_question(section)
     numbers: dict[int, int] = {}
@@ -208,6 +211,7 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
     used: set[str] = set()
     questions = section.spec.get("questions") or []
     lines: dict[int, str] = {}
+    from_base: set[int] = set()  # the questions answered by quotes of the base
     # Two passes: every question first takes the sentences found for it; only then may
     # a question still open take a sentence another question found (when it has terms).
     for borrowing in (False, True):
@@ -257,6 +261,12 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                     flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
                 parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
             lines[index] = "– " + " ".join(parts)
+            from_base.add(index)
+    for key in {k for i in from_base for k in questions[i].get("facts") or []}:
+        if lead_gaps and key in lead_gaps:
+            # the lead's sentence that asks for it: « Adresse : [À compléter : …]. »
+            lead = re.sub(rf"[^.!?\n]*{re.escape(lead_gaps[key])}[^.!?\n]*[.!?]?[ \t]*", "",
+                          lead).strip()
     ordered = [lines[i] for i in range(len(questions)) if i in lines]
     bullets = [line for line in ordered if not PLACEHOLDER.search(line)]
     gaps = [line for line in ordered if PLACEHOLDER.search(line)]

@@ -41,6 +41,11 @@ class Composed:
     flags: list[Flag] = field(default_factory=list)
 
 
+def slots_of(lead: str) -> list[str]:
+    """The facts a lead names (« {adresse} »)."""
+    return _SLOT.findall(lead)
+
+
 def fill_lead(lead: str, facts: Mapping[str, str], known: Mapping[str, Fact]) -> str:
     """The lead with the user's facts; a missing required fact becomes a placeholder and a
     sentence that needs a missing optional fact is left out."""

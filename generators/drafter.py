@@ -27,7 +27,7 @@ from generators.answering import (
 )
 from generators.call import Call, criterion_questions, read_call
 from generators.completeness import check_section
-from generators.compose import extractive, fill_lead, generative
+from generators.compose import extractive, fill_lead, generative, slots_of
 from generators.draft import STAGES, Draft, Flag, Section, placeholder
 from generators.facts import frame_slots, other_facts, structure_name, with_template_keys
 from generators.placement import claimed_elsewhere
@@ -407,7 +407,9 @@ class Drafter:
                 lead = "\n\n".join(p for p in (lead, placeholder(missing)) if p)
         elsewhere = "\n".join([s.text for s in draft.sections if s.id != section.id]
                               + sorted(claimed_elsewhere(section, draft.sections, facts)))
-        offline = (answer_questions(section, lead, facts, elsewhere, draft.year)
+        gaps = {k: placeholder(known[k].label) for k in slots_of(section.spec.get("lead", ""))
+                if k in known and not slots.get(k)}
+        offline = (answer_questions(section, lead, facts, elsewhere, draft.year, gaps)
                    if section.spec.get("questions") else None)
         if self.chat_model is None:
             composed = offline or extractive(section, lead, elsewhere)

@@ -124,3 +124,21 @@ def test_a_sentence_another_question_found_answers_only_with_two_words_of_this_o
                       evidence=[passage])
     text = answer_questions(section, "", {}, "", 2026).text
     assert "À compléter : Partenariats santé" in text
+
+
+def test_the_lead_no_longer_asks_for_an_address_the_base_gives() -> None:
+    """« Adresse : [À compléter : …]. » above the address the base gives would contradict
+    it: the lead's sentence goes when a question on that fact is answered by a quote;
+    it stays when the question is left open."""
+    from generators.draft import placeholder
+
+    gap = placeholder("Adresse et moyens d'accès")
+    lead = f"Adresse : {gap}. Téléphone : 04 00 00 00 00."
+    question = {"text": "Coordonnées et moyens d'accès", "needs": "adresse",
+                "terms": ["adresse", "rue", "bd"], "facts": ["adresse", "telephone"]}
+    found = _section(question, ["CADA 29, Bd des Lices 13004 Marseille Tél. 04 91 00 00 00"], 2024)
+    text = answer_questions(found, lead, {}, "", 2026, {"adresse": gap}).text
+    assert gap not in text and "Téléphone : 04 00 00 00 00." in text, text
+    assert "29, Bd des Lices" in text, text
+    empty = _section(question, ["Le CADA accueille des familles."], 2024)
+    assert gap in answer_questions(empty, lead, {}, "", 2026, {"adresse": gap}).text
