@@ -71,14 +71,20 @@ def _article(n: int) -> str:
             f"conditions du {n}° de l'article L441-2.\n")
 
 
-def test_the_association_s_passage_is_not_crowded_out_by_code_articles(
-        tmp_path: Path, e5: E5Embeddings, monkeypatch: Any) -> None:
+def _base_with_articles(tmp_path: Path, e5: E5Embeddings, articles: int) -> KnowledgeBase:
+    """The association's projet social beside ``articles`` code articles, ingested."""
     (tmp_path / "tilleuls.md").write_text(_ASSOCIATION, encoding="utf-8")
-    for n in range(1, 41):
+    for n in range(1, articles + 1):
         (tmp_path / f"article-r441-{n}.md").write_text(_article(n), encoding="utf-8")
     kb = KnowledgeBase(tmp_path / "data", e5)
+    assert kb.ingest(sorted(tmp_path.glob("*.md"))).counts["failed"] == 0
+    return kb
+
+
+def test_the_association_s_passage_is_not_crowded_out_by_code_articles(
+        tmp_path: Path, e5: E5Embeddings, monkeypatch: Any) -> None:
+    kb = _base_with_articles(tmp_path, e5, 40)
     try:
-        assert kb.ingest(sorted(tmp_path.glob("*.md"))).counts["failed"] == 0
         types = {r.doc_type for r in kb.ready_documents()}
         assert types == {LEGAL_TEXT, "projet social"}, types
         searcher = HybridSearcher(kb)
@@ -130,12 +136,8 @@ def test_the_ranking_knows_the_association_s_own_passages_unless_the_law_is_aske
         tmp_path: Path, e5: E5Embeddings) -> None:
     """The learned ranking's « own » feature: 1 for an association's passage, 0 for a
     code article, and 0 for every passage when the question asks the law itself."""
-    (tmp_path / "tilleuls.md").write_text(_ASSOCIATION, encoding="utf-8")
-    for n in range(1, 4):
-        (tmp_path / f"article-r441-{n}.md").write_text(_article(n), encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "data", e5)
+    kb = _base_with_articles(tmp_path, e5, 3)
     try:
-        assert kb.ingest(sorted(tmp_path.glob("*.md"))).counts["failed"] == 0
         searcher = HybridSearcher(kb)
         pool = searcher.pool("Comment se passe l'admission d'un ménage ?", 5)
         assert pool is not None
