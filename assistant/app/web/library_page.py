@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import queue
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ import gradio as gr
 from assistant.app.web.errors import failure, user_error
 from assistant.app.web.session import Sessions
 from assistant.app.web.text import inert, plain
-from knowledge.base import IngestReport, KnowledgeBase, Overrides
+from knowledge.base import FileOutcome, IngestReport, KnowledgeBase, Overrides
 from knowledge.errors import CanevasError
 from knowledge.metadata import DOC_TYPES, LEGAL_TEXT
 
@@ -144,7 +143,12 @@ class LibraryPage:
         """Ingest each upload under its own name, saying in French where it is, then
         delete every temporary copy."""
         uploads = [Path(u) for u in [*(files or []), *(folder or [])]]
-        prints = {u: _fingerprint(u) for u in uploads}
+        # Read now, before the first progress message: Gradio may drop its temporary
+        # copy while the page is updated (seen in the browser tests), and a file read
+        # here is never lost to that.
+        received = {u: _read(u) for u in uploads}
+        prints = {u: (len(d), hashlib.sha256(d).hexdigest()) if d is not None else None
+                  for u, d in received.items()}
         keep = [gr.update()] * 6
         lines: list[str] = []
         try:
@@ -161,16 +165,17 @@ class LibraryPage:
                                        f"données personnelles et indexation… ({done + 1} sur "
                                        f"{len(uploads)})"]), gr.update(), *keep)
                     staged = self.uploads_dir / name
-                    try:
-                        shutil.copyfile(upload, staged)
-                        outcomes = self.kb.ingest([staged], overrides).outcomes
-                    finally:
-                        staged.unlink(missing_ok=True)
-                        _discard(upload)
+                    data = received[upload]
+                    if data is None:
+                        outcomes = [FileOutcome(name, "failed", "le fichier n'a pas été reçu "
+                                                "en entier : envoyez-le à nouveau")]
+                    else:
+                        outcomes = self._ingest_one(data, staged, overrides)
                     report.outcomes += outcomes
                     lines += [f"- {_STATUS_FR[o.status]} : {inert(name)}"
                               + (f" — {inert(o.message)}" if o.message else "")
                               for o in outcomes]
+                    _discard(upload)
         except CanevasError as exc:
             raise failure(exc) from exc
         finally:
@@ -183,6 +188,14 @@ class LibraryPage:
         rows = [[plain(Path(o.path).name), _STATUS_FR[o.status], plain(o.message or "")]
                 for o in report.outcomes]
         yield ("\n".join([summary, "", *lines]), rows, *self.listing(), None, None)
+
+    def _ingest_one(self, data: bytes, staged: Path, overrides: Overrides) -> list[FileOutcome]:
+        """Ingest one upload under its own name; its staging copy never outlives this."""
+        try:
+            staged.write_bytes(data)
+            return self.kb.ingest([staged], overrides).outcomes
+        finally:
+            staged.unlink(missing_ok=True)
 
     def details(self, doc_id: str | None) -> tuple[Any, Any, Any]:
         record = next((r for r in self.kb.documents() if r.doc_id == doc_id), None)
@@ -266,6 +279,14 @@ def _discard(upload: Path) -> None:
     except OSError:
         pass
 
+
+
+def _read(path: Path) -> bytes | None:
+    """The upload's bytes (None: Gradio's copy is already gone)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _fingerprint(path: Path) -> tuple[int, str] | None:
