@@ -147,8 +147,7 @@ class LibraryPage:
         # copy while the page is updated (seen in the browser tests), and a file read
         # here is never lost to that.
         received = {u: _read(u) for u in uploads}
-        prints = {u: (len(d), hashlib.sha256(d).hexdigest()) if d is not None else None
-                  for u, d in received.items()}
+        prints = {u: _fingerprint(d) for u, d in received.items()}
         keep = [gr.update()] * 6
         lines: list[str] = []
         try:
@@ -289,12 +288,8 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _fingerprint(path: Path) -> tuple[int, str] | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    return len(data), hashlib.sha256(data).hexdigest()
+def _fingerprint(data: bytes | None) -> tuple[int, str] | None:
+    return None if data is None else (len(data), hashlib.sha256(data).hexdigest())
 
 
 def _discard_copies(temp_dir: Path, uploads: dict[Path, tuple[int, str] | None]) -> None:
@@ -307,5 +302,5 @@ def _discard_copies(temp_dir: Path, uploads: dict[Path, tuple[int, str] | None])
         return
     for candidate in temp_dir.glob("*/*"):
         if (candidate.name in names and candidate.parent.name != "exports"
-                and _fingerprint(candidate) in prints):
+                and _fingerprint(_read(candidate)) in prints):
             _discard(candidate)
