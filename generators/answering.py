@@ -185,7 +185,7 @@ def question_text(text: str, facts: Mapping[str, str]) -> str:
     """The question with the kind of structure drafted in place of « {la_structure} »
     and a fact the person gave in place of its key (« {projet} »): a question about the
     project itself is searched and read with the project's own words."""
-    from generators.scope import KINDS
+    from knowledge.structures import KINDS
     kind = next((k for k in KINDS if k in facts.values()), None)
     label = {"pension_de_famille": "pension de famille", "residence_sociale": "résidence",
              "residence_accueil": "résidence", "ftm": "résidence"}.get(kind or "")

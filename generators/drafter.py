@@ -31,7 +31,7 @@ from generators.compose import extractive, fill_lead, generative, slots_of
 from generators.draft import STAGES, Draft, Flag, Section, placeholder
 from generators.facts import frame_slots, other_facts, structure_name, with_template_keys
 from generators.placement import claimed_elsewhere
-from generators.scope import KINDS, Scope, kind_of, mine_structures
+from generators.scope import Scope
 from generators.section_evidence import gather, mentions, merge, scoped
 from generators.store import DraftStore, Event, now
 from generators.template import Question, SectionSpec, Template, get_template, load_templates
@@ -42,6 +42,7 @@ from knowledge.french import fold_accents
 from knowledge.limits import Limits
 from knowledge.manifest import DocumentRecord
 from knowledge.metadata import is_legal_type
+from knowledge.structures import KINDS, kind_of, mine_structures
 
 Progress = Callable[[Section, int, int], None]
 _NEWER_BONUS = tuned("drafting.newer_bonus")

@@ -13,10 +13,11 @@ from generators.draft import Draft, Section
 from generators.facts import frame_slots, other_facts, with_template_keys
 from generators.frame import by, of, the, to
 from generators.review import GapsRemain, Reviewer, check_exportable
-from generators.scope import Scope, mine_structures
+from generators.scope import Scope
 from generators.store import DraftStore, now
 from generators.template import get_template
 from knowledge.limits import Limits
+from knowledge.structures import mine_structures
 
 CALLS = Path(__file__).resolve().parents[1] / "evals" / "data" / "drafting" / "calls"
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from generators.scope import Scope, mine_structures
+from generators.scope import Scope
+from knowledge.structures import mine_structures
 
 _REPORT = (
     "Le site Roubaud compte 40 villas. Le site Roubaud a rejoint le quartier "

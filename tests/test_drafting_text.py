@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from generators.compose import fill_lead
 from generators.facts import other_facts
-from generators.scope import Scope, mine_structures
+from generators.scope import Scope
 from generators.section_evidence import Quote, _distinct, with_antecedent
 from generators.template import Fact
 from knowledge.sentences import split_sentences
+from knowledge.structures import mine_structures
 
 
 def test_lead_is_cut_by_the_shared_splitter_not_at_an_abbreviation() -> None:
