@@ -39,7 +39,7 @@ from knowledge.manifest import (
     Manifest,
     now,
 )
-from knowledge.metadata import infer_info
+from knowledge.metadata import infer_info, is_legal_type
 from knowledge.pii.pseudonymise import POLICIES, Pseudonymiser, default_policy, recount
 from knowledge.pii.vault import PseudonymVault
 from knowledge.progress import LOG_NAME as PROGRESS_LOG
@@ -47,6 +47,7 @@ from knowledge.progress import ProgressLog
 from knowledge.search.embeddings import CanevasEmbeddings, EmbeddingCache
 from knowledge.search.keyword_index import KeywordIndex
 from knowledge.search.vector_store import VectorStore, connect
+from knowledge.structures import mine_structures
 
 FAULT_ENV = "CANEVAS_FAULT"
 _CHROMA_BATCH = 128
@@ -818,6 +819,13 @@ class KnowledgeBase:
         """Acronyms mined from the base, then the built-in sector list."""
         mined = [d for d, _ in self.manifest.definitions()]
         return Glossary(mined + list(seed_definitions()))
+
+    def structures(self) -> set[str]:
+        """Heads of the structure names the association's documents use (« viala »,
+        « st eloi »), law texts apart: a question about one résidence is then told from
+        passages about another."""
+        return mine_structures(f"{c.section} {c.text}" for c in self.manifest.ready_chunks()
+                               if not is_legal_type(c.doc_type))
 
     def glossary_entries(self) -> list[dict[str, Any]]:
         """What ``canevas glossary`` and the web app list: each acronym with its source

@@ -115,3 +115,12 @@ def named_in(text: str, known: Iterable[str] = ()) -> set[str]:
              and len(h) >= 4}
     folded = key(text)
     return found | {h for h in known if mentions(folded, h)}
+
+
+def about_another(text: str, asked: Iterable[str], known: Iterable[str]) -> bool:
+    """``text`` names a structure of ``known`` other than the ``asked`` ones, and none of
+    those: asked about the résidence Viala, a passage on the Clos des Roses."""
+    folded = key(text)
+    asked = set(asked)
+    return not any(mentions(folded, h) for h in asked) and any(
+        mentions(folded, h) for h in set(known) - asked)

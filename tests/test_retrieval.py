@@ -77,3 +77,31 @@ def test_passages_naming_what_the_question_names_come_first(
     question = ("À la résidence Viala, qu'est-ce qui est mis en place pour le maintien à "
                 "domicile des résidents âgés qui veulent rester chez eux ?")
     assert HybridSearcher(kb).search(question, 3)[0].source == "sites.md"
+
+
+def test_passages_about_another_residence_come_after_the_others(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """Asked about one résidence, a passage on another one (which shares every word of
+    the question) is no answer: the association-wide passage comes before it."""
+    files = []
+    for name in ("Les Tilleuls", "Les Acacias", "Le Moulin"):
+        files.append(tmp_path / f"{name}.md")
+        files[-1].write_text(
+            f"# Résidence {name}\n\nÀ la résidence {name}, le maintien à domicile des "
+            "résidents âgés passe par des visites, une aide ménagère et un portage de repas "
+            "pour que les résidents âgés restent chez eux.\n", encoding="utf-8")
+    files.append(tmp_path / "viala.md")
+    files[-1].write_text("# Résidence Viala\n\nLa résidence Viala compte 80 logements "
+                         "rénovés en 2021.\n", encoding="utf-8")
+    files.append(tmp_path / "toutes.md")
+    files[-1].write_text("# Dans toutes nos résidences\n\nUne infirmière coordinatrice suit "
+                         "la santé des personnes âgées qui vieillissent chez elles.\n",
+                         encoding="utf-8")
+    kb.ingest(files, Overrides(organisation="Horizon Logis"))
+    searcher = HybridSearcher(kb)
+    question = ("À la résidence Viala, qu'est-ce qui est mis en place pour le maintien à "
+                "domicile des résidents âgés qui veulent rester chez eux ?")
+    assert searcher.analyse(question).structures == ("viala",)
+    sources = [p.source for p in searcher.search(question, 5)]
+    assert sources[:2] == ["viala.md", "toutes.md"] or sources[:2] == ["toutes.md", "viala.md"]

@@ -50,6 +50,8 @@ class Question:
     form: str | None = None
     keyword_query: str = ""
     defining_chunks: tuple[str, ...] = ()
+    # Heads of the structures it names (« viala »): see knowledge.structures.
+    structures: tuple[str, ...] = ()
 
     @property
     def nouns(self) -> tuple[str, ...]:

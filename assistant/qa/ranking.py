@@ -48,6 +48,8 @@ class Pool:
     chunks: dict[str, StoredChunk] = field(default_factory=dict)
     # (chunk, the chunk after it that continues it): kept right behind it in any order
     following: list[tuple[str, str]] = field(default_factory=list)
+    # Heads of the structures the question names (« viala »): passages about another last.
+    structures: tuple[str, ...] = ()
 
     def row(self, chunk_id: str) -> list[float]:
         values = self.features[chunk_id]
