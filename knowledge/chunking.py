@@ -132,7 +132,9 @@ class Chunker:
             else:
                 current.add(text, tokens, block.page)
             if text.rstrip().endswith(":"):
-                announced = (text, self._lead(text))
+                # An item announcing a sub-list keeps the line announcing the whole list.
+                outer = announced[1] if block.kind == "list_item" and announced[1] else ""
+                announced = (text, "\n".join(p for p in (outer, self._lead(text)) if p))
         flush()
         return [self._chunk(doc_id, label, title, i, d) for i, d in enumerate(drafts)]
 
@@ -181,8 +183,9 @@ class Chunker:
         if section == title or section.startswith(f"{title} > "):
             section = section[len(title) + 3 :]
         header = context_header(label, section)
-        if draft.lead[1] and draft.lead[0] not in draft.parts:
-            header = f"{header}\n{draft.lead[1]}"
+        lead = [line for line in draft.lead[1].split("\n") if line and line not in draft.parts]
+        if lead:
+            header = "\n".join([header, *lead])
         return Chunk(
             chunk_id=chunk_id_for(doc_id, ordinal),
             doc_id=doc_id,

@@ -53,3 +53,23 @@ def test_a_list_cut_by_the_chunk_size_keeps_its_announcing_line_in_what_is_index
     assert "Un autre sujet" in chunks[-1].text
     assert all("adhésion" not in c.embed_text for c in chunks
                if c.text.startswith("Un autre sujet"))
+
+
+def test_a_sub_list_cut_by_the_chunk_size_keeps_the_outer_announcing_line() -> None:
+    """« Elle s'articule autour des orientations suivantes : • … • Travailler sur des
+    problématiques spécifiques : • les 18-25 ans… »: an item announcing a sub-list is
+    carried into the next chunk as its intro, but what the whole list is about is the
+    outer line — without it the next chunk never says « orientations »."""
+    blocks = [Block("Le foyer prépare son projet pour cinq ans.", "paragraph"),
+              Block("Elle s'articule autour des orientations suivantes :", "paragraph"),
+              *[Block(f"Développer le partenariat numéro {i} avec les acteurs.", "list_item")
+                for i in range(5)],
+              Block("Travailler sur des problématiques spécifiques :", "list_item"),
+              *[Block(f"le public numéro {i} du territoire,", "list_item") for i in range(6)]]
+    chunks = Chunker(words, max_tokens=60).split("doc", "Rapport", blocks)
+    later = [c for c in chunks if c.text.startswith(("• Travailler", "• le public"))]
+    assert later
+    for chunk in later:
+        assert "orientations suivantes" in chunk.embed_text
+        assert "Travailler sur des problématiques spécifiques :" in chunk.embed_text
+        assert "orientations" not in chunk.text
