@@ -1,5 +1,6 @@
 """Fit tuned numbers from the labelled dev sets: ``python -m evals.fit ranking …``
-(also ``refusal``, ``evals/fit_refusal.py``, and ``passages``, ``evals/fit_passages.py``).
+(also ``refusal``, ``evals/fit_refusal.py``, ``refusal-model``,
+``evals/fit_refusal_model.py``, and ``passages``, ``evals/fit_passages.py``).
 
 ``ranking`` fits the search's ranking model (``assistant.qa.ranking``): every question's
 candidates are gathered once with their features; a candidate chunk is relevant when it
@@ -28,6 +29,7 @@ from assistant.qa.retrieval import HybridSearcher
 from evals.calibration_file import write_entry
 from evals.fit_passages import passages
 from evals.fit_refusal import refusal
+from evals.fit_refusal_model import refusal_model
 from evals.measure import SETS, _container, base_options
 from evals.metrics import score, shingles, strip
 from evals.retrieval import load_jsonl
@@ -291,6 +293,7 @@ def _write(figures: dict[str, Any], items: list[dict[str, Any]], ranker: Ranker,
 
 
 main.add_command(refusal)
+main.add_command(refusal_model)
 main.add_command(passages)
 
 if __name__ == "__main__":

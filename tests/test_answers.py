@@ -387,6 +387,33 @@ def test_a_count_of_a_named_thing_is_given_by_a_passage_that_names_it(
         kb.close()
 
 
+def test_a_count_of_a_named_thing_no_passage_naming_it_gives_is_refused(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """No chunk of the base that names Roquefure writes a number of families: the base
+    cannot say how many families there will be to rehouse there (« 12 familles » of
+    another residence counts other families) — refused, as a count no document gives.
+    Where a chunk under the name's heading counts them, the count is answered."""
+    (tmp_path / "roquefure.md").write_text(
+        "# Opération Roquefure\n\n## Relogement\n\nÀ Roquefure, il faudra reloger "
+        "temporairement l'ensemble des familles pendant les travaux.\n", encoding="utf-8")
+    (tmp_path / "clos.md").write_text(
+        "# Résidence du Clos Fleuri\n\n## Résidents\n\nLa résidence du Clos Fleuri loge "
+        "12 familles dans des appartements rénovés.\n\n## Travaux\n\nPour les travaux, "
+        "il faudra reloger 8 familles dans d'autres résidences.\n", encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "data", e5)
+    try:
+        assert kb.ingest([tmp_path / "roquefure.md", tmp_path / "clos.md"]).counts[
+            "failed"] == 0
+        service = service_for(kb, tmp_path)
+        refused = service.ask("Combien de familles faudra-t-il reloger à Roquefure ?")
+        assert refused.refused, refused.text
+        assert "Roquefure" in refused.reason and "familles" in refused.reason, refused.reason
+        answered = service.ask("Combien de familles faudra-t-il reloger au Clos Fleuri ?")
+        assert not answered.refused, answered.text
+    finally:
+        kb.close()
+
+
 def test_a_count_dated_by_another_year_does_not_answer_for_the_year_asked(
         tmp_path: Path, e5: E5Embeddings) -> None:
     """The report mentions 2021 (a programme's dates) but counts people for 2023 only:

@@ -70,6 +70,21 @@ def test_a_verb_form_the_tagger_reads_as_a_noun_is_not_an_asked_noun() -> None:
     assert "places" in nouns, nouns
 
 
+def test_a_verb_with_the_prefix_re_is_a_verb_too() -> None:
+    """« refaire », « réécrire » are not in the lemmatizer's tables, and the tagger reads
+    them as nouns; the base never writing « refaire » refused « Tous les combien
+    l'APREMIS doit-elle refaire son projet de service ? » (answered: « tous les 5 ans »).
+    A word that is a known verb once « re- », « ré- » is taken off is a verb."""
+    from assistant.qa.nouns import can_be_verb, question_nouns
+
+    assert can_be_verb("refaire") and can_be_verb("réécrire") and can_be_verb("redemande")
+    assert not can_be_verb("repas") and not can_be_verb("réseau")
+    nouns = question_nouns("Tous les combien l'APREMIS doit-elle refaire son projet de service ?")
+    assert "refaire" not in nouns and "projet" in nouns, nouns
+    nouns = question_nouns("L'ALPA doit-elle réécrire son projet ?")
+    assert "réécrire" not in nouns, nouns
+
+
 def test_a_total_budget_is_an_amount() -> None:
     """« le budget total », « le coût global » ask for an amount, as « le budget de » does."""
     assert expected_answer("Quel était le budget total de la convention ?") == "argent"

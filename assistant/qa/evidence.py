@@ -134,6 +134,8 @@ class Evidence:
     uncounted: list[str] = field(default_factory=list)
     never_counted: list[str] = field(default_factory=list)
     never_counted_then: list[str] = field(default_factory=list)
+    never_counted_named: list[str] = field(default_factory=list)
+    counted_things: list[str] = field(default_factory=list)
     counted: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     analysis: Question | None = None
@@ -256,6 +258,16 @@ class EvidenceReader:
         evidence.uncounted = [c.phrase for c in unfound]
         evidence.never_counted = [c.phrase for c in unfound
                                   if c.asked and not self._counted_anywhere(c, scope)]
+        # Read whole, no chunk naming the thing counts it either: the base cannot say.
+        # Only names the base writes as typed (an acronym found by its long form alone
+        # is no posting to read).
+        held = [n for n in names if all(v > 0 for v in idf(tokenize(n)).values())]
+        if held and len(held) == len(names):
+            evidence.counted_things = held
+            evidence.never_counted_named = [
+                c.phrase for c in unfound if c.asked and c.phrase not in evidence.never_counted
+                and not any(self._counted_anywhere(c, scope, naming=tuple(tokenize(n)))
+                            for n in held)]
         evidence.counted = [c.phrase for c in counts if c.asked
                             and c.phrase not in evidence.never_counted]
         asked_years = frozenset(evidence.years)
@@ -289,19 +301,22 @@ class EvidenceReader:
         return out
 
     def _counted_anywhere(self, count: CountAsked, scope: set[str],
-                          years: frozenset[str] = frozenset()) -> bool:
+                          years: frozenset[str] = frozenset(),
+                          naming: tuple[str, ...] = ()) -> bool:
         """Some chunk of the asked organisation's documents (of the base, when the
         question names none) writes the count: the passages retrieved may have missed
         it, the whole documents cannot. The noun is read as typed and in every spelling
         one edit away (« salaries » is stemmed apart from « salariés », and another
         document may write it as typed). With ``years``, the chunk must also speak of
         one of them: the year written in it, its section or title (« Chiffres clés
-        2022 »), or the year of its document (« accueillies en 2023 » in the 2023 report)."""
+        2022 »), or the year of its document (« accueillies en 2023 » in the 2023 report).
+        With ``naming`` (a name's stems), the chunk must also name it: « combien de
+        familles … à Roquefure » is counted by a chunk on Roquefure, title included."""
         index = self.kb.keyword_index()
         where = scope or None
         window = tuned("evidence.count_window")
         for stem in (count.stem, *index.near_spellings(count.stem)):
-            ids = index.holding([stem, *count.kind], where)
+            ids = index.holding([stem, *count.kind, *naming], where)
             for start in range(0, len(ids), _BATCH):  # a big base holds thousands: stop early
                 chunks = self.kb.manifest.chunks_by_ids(ids[start:start + _BATCH]).values()
                 # A table cell on the line below its header (« Bénévoles\n12 ») counts.

@@ -4,8 +4,9 @@ Refusal asks whether the base talks about the things the question names: "le
 télétravail", "une tarte", "le CADA de l'ALPA". Verbs and adverbs ("marche",
 "exactement") are paraphrased freely by staff, so only nouns count. The small model
 tags some verbs as nouns in questions (« l'ALPA a-t-elle portées », « ils ont paye », « ça
-sert à quoi »): a word its own lemmatizer tables can read as a verb form, right after a
-subject pronoun or an auxiliary, is read as the verb it is.
+sert à quoi », « doit-elle refaire »): a word its own lemmatizer tables can read as a verb
+form (« re- » taken off too), right after a subject pronoun or an auxiliary, is read as
+the verb it is.
 """
 
 from __future__ import annotations
@@ -96,11 +97,23 @@ def uncommon_words(text: str) -> tuple[str, ...]:
 
 
 def can_be_verb(word: str) -> bool:
-    """The lemmatizer's tables read ``word`` as a form of a known verb."""
+    """The lemmatizer's tables read ``word`` as a form of a known verb, or of one made
+    with « re- », « ré- » (« refaire », « réécrire »: the tables list few of them)."""
     verbs, rules, infinitives, _ = _verb_tables()
     key = fold_accents(word.lower())
-    return key in verbs or any(key.endswith(old) and key[: len(key) - len(old)] + new
-                               in infinitives for old, new in rules if old)
+    keys = [key, key[2:]] if key.startswith("re") and len(key) > 4 else [key]
+    lemmas = _irregular_infinitives()
+    return any(k in verbs or k in lemmas or any(k.endswith(old) and k[: len(k) - len(old)]
+                                                + new in infinitives for old, new in rules if old)
+               for k in keys)
+
+
+@lru_cache(maxsize=1)
+def _irregular_infinitives() -> frozenset[str]:
+    """Infinitives of the irregular verbs (« faire », « écrire »): the tables list
+    their forms, not always the infinitive itself."""
+    return frozenset(fold_accents(lemma) for lemmas in _verb_tables()[0].values()
+                     for lemma in ([lemmas] if isinstance(lemmas, str) else lemmas))
 
 
 def _is_noun(tokens: list[Any], i: int) -> bool:

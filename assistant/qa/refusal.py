@@ -8,6 +8,8 @@ questions plus our own (``evals/data/refusal_fr.jsonl``). The rules, in order:
    organisation ("le CADA de l'ALPA" when only Alotra has one);
    refused: a count is asked (« combien de bénévoles ») that no document of the asked
    organisation, read whole, writes next to a number;
+   refused: a count asked of a named thing (« combien de familles … à Roquefure »)
+   that no chunk of the base naming it writes next to a number;
    refused: a count asked for a year (« accueillies en 2021 ») that no document of the
    asked organisation writes in a passage of that year (the year in it, in its
    section or title, or its document's year);
@@ -21,7 +23,9 @@ questions plus our own (``evals/data/refusal_fr.jsonl``). The rules, in order:
    word missing from the passages is a doubt, never a reason to refuse.
 The asked organisation is one the question names, less one named only to compare
 (« l'APREMIS a-t-elle, comme Alotra, un accord… » asks about the APREMIS); a count of a
-named thing (« combien de familles … à Roquefure ») is written by a passage naming it.
+named thing (« combien de familles … à Roquefure ») is written by a passage naming it:
+when the passages found miss it, a doubt; when no chunk of the base naming it does, a
+refusal.
 """
 
 from __future__ import annotations
@@ -75,6 +79,10 @@ def strong_reason(evidence: Evidence) -> str | None:
              if evidence.organisations else "aucun document de la base")
     if evidence.never_counted:
         return f"{where} ne donne de nombre pour {_quoted(evidence.never_counted)}"
+    if evidence.never_counted_named:
+        named = ", ".join(evidence.counted_things)
+        return (f"aucun passage de la base qui nomme {named} ne donne de nombre pour "
+                f"{_quoted(evidence.never_counted_named)}")
     if evidence.never_counted_then:
         years = ", ".join(evidence.years)
         return (f"{where} ne donne de nombre pour {_quoted(evidence.never_counted_then)} "
