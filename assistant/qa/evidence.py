@@ -223,10 +223,10 @@ class EvidenceReader:
         evidence.unknown_names = [n for n in named if not _known(n, analysis, idf)]
         evidence.unknown_names += self._unknown_words(analysis, idf)
         in_scope = [not scope or p.doc_id in scope for p in passages]
-        scoped_tokens: set[str] = set()
-        for passage, keep in zip(passages, in_scope, strict=True):
-            if keep:
-                scoped_tokens |= set(tokenize(f"{passage.text} {passage.section} {passage.title}"))
+        # Each passage's words, with its section and title, read once for every check.
+        words_of = [set(tokenize(f"{p.text} {p.section} {p.title}")) for p in passages]
+        scoped_tokens: set[str] = set().union(
+            *(w for w, keep in zip(words_of, in_scope, strict=True) if keep))
         evidence.missing_names = [
             n for n in named if n not in evidence.unknown_names
             and not all(terms.present(t, scoped_tokens) for t in tokenize(n))
@@ -243,18 +243,19 @@ class EvidenceReader:
             elif not all(terms.present(t, scoped_tokens) for t in stems):
                 evidence.missing_nouns.append(noun)
         counts = self._counts_asked(analysis.text, idf)
-        scoped = [p for p, keep in zip(passages, in_scope, strict=True) if keep]
+        scoped = [(p, w) for p, w, keep in zip(passages, words_of, in_scope, strict=True)
+                  if keep]
         window = tuned("evidence.count_window")
         # A count asked of a named thing (« combien de familles … à Roquefure ») is given
         # by a passage that names it: a number next to « famille » in another document
         # counts other families. Only a doubt (a penalty), never a refusal.
         names = [n for n in named if n not in evidence.unknown_names]
-        naming = [p for p in scoped if any(
-            all(terms.present(t, set(tokenize(f"{p.text} {p.section} {p.title}")))
-                for t in tokenize(n)) for n in names)]
+        name_stems = [tokenize(n) for n in names]
+        naming = [p for p, words in scoped
+                  if any(all(terms.present(t, words) for t in stems) for stems in name_stems)]
         unfound = [c for c in counts
                    if not any(_counts(p.text, c.stem, window, c.kind)
-                              for p in (naming if names else scoped))]
+                              for p in (naming if names else [p for p, _ in scoped]))]
         evidence.uncounted = [c.phrase for c in unfound]
         evidence.never_counted = [c.phrase for c in unfound
                                   if c.asked and not self._counted_anywhere(c, scope)]
