@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 import yaml
 
+from assistant.qa.evidence import Evidence, EvidenceReader
 from assistant.qa.refusal import strong_reason, support_of, supporting
 from evals.calibration_file import write_entry
 from evals.measure import SETS, _container, base_options
@@ -39,24 +41,33 @@ THRESHOLDS = tuple(round(0.60 + 0.01 * i, 2) for i in range(31))  # 0.60 … 0.9
 Params = tuple[float, float, float, float]
 
 
-def question_rows(sets: tuple[Path, ...], corpus: Path, data: Path | None) -> list[dict[str, Any]]:
-    """One row per question: its set, its label and what the refusal rule reads."""
+def read_sets(sets: tuple[Path, ...], corpus: Path, data: Path | None
+              ) -> Iterator[tuple[Path, dict[str, Any], Evidence, EvidenceReader]]:
+    """Every question of ``sets`` read once on one base, with its evidence: what each
+    refusal fit (this threshold, ``fit_refusal_model``'s model) starts from."""
     container = _container(corpus, data)
     reader = container.answers.reader
+    try:
+        for set_path in sets:
+            for item in load_jsonl(set_path):
+                yield set_path, item, reader.read(item["question"]), reader
+    finally:
+        container.close()
+
+
+def question_rows(sets: tuple[Path, ...], corpus: Path, data: Path | None) -> list[dict[str, Any]]:
+    """One row per question: its set, its label and what the refusal rule reads."""
     rows: list[dict[str, Any]] = []
-    for set_path in sets:
-        for item in load_jsonl(set_path):
-            evidence = reader.read(item["question"])
-            eligible = supporting(evidence)
-            rows.append({
-                "set": set_path.stem, "id": item["id"],
-                "unanswerable": item["kind"] == "unanswerable",
-                "strong": strong_reason(evidence) is not None,
-                "best": max((s.dense for s in eligible), default=0.0),
-                "missing": len(evidence.missing_nouns), "unknown": len(evidence.unknown_nouns),
-                "uncounted": len(evidence.uncounted),
-            })
-    container.close()
+    for set_path, item, evidence, _ in read_sets(sets, corpus, data):
+        eligible = supporting(evidence)
+        rows.append({
+            "set": set_path.stem, "id": item["id"],
+            "unanswerable": item["kind"] == "unanswerable",
+            "strong": strong_reason(evidence) is not None,
+            "best": max((s.dense for s in eligible), default=0.0),
+            "missing": len(evidence.missing_nouns), "unknown": len(evidence.unknown_nouns),
+            "uncounted": len(evidence.uncounted),
+        })
     return rows
 
 

@@ -26,8 +26,8 @@ import numpy as np
 
 from assistant.qa.refusal import judge
 from assistant.qa.refusal_features import FEATURES, features
-from evals.measure import CORPUS, SETS, _container
-from evals.retrieval import load_jsonl
+from evals.fit_refusal import read_sets
+from evals.measure import CORPUS, SETS
 
 OWN = Path(__file__).parent / "data" / "refusal_fr.jsonl"
 HELD_OUT = Path(__file__).parent / "data" / "refusal_heldout.jsonl"
@@ -48,21 +48,16 @@ def question_rows(sets: tuple[Path, ...], corpus: Path, data: Path | None,
                   base: str) -> list[dict[str, Any]]:
     """One row per question of ``sets`` on one base: its label, the rules' verdict and
     the model's features."""
-    container = _container(corpus, data)
-    reader = container.answers.reader
     rows: list[dict[str, Any]] = []
-    for set_path in sets:
-        for item in load_jsonl(set_path):
-            evidence = reader.read(item["question"])
-            verdict = judge(evidence)
-            rows.append({
-                "base": base, "set": set_path.stem, "id": item["id"],
-                "unanswerable": item["kind"] == "unanswerable",
-                "outcome": ("refused" if verdict.refused else
-                            "unsure" if verdict.unsure else "answered"),
-                "features": {**features(evidence), **_organisation_features(reader, evidence)},
-            })
-    container.close()
+    for set_path, item, evidence, reader in read_sets(sets, corpus, data):
+        verdict = judge(evidence)
+        rows.append({
+            "base": base, "set": set_path.stem, "id": item["id"],
+            "unanswerable": item["kind"] == "unanswerable",
+            "outcome": ("refused" if verdict.refused else
+                        "unsure" if verdict.unsure else "answered"),
+            "features": {**features(evidence), **_organisation_features(reader, evidence)},
+        })
     return rows
 
 
