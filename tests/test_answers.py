@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -216,16 +216,23 @@ def test_uncited_model_answer_falls_back_to_quoted_sentences(demo_kb: KnowledgeB
 
 
 @contextmanager
-def one_document_service(tmp_path: Path, e5: E5Embeddings, name: str,
-                         text: str) -> Iterator[AnswerService]:
-    """An answer service over a base holding one Markdown document."""
-    (tmp_path / name).write_text(text, encoding="utf-8")
+def documents_service(tmp_path: Path, e5: E5Embeddings,
+                      documents: dict[str, str]) -> Iterator[AnswerService]:
+    """An answer service over a base holding these Markdown documents (name → text)."""
+    for name, text in documents.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
     kb = KnowledgeBase(tmp_path / "data", e5)
     try:
-        assert kb.ingest([tmp_path / name]).counts["failed"] == 0
+        assert kb.ingest([tmp_path / name for name in documents]).counts["failed"] == 0
         yield service_for(kb, tmp_path)
     finally:
         kb.close()
+
+
+def one_document_service(tmp_path: Path, e5: E5Embeddings, name: str,
+                         text: str) -> AbstractContextManager[AnswerService]:
+    """An answer service over a base holding one Markdown document."""
+    return documents_service(tmp_path, e5, {name: text})
 
 
 def test_a_dotted_acronym_and_a_missing_accent_are_not_unknown(
@@ -368,23 +375,17 @@ def test_a_count_of_a_named_thing_is_given_by_a_passage_that_names_it(
     """« Combien de familles faudra-t-il reloger à Roquefure ? » is not answered by
     « 12 familles » of a passage on another place: the count is a doubt; a passage that
     names the place and counts answers."""
-    (tmp_path / "roquefure.md").write_text(
-        "# Opération Roquefure\n\n## Relogement\n\nÀ Roquefure, il faudra reloger "
-        "temporairement l'ensemble des familles pendant les travaux.\n", encoding="utf-8")
-    (tmp_path / "clos.md").write_text(
-        "# Résidence du Clos Fleuri\n\n## Résidents\n\nLa résidence du Clos Fleuri loge "
-        "12 familles dans des appartements rénovés.\n", encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "data", e5)
-    try:
-        assert kb.ingest([tmp_path / "roquefure.md", tmp_path / "clos.md"]).counts[
-            "failed"] == 0
-        reader = service_for(kb, tmp_path).reader
+    with documents_service(tmp_path, e5, {
+        "roquefure.md": "# Opération Roquefure\n\n## Relogement\n\nÀ Roquefure, il faudra "
+                        "reloger temporairement l'ensemble des familles pendant les travaux.\n",
+        "clos.md": "# Résidence du Clos Fleuri\n\n## Résidents\n\nLa résidence du Clos Fleuri "
+                   "loge 12 familles dans des appartements rénovés.\n",
+    }) as service:
+        reader = service.reader
         asked = reader.read("Combien de familles faudra-t-il reloger à Roquefure ?")
         assert asked.uncounted == ["familles"], asked
         counted = reader.read("Combien de familles la résidence du Clos Fleuri loge-t-elle ?")
         assert counted.uncounted == [], counted
-    finally:
-        kb.close()
 
 
 def test_a_count_of_a_named_thing_no_passage_naming_it_gives_is_refused(
@@ -393,25 +394,18 @@ def test_a_count_of_a_named_thing_no_passage_naming_it_gives_is_refused(
     cannot say how many families there will be to rehouse there (« 12 familles » of
     another residence counts other families) — refused, as a count no document gives.
     Where a chunk under the name's heading counts them, the count is answered."""
-    (tmp_path / "roquefure.md").write_text(
-        "# Opération Roquefure\n\n## Relogement\n\nÀ Roquefure, il faudra reloger "
-        "temporairement l'ensemble des familles pendant les travaux.\n", encoding="utf-8")
-    (tmp_path / "clos.md").write_text(
-        "# Résidence du Clos Fleuri\n\n## Résidents\n\nLa résidence du Clos Fleuri loge "
-        "12 familles dans des appartements rénovés.\n\n## Travaux\n\nPour les travaux, "
-        "il faudra reloger 8 familles dans d'autres résidences.\n", encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "data", e5)
-    try:
-        assert kb.ingest([tmp_path / "roquefure.md", tmp_path / "clos.md"]).counts[
-            "failed"] == 0
-        service = service_for(kb, tmp_path)
+    with documents_service(tmp_path, e5, {
+        "roquefure.md": "# Opération Roquefure\n\n## Relogement\n\nÀ Roquefure, il faudra "
+                        "reloger temporairement l'ensemble des familles pendant les travaux.\n",
+        "clos.md": "# Résidence du Clos Fleuri\n\n## Résidents\n\nLa résidence du Clos Fleuri "
+                   "loge 12 familles dans des appartements rénovés.\n\n## Travaux\n\nPour les "
+                   "travaux, il faudra reloger 8 familles dans d'autres résidences.\n",
+    }) as service:
         refused = service.ask("Combien de familles faudra-t-il reloger à Roquefure ?")
         assert refused.refused, refused.text
         assert "Roquefure" in refused.reason and "familles" in refused.reason, refused.reason
         answered = service.ask("Combien de familles faudra-t-il reloger au Clos Fleuri ?")
         assert not answered.refused, answered.text
-    finally:
-        kb.close()
 
 
 def test_a_count_dated_by_another_year_does_not_answer_for_the_year_asked(
@@ -603,20 +597,14 @@ def test_a_count_typed_without_accents_is_read_in_the_organisation_s_spelling(
     document of the base writes « salaries » as typed, the organisation's documents are
     still read for « salariés », which they count, so the count is not « written
     nowhere »."""
-    (tmp_path / "toit.md").write_text(
-        "# Rapport d'activité du Toit Commun\n\n## Équipe\n\nLe Toit Commun emploie 14 "
-        "salariés et accueille des stagiaires.\n", encoding="utf-8")
-    (tmp_path / "autre.md").write_text(
-        "# Note de l'Abri Bleu\n\n## Paie\n\nLes entreprises salaries leurs apprentis "
-        "selon la convention.\n", encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "data", e5)
-    try:
-        assert kb.ingest([tmp_path / "toit.md", tmp_path / "autre.md"]).counts["failed"] == 0
-        evidence = service_for(kb, tmp_path).reader.read(
-            "le toit commun c'est combien de salaries ?")
+    with documents_service(tmp_path, e5, {
+        "toit.md": "# Rapport d'activité du Toit Commun\n\n## Équipe\n\nLe Toit Commun "
+                   "emploie 14 salariés et accueille des stagiaires.\n",
+        "autre.md": "# Note de l'Abri Bleu\n\n## Paie\n\nLes entreprises salaries leurs "
+                    "apprentis selon la convention.\n",
+    }) as service:
+        evidence = service.reader.read("le toit commun c'est combien de salaries ?")
         assert evidence.never_counted == [], evidence
-    finally:
-        kb.close()
 
 
 def test_the_form_asked_in_the_plural_is_not_a_subject_to_find(
