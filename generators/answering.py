@@ -214,9 +214,11 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
     from_base: set[int] = set()  # the questions answered by quotes of the base
     # Two passes: every question first takes the sentences found for it; only then may
     # a question still open take a sentence another question found (when it has terms).
+    answers: dict[int, list[Quote]] = {}
+    rest: dict[int, list[Quote]] = {}  # each answered question's other candidates
     for borrowing in (False, True):
         for index, question in enumerate(questions):
-            if index in lines:
+            if index in lines or index in answers:
                 continue
             text = question_text(question["text"], facts)
             needs = question.get("needs", "")
@@ -241,27 +243,32 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 if borrowing or not terms:
                     lines[index] = f"– {placeholder(text)}"
                 continue
-            chosen = kept_quotes(candidates, per_question)
-            parts: list[str] = []
-            shown: set[str] = set()  # what to check, said once per answer
-            for quote in chosen:
-                used.add(quote.text)
-                passage = section.evidence[quote.passage]
-                if quote.passage not in numbers:
-                    numbers[quote.passage] = len(numbers) + 1
-                    citations.append(_source(numbers[quote.passage], passage, quote.text))
-                sentence = quote.text.rstrip().rstrip(",;").rstrip()
-                if sentence[-1:] not in ".!?»":
-                    sentence += "."
-                why = (stale(sentence, draft_year, passage.get("year"))
-                       or old_figure(text, needs, draft_year, passage.get("year")))
-                mark = f" (à vérifier : {why})" if why and why not in shown else ""
-                shown.add(why)
-                if why:
-                    flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
-                parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
-            lines[index] = "– " + " ".join(parts)
-            from_base.add(index)
+            answers[index] = kept_quotes(candidates, per_question)
+            used.update(q.text for q in answers[index])
+            rest[index] = [q for q in candidates if q not in answers[index]]
+    _fill(answers, rest, used, section.target_words)
+    for index, chosen in answers.items():
+        text = question_text(questions[index]["text"], facts)
+        needs = questions[index].get("needs", "")
+        parts: list[str] = []
+        shown: set[str] = set()  # what to check, said once per answer
+        for quote in chosen:
+            passage = section.evidence[quote.passage]
+            if quote.passage not in numbers:
+                numbers[quote.passage] = len(numbers) + 1
+                citations.append(_source(numbers[quote.passage], passage, quote.text))
+            sentence = quote.text.rstrip().rstrip(",;").rstrip()
+            if sentence[-1:] not in ".!?»":
+                sentence += "."
+            why = (stale(sentence, draft_year, passage.get("year"))
+                   or old_figure(text, needs, draft_year, passage.get("year")))
+            mark = f" (à vérifier : {why})" if why and why not in shown else ""
+            shown.add(why)
+            if why:
+                flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
+            parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
+        lines[index] = "– " + " ".join(parts)
+        from_base.add(index)
     for key in {k for i in from_base for k in questions[i].get("facts") or []}:
         if lead_gaps and key in lead_gaps:
             # the lead's sentence that asks for it: « Adresse : [À compléter : …]. »
@@ -274,6 +281,30 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                    section.spec.get("max_chars"))
     kept = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
     return Composed(text, [c for c in citations if c.n in kept], flags=flags)
+
+
+def _fill(answers: dict[int, list[Quote]], rest: dict[int, list[Quote]], used: set[str],
+          target_words: int) -> None:
+    """Up to the section's length (``target_words``), one more sentence for each
+    answered question in turn, best first: a section asking one question of an
+    association's values has room for more than its few best sentences, which often
+    say « valeurs » without stating one (« Ce socle de valeurs partagées… »)."""
+    words = sum(len(q.text.split()) for chosen in answers.values() for q in chosen)
+    ratio = float(tuned("drafting.second_quote_ratio"))
+    while words < target_words:
+        added = False
+        for index, chosen in answers.items():
+            pending = [q for q in rest.get(index, []) if q.score >= ratio * chosen[0].score
+                       and not repeats(q.text, used)]
+            if not pending or words >= target_words:
+                continue
+            chosen.append(pending[0])
+            rest[index].remove(pending[0])
+            used.add(pending[0].text)
+            words += len(pending[0].text.split())
+            added = True
+        if not added:
+            return
 
 
 def _fitted(paragraphs: list[str], gaps: list[str], max_chars: int | None) -> str:
