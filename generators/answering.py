@@ -230,22 +230,28 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
             if given:
                 lines[index] = f"– {text} : {' ; '.join(given)}."
                 continue
-            candidates = [q for q in quotes if not repeats(q.text, used)
-                          and q.text not in elsewhere
-                          and (q.query != index) == borrowing
-                          and satisfies(q.text, answer_terms(question, terms, q.query == index),
-                                        needs)
-                          and (not borrowing or question.get("asked_words")
-                               or len(vocabulary_words(q.text, terms)) >= 2)
-                          and not out_of_date(q.text, draft_year,
-                                              section.evidence[q.passage].get("year"))]
+            def found(borrowed: bool, question: dict[str, Any] = question, index: int = index,
+                      terms: list[str] = terms, needs: str = needs) -> list[Quote]:
+                return [q for q in quotes if not repeats(q.text, used)
+                        and q.text not in elsewhere
+                        and (q.query != index) == borrowed
+                        and satisfies(q.text, answer_terms(question, terms, q.query == index),
+                                      needs)
+                        and (not borrowed or question.get("asked_words")
+                             or len(vocabulary_words(q.text, terms)) >= 2)
+                        and not out_of_date(q.text, draft_year,
+                                            section.evidence[q.passage].get("year"))]
+            candidates = found(borrowing)
             if not candidates:
                 if borrowing or not terms:
                     lines[index] = f"– {placeholder(text)}"
                 continue
             answers[index] = kept_quotes(candidates, per_question)
             used.update(q.text for q in answers[index])
-            rest[index] = [q for q in candidates if q not in answers[index]]
+            others = [] if borrowing or question.get("asked_words") else found(True)
+            rest[index] = sorted([q for q in candidates + others if q not in answers[index]
+                                  and len(vocabulary_words(q.text, terms)) >= 2],
+                                 key=lambda q: q.score, reverse=True)
     _fill(answers, rest, used, section.target_words)
     for index, chosen in answers.items():
         text = question_text(questions[index]["text"], facts)
@@ -286,9 +292,12 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
 def _fill(answers: dict[int, list[Quote]], rest: dict[int, list[Quote]], used: set[str],
           target_words: int) -> None:
     """Up to the section's length (``target_words``), one more sentence for each
-    answered question in turn, best first: a section asking one question of an
-    association's values has room for more than its few best sentences, which often
-    say « valeurs » without stating one (« Ce socle de valeurs partagées… »)."""
+    answered question in turn, best first, from ``rest``: a section asking one question
+    of an association's values has room for more than its few best sentences, which
+    often say « valeurs » without stating one (« Ce socle de valeurs partagées… »).
+    ``rest`` holds only sentences written in the answer's words (two of its terms),
+    whichever of the section's searches found them: a sentence holding one term is
+    already the best of its question or no answer."""
     words = sum(len(q.text.split()) for chosen in answers.values() for q in chosen)
     ratio = float(tuned("drafting.second_quote_ratio"))
     while words < target_words:

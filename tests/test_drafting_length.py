@@ -40,3 +40,38 @@ def test_a_section_with_room_quotes_more_than_its_few_best_sentences() -> None:
     assert "Intégrité" in wide.text
     short = answer_questions(_section(question, [*_ABOUT, _STATED], 40), "", {}, "", 2026)
     assert "Intégrité" not in short.text
+
+
+def test_cells_run_together_are_not_quoted() -> None:
+    """A slide's list of actions printed as one line, two cells glued (« Charte des
+    résidentsAteliers participatifs »), was quoted as a sentence in a projet social
+    (round s29, « Insertion par le logement »); a name written with an inner capital
+    is prose."""
+    from generators.section_evidence import _usable
+
+    assert not _usable("Forum emploi Charte des résidentsAteliers participatifs Gens du "
+                       "voyage Tiers Lieux Partenariat Maison partagée Habitat inclusif")
+    assert _usable("L'association publie ses offres d'emploi sur LinkedIn et sur son site "
+                   "depuis deux ans.")
+
+
+def test_the_room_left_takes_sentences_in_the_answers_words() -> None:
+    """The room left in a section goes to sentences written in the answer's words (two
+    different words of the question's terms), whichever of the section's searches
+    found them: « Partenariats » of a projet social quoted the Fondation's support only
+    when its own search found it (round s29), and a sentence holding one term only
+    (« partenariat » said of a public meeting) is not an answer."""
+    partners = {"text": "Partenaires financeurs et institutionnels",
+                "terms": ["fondation", "financ", "soutien", "partenariat", "État", "Ville"]}
+    quarter = {"text": "Inscription dans le quartier", "terms": ["quartier", "voisinage"]}
+    texts = ["La réalisation de la résidence a bénéficié du soutien de l'État et de la Ville.",
+             "L'État finance la gestion locative sociale de la résidence chaque année.",
+             "La Ville soutient l'animation de la salle commune depuis son ouverture.",
+             "Le partenariat a été présenté en réunion publique aux habitants du secteur.",
+             "Un soutien financier et méthodologique a été apporté par la Fondation du Doubs."]
+    section = _section(partners, texts, 200)
+    section.spec["questions"].append(quarter)
+    section.evidence[4]["quotes"][0]["query"] = 1
+    text = answer_questions(section, "", {}, "", 2026).text
+    assert "Fondation du Doubs" in text
+    assert "réunion publique" not in text
