@@ -75,3 +75,20 @@ def test_the_room_left_takes_sentences_in_the_answers_words() -> None:
     text = answer_questions(section, "", {}, "", 2026).text
     assert "Fondation du Doubs" in text
     assert "réunion publique" not in text
+
+
+def test_a_fact_a_question_states_is_not_repeated_in_the_other_facts() -> None:
+    """The Saint-Éloi projet social said its address twice in its first section
+    (« Autres informations : Adresse : rue Saint-Éloi… » above « Adresse et coordonnées
+    de la structure : rue Saint-Éloi… », round s28): a fact that a question of the
+    draft states is said there only."""
+    from generators.facts import other_facts, stated_facts
+    from generators.template import get_template
+
+    template = get_template("projet_social")
+    facts = {"association": "Le Toit", "adresse": "12 rue des Lilas, 25000 Besançon",
+             "ouverture": "2025"}
+    stated = stated_facts(s.model_dump() for s in template.sections)
+    assert "adresse" in stated
+    text = other_facts(facts, {f.key: f for f in template.facts}, stated)
+    assert "Lilas" not in text and "Ouverture : 2025" in text
