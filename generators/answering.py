@@ -251,7 +251,8 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
             others = [] if borrowing or question.get("asked_words") else found(True)
             rest[index] = sorted([q for q in candidates + others if q not in answers[index]
                                   and len(vocabulary_words(q.text, terms)) >= 2],
-                                 key=lambda q: q.score, reverse=True)
+                                 key=lambda q, t=terms: (len(vocabulary_words(q.text, t)), q.score),
+                                 reverse=True)
     _fill(answers, rest, used, section.target_words)
     for index, chosen in answers.items():
         text = question_text(questions[index]["text"], facts)
@@ -296,8 +297,11 @@ def _fill(answers: dict[int, list[Quote]], rest: dict[int, list[Quote]], used: s
     of an association's values has room for more than its few best sentences, which
     often say « valeurs » without stating one (« Ce socle de valeurs partagées… »).
     ``rest`` holds only sentences written in the answer's words (two of its terms),
-    whichever of the section's searches found them: a sentence holding one term is
-    already the best of its question or no answer."""
+    whichever of the section's searches found them, those holding the most of them
+    first: a sentence holding one term is already the best of its question or no
+    answer, and the search's order within the room left puts sentences that announce
+    the subject (« il y a lieu d'améliorer les points suivants ») before those that
+    state it (« Elle gère des aires d'accueil… », « mène des actions… »)."""
     words = sum(len(q.text.split()) for chosen in answers.values() for q in chosen)
     ratio = float(tuned("drafting.second_quote_ratio"))
     while words < target_words:

@@ -92,3 +92,25 @@ def test_a_fact_a_question_states_is_not_repeated_in_the_other_facts() -> None:
     assert "adresse" in stated
     text = other_facts(facts, {f.key: f for f in template.facts}, stated)
     assert "Lilas" not in text and "Ouverture : 2025" in text
+
+
+def test_the_room_left_goes_first_to_the_sentences_holding_most_of_the_answer() -> None:
+    """« Moyens mis en œuvre » of request 10 filled its room with « il y a lieu
+    d'améliorer les points suivants : développer une communication… » (two of the
+    question's words, scored higher) before « Elle mène des actions… Elle gère des aires
+    d'accueil… dans une dimension d'insertion » (three): round s29."""
+    question = {"text": "Actions et principes d'intervention",
+                "terms": ["action", "accompagn", "intervention", "médiation", "gère",
+                          "insertion"]}
+    texts = ["Le service mène une action de médiation auprès des familles du terrain.",
+             "Le service assure une médiation entre les familles et les écoles du secteur.",
+             "Le service propose une action de soutien scolaire aux enfants du terrain.",
+             "Il y a lieu d'améliorer l'accompagnement et de développer une action de "
+             "communication.",
+             "Elle gère les terrains et mène des actions d'insertion et de médiation "
+             "auprès des familles."]
+    section = _section(question, texts, 45)
+    section.spec["questions"].append({"text": "Horaires", "terms": ["horaire"]})
+    text = answer_questions(section, "", {}, "", 2026).text
+    assert "Elle gère les terrains" in text
+    assert "Il y a lieu" not in text
