@@ -249,10 +249,10 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
             answers[index] = kept_quotes(candidates, per_question)
             used.update(q.text for q in answers[index])
             others = [] if borrowing or question.get("asked_words") else found(True)
+            held = {q.text: len(vocabulary_words(q.text, terms)) for q in candidates + others}
             rest[index] = sorted([q for q in candidates + others if q not in answers[index]
-                                  and len(vocabulary_words(q.text, terms)) >= 2],
-                                 key=lambda q, t=terms: (len(vocabulary_words(q.text, t)), q.score),
-                                 reverse=True)
+                                  and held[q.text] >= 2],
+                                 key=lambda q: (held[q.text], q.score), reverse=True)
     _fill(answers, rest, used, section.target_words)
     for index, chosen in answers.items():
         text = question_text(questions[index]["text"], facts)
