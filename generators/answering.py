@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from generators.compose import Composed, _source, fit, quotes_of
@@ -75,7 +76,7 @@ def quotes_per_question(section: Section) -> int:
 
 # Where one sentence of a quote ends and the next begins (a quote joined to the sentence
 # before it by ``with_antecedent`` holds two).
-_SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[«A-ZÀÂÉÈÊÎÔ])")
+_SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[«A-ZÀÂÉÈÊÎÔ])|\s*•\s*")
 
 
 def _pieces(text: str) -> list[str]:
@@ -94,6 +95,24 @@ def repeats(text: str, quoted: Iterable[str]) -> bool:
         if any(a in other for a in mine) or any(b in text for b in theirs):
             return True
     return False
+
+
+def new_part(text: str, quoted: Iterable[str]) -> str:
+    """What ``text`` adds to the quotes already chosen: all of it when it shares no
+    sentence with them, its end when only its first sentences or list items were quoted
+    (a sentence joined to the one before it, « … énergétique. • Elle gère des aires
+    d'accueil… », after that one was quoted); « » otherwise. The end is a contiguous
+    piece of ``text``, so its citation still resolves."""
+    quoted = list(quoted)
+    if not repeats(text, quoted):
+        return text
+    pieces = _pieces(text)
+    while pieces and any(pieces[0] in other for other in quoted):
+        pieces.pop(0)
+    if not pieces or len(text[text.find(pieces[0]):].split()) < tuned("drafting.min_words"):
+        return ""
+    tail = text[text.find(pieces[0]):]
+    return tail if not repeats(tail, quoted) else ""
 
 
 def kept_quotes(candidates: list[Quote], per_question: int) -> list[Quote]:
@@ -253,7 +272,8 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
             rest[index] = sorted([q for q in candidates + others if q not in answers[index]
                                   and held[q.text] >= 2],
                                  key=lambda q: (held[q.text], q.score), reverse=True)
-    _fill(answers, rest, used, section.target_words)
+    _fill(answers, rest, used, section.target_words,
+          {i: question_terms(questions[i], facts) for i in answers})
     for index, chosen in answers.items():
         text = question_text(questions[index]["text"], facts)
         needs = questions[index].get("needs", "")
@@ -291,7 +311,7 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
 
 
 def _fill(answers: dict[int, list[Quote]], rest: dict[int, list[Quote]], used: set[str],
-          target_words: int) -> None:
+          target_words: int, terms: Mapping[int, list[str]]) -> None:
     """Up to the section's length (``target_words``), one more sentence for each
     answered question in turn, best first, from ``rest``: a section asking one question
     of an association's values has room for more than its few best sentences, which
@@ -301,20 +321,23 @@ def _fill(answers: dict[int, list[Quote]], rest: dict[int, list[Quote]], used: s
     first: a sentence holding one term is already the best of its question or no
     answer, and the search's order within the room left puts sentences that announce
     the subject (« il y a lieu d'améliorer les points suivants ») before those that
-    state it (« Elle gère des aires d'accueil… », « mène des actions… »)."""
+    state it (« Elle gère des aires d'accueil… », « mène des actions… »). A sentence
+    joined to one already quoted adds its new part only (``new_part``), if that part
+    too holds two of the terms (``terms``, per question)."""
     words = sum(len(q.text.split()) for chosen in answers.values() for q in chosen)
     ratio = float(tuned("drafting.second_quote_ratio"))
     while words < target_words:
         added = False
         for index, chosen in answers.items():
             pending = [q for q in rest.get(index, []) if q.score >= ratio * chosen[0].score
-                       and not repeats(q.text, used)]
+                       and len(vocabulary_words(new_part(q.text, used), terms[index])) >= 2]
             if not pending or words >= target_words:
                 continue
-            chosen.append(pending[0])
             rest[index].remove(pending[0])
-            used.add(pending[0].text)
-            words += len(pending[0].text.split())
+            quote = replace(pending[0], text=new_part(pending[0].text, used))
+            chosen.append(quote)
+            used.add(quote.text)
+            words += len(quote.text.split())
             added = True
         if not added:
             return

@@ -114,3 +114,25 @@ def test_the_room_left_goes_first_to_the_sentences_holding_most_of_the_answer() 
     text = answer_questions(section, "", {}, "", 2026).text
     assert "Elle gère les terrains" in text
     assert "Il y a lieu" not in text
+
+
+def test_a_sentence_joined_to_one_already_quoted_adds_only_its_new_part() -> None:
+    """Request 10's « Moyens mis en œuvre » said « Elle mène des actions en faveur de la
+    rénovation thermique… » twice (round s29): once as the last item of a quote, once
+    joined to the next item « Elle gère des aires d'accueil… » in the room left. The
+    second quote now adds its new item only."""
+    question = {"text": "Actions et principes d'intervention",
+                "terms": ["action", "accompagn", "intervention", "médiation", "gère",
+                          "insertion"]}
+    thermal = ("Elle mène des actions en faveur de la rénovation thermique auprès des "
+               "ménages les plus exposés.")
+    texts = ["Le service mène une action de médiation auprès des familles du terrain.",
+             "Le service assure une médiation entre les familles et les écoles du secteur.",
+             f"Certaines actions font l'objet d'un examen particulier : • {thermal}",
+             f"{thermal} • Elle gère des terrains familiaux sous réserve que la dimension "
+             "d'insertion des occupants soit prise en compte."]
+    section = _section(question, texts, 80)
+    section.spec["questions"].append({"text": "Horaires", "terms": ["horaire"]})
+    text = answer_questions(section, "", {}, "", 2026).text
+    assert "Elle gère des terrains familiaux" in text
+    assert text.count("rénovation thermique") == 1
