@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from generators.compose import Composed, _source, fit, quotes_of
@@ -75,7 +76,7 @@ def quotes_per_question(section: Section) -> int:
 
 # Where one sentence of a quote ends and the next begins (a quote joined to the sentence
 # before it by ``with_antecedent`` holds two).
-_SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[«A-ZÀÂÉÈÊÎÔ])")
+_SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[«A-ZÀÂÉÈÊÎÔ])|\s*•\s*")
 
 
 def _pieces(text: str) -> list[str]:
@@ -94,6 +95,24 @@ def repeats(text: str, quoted: Iterable[str]) -> bool:
         if any(a in other for a in mine) or any(b in text for b in theirs):
             return True
     return False
+
+
+def new_part(text: str, quoted: Iterable[str]) -> str:
+    """What ``text`` adds to the quotes already chosen: all of it when it shares no
+    sentence with them, its end when only its first sentences or list items were quoted
+    (a sentence joined to the one before it, « … énergétique. • Elle gère des aires
+    d'accueil… », after that one was quoted); « » otherwise. The end is a contiguous
+    piece of ``text``, so its citation still resolves."""
+    quoted = list(quoted)
+    if not repeats(text, quoted):
+        return text
+    pieces = _pieces(text)
+    while pieces and any(pieces[0] in other for other in quoted):
+        pieces.pop(0)
+    if not pieces or len(text[text.find(pieces[0]):].split()) < tuned("drafting.min_words"):
+        return ""
+    tail = text[text.find(pieces[0]):]
+    return tail if not repeats(tail, quoted) else ""
 
 
 def kept_quotes(candidates: list[Quote], per_question: int) -> list[Quote]:
@@ -214,9 +233,11 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
     from_base: set[int] = set()  # the questions answered by quotes of the base
     # Two passes: every question first takes the sentences found for it; only then may
     # a question still open take a sentence another question found (when it has terms).
+    answers: dict[int, list[Quote]] = {}
+    rest: dict[int, list[Quote]] = {}  # each answered question's other candidates
     for borrowing in (False, True):
         for index, question in enumerate(questions):
-            if index in lines:
+            if index in lines or index in answers:
                 continue
             text = question_text(question["text"], facts)
             needs = question.get("needs", "")
@@ -228,40 +249,53 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
             if given:
                 lines[index] = f"– {text} : {' ; '.join(given)}."
                 continue
-            candidates = [q for q in quotes if not repeats(q.text, used)
-                          and q.text not in elsewhere
-                          and (q.query != index) == borrowing
-                          and satisfies(q.text, answer_terms(question, terms, q.query == index),
-                                        needs)
-                          and (not borrowing or question.get("asked_words")
-                               or len(vocabulary_words(q.text, terms)) >= 2)
-                          and not out_of_date(q.text, draft_year,
-                                              section.evidence[q.passage].get("year"))]
+            def found(borrowed: bool, question: dict[str, Any] = question, index: int = index,
+                      terms: list[str] = terms, needs: str = needs) -> list[Quote]:
+                return [q for q in quotes if not repeats(q.text, used)
+                        and q.text not in elsewhere
+                        and (q.query != index) == borrowed
+                        and satisfies(q.text, answer_terms(question, terms, q.query == index),
+                                      needs)
+                        and (not borrowed or question.get("asked_words")
+                             or len(vocabulary_words(q.text, terms)) >= 2)
+                        and not out_of_date(q.text, draft_year,
+                                            section.evidence[q.passage].get("year"))]
+            candidates = found(borrowing)
             if not candidates:
                 if borrowing or not terms:
                     lines[index] = f"– {placeholder(text)}"
                 continue
-            chosen = kept_quotes(candidates, per_question)
-            parts: list[str] = []
-            shown: set[str] = set()  # what to check, said once per answer
-            for quote in chosen:
-                used.add(quote.text)
-                passage = section.evidence[quote.passage]
-                if quote.passage not in numbers:
-                    numbers[quote.passage] = len(numbers) + 1
-                    citations.append(_source(numbers[quote.passage], passage, quote.text))
-                sentence = quote.text.rstrip().rstrip(",;").rstrip()
-                if sentence[-1:] not in ".!?»":
-                    sentence += "."
-                why = (stale(sentence, draft_year, passage.get("year"))
-                       or old_figure(text, needs, draft_year, passage.get("year")))
-                mark = f" (à vérifier : {why})" if why and why not in shown else ""
-                shown.add(why)
-                if why:
-                    flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
-                parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
-            lines[index] = "– " + " ".join(parts)
-            from_base.add(index)
+            answers[index] = kept_quotes(candidates, per_question)
+            used.update(q.text for q in answers[index])
+            others = [] if borrowing or question.get("asked_words") else found(True)
+            held = {q.text: len(vocabulary_words(q.text, terms)) for q in candidates + others}
+            rest[index] = sorted([q for q in candidates + others if q not in answers[index]
+                                  and held[q.text] >= 2],
+                                 key=lambda q: (held[q.text], q.score), reverse=True)
+    _fill(answers, rest, used, section.target_words,
+          {i: question_terms(questions[i], facts) for i in answers})
+    for index, chosen in answers.items():
+        text = question_text(questions[index]["text"], facts)
+        needs = questions[index].get("needs", "")
+        parts: list[str] = []
+        shown: set[str] = set()  # what to check, said once per answer
+        for quote in chosen:
+            passage = section.evidence[quote.passage]
+            if quote.passage not in numbers:
+                numbers[quote.passage] = len(numbers) + 1
+                citations.append(_source(numbers[quote.passage], passage, quote.text))
+            sentence = quote.text.rstrip().rstrip(",;").rstrip()
+            if sentence[-1:] not in ".!?»":
+                sentence += "."
+            why = (stale(sentence, draft_year, passage.get("year"))
+                   or old_figure(text, needs, draft_year, passage.get("year")))
+            mark = f" (à vérifier : {why})" if why and why not in shown else ""
+            shown.add(why)
+            if why:
+                flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
+            parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
+        lines[index] = "– " + " ".join(parts)
+        from_base.add(index)
     for key in {k for i in from_base for k in questions[i].get("facts") or []}:
         if lead_gaps and key in lead_gaps:
             # the lead's sentence that asks for it: « Adresse : [À compléter : …]. »
@@ -274,6 +308,39 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                    section.spec.get("max_chars"))
     kept = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
     return Composed(text, [c for c in citations if c.n in kept], flags=flags)
+
+
+def _fill(answers: dict[int, list[Quote]], rest: dict[int, list[Quote]], used: set[str],
+          target_words: int, terms: Mapping[int, list[str]]) -> None:
+    """Up to the section's length (``target_words``), one more sentence for each
+    answered question in turn, best first, from ``rest``: a section asking one question
+    of an association's values has room for more than its few best sentences, which
+    often say « valeurs » without stating one (« Ce socle de valeurs partagées… »).
+    ``rest`` holds only sentences written in the answer's words (two of its terms),
+    whichever of the section's searches found them, those holding the most of them
+    first: a sentence holding one term is already the best of its question or no
+    answer, and the search's order within the room left puts sentences that announce
+    the subject (« il y a lieu d'améliorer les points suivants ») before those that
+    state it (« Elle gère des aires d'accueil… », « mène des actions… »). A sentence
+    joined to one already quoted adds its new part only (``new_part``), if that part
+    too holds two of the terms (``terms``, per question)."""
+    words = sum(len(q.text.split()) for chosen in answers.values() for q in chosen)
+    ratio = float(tuned("drafting.second_quote_ratio"))
+    while words < target_words:
+        added = False
+        for index, chosen in answers.items():
+            pending = [q for q in rest.get(index, []) if q.score >= ratio * chosen[0].score
+                       and len(vocabulary_words(new_part(q.text, used), terms[index])) >= 2]
+            if not pending or words >= target_words:
+                continue
+            rest[index].remove(pending[0])
+            quote = replace(pending[0], text=new_part(pending[0].text, used))
+            chosen.append(quote)
+            used.add(quote.text)
+            words += len(quote.text.split())
+            added = True
+        if not added:
+            return
 
 
 def _fitted(paragraphs: list[str], gaps: list[str], max_chars: int | None) -> str:

@@ -29,7 +29,13 @@ from generators.call import Call, criterion_questions, read_call
 from generators.completeness import check_section
 from generators.compose import extractive, fill_lead, generative, slots_of
 from generators.draft import STAGES, Draft, Flag, Section, placeholder
-from generators.facts import frame_slots, other_facts, structure_name, with_template_keys
+from generators.facts import (
+    frame_slots,
+    other_facts,
+    stated_facts,
+    structure_name,
+    with_template_keys,
+)
 from generators.placement import claimed_elsewhere
 from generators.scope import Scope
 from generators.section_evidence import gather, mentions, merge, scoped
@@ -402,7 +408,8 @@ class Drafter:
         slots = {**facts, **frame_slots(facts)}
         lead = fill_lead(section.spec.get("lead", ""), slots, known)
         if section is draft.sections[0]:
-            lead = " ".join(p for p in (lead, other_facts(facts, known)) if p)
+            stated = stated_facts(s.spec for s in draft.sections)
+            lead = " ".join(p for p in (lead, other_facts(facts, known, stated)) if p)
             missing = str((draft.previous or {}).get("missing") or "")
             if missing:
                 lead = "\n\n".join(p for p in (lead, placeholder(missing)) if p)

@@ -8,7 +8,8 @@ shown under « Autres informations » and used to answer the questions it matche
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 from generators.frame import article, by, capitalise, of, the, to
 from generators.template import Fact
@@ -93,8 +94,16 @@ def readable_key(key: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def other_facts(facts: Mapping[str, str], known: Mapping[str, Fact]) -> str:
-    """The facts the template does not name, as one sentence of « autres informations »."""
+def other_facts(facts: Mapping[str, str], known: Mapping[str, Fact],
+                answered: Collection[str] = ()) -> str:
+    """The facts the template does not name, as one sentence of « autres informations »;
+    not those a section's question states (``answered``: « Adresse : … » is its answer
+    there, and said twice in the first section otherwise)."""
     extra = [f"{readable_key(k)} : {v}" for k, v in facts.items()
-             if k not in known and v and k not in STRUCTURE_KEYS]
+             if k not in known and v and k not in STRUCTURE_KEYS and k not in answered]
     return ("Autres informations : " + " ; ".join(extra) + ".") if extra else ""
+
+
+def stated_facts(specs: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The facts that a question of these sections states when given (its ``facts``)."""
+    return {k for spec in specs for q in spec.get("questions") or [] for k in q.get("facts") or []}

@@ -104,10 +104,21 @@ def _first_person(text: str) -> bool:
     return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is not None
 
 
+# Two cells of a table or a slide run together by the PDF, the second's capital glued
+# to the first's last letter (« Charte des résidentsAteliers participatifs »); a name
+# written so (« LinkedIn », « InfoÉnergie ») begins with a capital.
+_GLUED = re.compile(r"[a-zà-ÿ][A-ZÀ-ÖØ-Ý][a-zà-ÿ]")
+
+
+def _glued(words: list[str]) -> bool:
+    """One of ``words`` is two cells glued together."""
+    return any(w[:1].islower() and _GLUED.search(w) for w in words)
+
+
 def _usable(text: str) -> bool:
     words = text.split()
     return (_MIN_WORDS <= len(words) <= _MAX_WORDS and not text.rstrip().endswith(":")
-            and is_prose(text) and not _dump(words)
+            and is_prose(text) and not _dump(words) and not _glued(words)
             and not _RESIDUE.search(text) and not _NUMBERED.match(text)
             and not _first_person(text))
 
