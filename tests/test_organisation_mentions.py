@@ -15,7 +15,8 @@ def _searcher(organisations: list[str]) -> HybridSearcher:
                for i, o in enumerate(organisations)]
     kb: Any = SimpleNamespace(manifest=SimpleNamespace(generation=1),
                               ready_documents=lambda: records,
-                              glossary=lambda: Glossary(list(seed_definitions())))
+                              glossary=lambda: Glossary(list(seed_definitions())),
+                              structures=set)
     return HybridSearcher(kb)
 
 
