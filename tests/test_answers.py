@@ -646,3 +646,12 @@ def test_a_quoted_line_announcing_a_list_comes_with_the_list(
     assert text.index("Les temps de réunion internes") < text.index("Les formations internes") \
         < text.index("La formalisation des procédures"), text
     assert text.count("De nombreux temps de travail collectif") == 1, text
+
+
+def test_an_amount_written_in_months_of_rent_answers_an_amount_question(
+        demo_kb: KnowledgeBase, tmp_path: Path) -> None:
+    """« Quel est le montant du dépôt de garantie ? » — « égal à un mois de redevance » is
+    the amount, as housing documents write it; it is no reason to refuse."""
+    answer = service_for(demo_kb, tmp_path).ask("Quel est le montant du dépôt de garantie ?")
+    assert not answer.refused and not answer.uncertain, answer.text
+    assert "un mois de redevance" in answer.text, answer.text

@@ -56,9 +56,12 @@ _WANTS_PERSON = re.compile(
 )
 _WANTS_PHONE = re.compile(r"\b(?:telephone|numero d appel)\b")
 _WANTS_HOURS = re.compile(r"\b(?:horaires?|heures? d ouverture|a quelle heure|quelles heures)\b")
-_MONEY = re.compile(r"\d[\d\s .,]*\s?(?:€|euros?\b|k€|m€|eur\b)|€\s?\d", re.I)
 _NUMBER_WORDS = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|quinze|vingt|"
                  r"trente|quarante|cinquante|cent|quelques|plusieurs)")
+# An amount in euros, or in months of rent as housing texts write a deposit (« égal à
+# un mois de redevance », « deux mois de loyer »).
+_MONEY = re.compile(r"\d[\d\s .,]*\s?(?:€|euros?\b|k€|m€|eur\b)|€\s?\d"
+                    rf"|\b(?:\d+|{_NUMBER_WORDS})\s+mois\s+de\s+(?:loyer|redevance)s?\b", re.I)
 _DURATION = re.compile(
     rf"(?:\d+|{_NUMBER_WORDS})\s*(?:[a-z-]+\s)?(?:ans?|annees?|mois|semaines?|jours?|heures?)\b"
 )
