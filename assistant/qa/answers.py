@@ -24,7 +24,7 @@ from assistant.qa.llm import explain_failure
 from assistant.qa.llm_settings import LLMSettings
 from assistant.qa.names import named_terms
 from assistant.qa.nouns import question_nouns
-from assistant.qa.passages import Passage, items_after
+from assistant.qa.passages import Passage
 from assistant.qa.prompts import render
 from assistant.qa.question_types import has_answer_form
 from assistant.qa.refusal import Verdict, judge
@@ -127,40 +127,18 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
     return holding + [s for s in ordered if s not in holding]
 
 
-# « … cohérents : • Les temps de réunion internes. » — a sentence that opens a list.
-_OPENS_LIST = re.compile(r":\s*[•\-–*]\s")
-
-
-def _quote(sentence: ScoredSentence, passage: Passage) -> str:
-    """The sentence as quoted: a line announcing a list (« … permettent aux équipes : »)
-    says nothing alone, nor with the first item the sentence splitter joins to it, so
-    the list's items that follow it in the passage come with it, whole and in order."""
-    quote = _clean_quote(sentence.sentence.text)
-    if not (quote.endswith(":") or _OPENS_LIST.search(quote)):
-        return quote
-    items = items_after(passage.text, sentence.sentence.text)
-    return " ".join([quote, *items]) if items else quote
-
-
 def extractive_answer(evidence: Evidence) -> tuple[str, list[Citation]]:
-    """Quoted sentences in passage order, each followed by its citation number; a
-    sentence already quoted (the same text in another passage, an item of a list given
-    whole) is not written again."""
+    """Quoted sentences in passage order, each followed by its citation number."""
     numbers: dict[int, int] = {}
     parts: list[str] = []
-    quoted: list[str] = []
     citations: list[Citation] = []
     for sentence in select_sentences(evidence):
-        passage = evidence.passages[sentence.passage]
-        quote = _quote(sentence, passage)
-        if any(_clean_quote(sentence.sentence.text) in q for q in quoted):
-            continue
         if sentence.passage not in numbers:
             numbers[sentence.passage] = len(numbers) + 1
+            passage = evidence.passages[sentence.passage]
             citations.append(_citation(numbers[sentence.passage], passage,
                                        _clean_quote(sentence.sentence.text)))
-        quoted.append(quote)
-        parts.append(f"{quote} [{numbers[sentence.passage]}]")
+        parts.append(f"{_clean_quote(sentence.sentence.text)} [{numbers[sentence.passage]}]")
     return "\n".join(parts), citations
 
 
