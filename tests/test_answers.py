@@ -624,6 +624,7 @@ def test_the_form_asked_in_the_plural_is_not_a_subject_to_find(
             absent = evidence.missing_nouns + evidence.unknown_nouns
             assert not {"chiffres", "dates", "montants"} & set(absent), (question, absent)
 
+
 def test_an_amount_written_in_months_of_rent_answers_an_amount_question(
         demo_kb: KnowledgeBase, tmp_path: Path) -> None:
     """« Quel est le montant du dépôt de garantie ? » — « égal à un mois de redevance » is
