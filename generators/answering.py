@@ -329,12 +329,14 @@ def _fill(answers: dict[int, list[Quote]], rest: dict[int, list[Quote]], used: s
     while words < target_words:
         added = False
         for index, chosen in answers.items():
-            pending = [q for q in rest.get(index, []) if q.score >= ratio * chosen[0].score
-                       and len(vocabulary_words(new_part(q.text, used), terms[index])) >= 2]
+            pending = [(q, part) for q in rest.get(index, [])
+                       if q.score >= ratio * chosen[0].score
+                       and len(vocabulary_words(part := new_part(q.text, used),
+                                                terms[index])) >= 2]
             if not pending or words >= target_words:
                 continue
-            rest[index].remove(pending[0])
-            quote = replace(pending[0], text=new_part(pending[0].text, used))
+            rest[index].remove(pending[0][0])
+            quote = replace(pending[0][0], text=pending[0][1])
             chosen.append(quote)
             used.add(quote.text)
             words += len(quote.text.split())
