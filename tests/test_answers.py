@@ -19,6 +19,7 @@ from assistant.qa.conversations import ConversationNotFound, ConversationStore
 from assistant.qa.evidence import EvidenceReader
 from assistant.qa.names import named_terms
 from assistant.qa.retrieval import HybridSearcher
+from evals.answers import answer_fully_cited
 from knowledge.base import KnowledgeBase
 from knowledge.search.embeddings import E5Embeddings
 
@@ -623,6 +624,31 @@ def test_the_form_asked_in_the_plural_is_not_a_subject_to_find(
             evidence = service.reader.read(question)
             absent = evidence.missing_nouns + evidence.unknown_nouns
             assert not {"chiffres", "dates", "montants"} & set(absent), (question, absent)
+
+
+def test_a_quoted_line_announcing_a_list_comes_with_the_list(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« De nombreux temps de travail collectif permettent … : » quoted alone says nothing:
+    the answer gives the items that follow it, whole and in their order, and a sentence
+    quoted twice (the same text in two passages) is written once."""
+    with documents_service(tmp_path, e5, {
+        "projet.md": "# Projet associatif du Toit Commun\n\n## Accompagnement\n\nDe nombreux "
+                     "temps de travail collectif permettent aux équipes du Toit Commun de "
+                     "bâtir des projets personnalisés cohérents :\n\n- Les temps de réunion "
+                     "internes\n  (réunions d'équipe et supervision).\n- Les formations "
+                     "internes\n- La formalisation des procédures d'intervention\n\n"
+                     "## Logement\n\nLe Toit Commun gère 40 logements.\n",
+    }) as service:
+        answer = service.ask("Quels temps de travail collectif permettent aux équipes du Toit "
+                             "Commun de bâtir des projets personnalisés cohérents ?")
+    assert not answer.refused, answer.text
+    text = answer.text
+    assert "Les temps de réunion internes" in text, text
+    assert text.index("Les temps de réunion internes") < text.index("Les formations internes") \
+        < text.index("La formalisation des procédures"), text
+    assert text.count("De nombreux temps de travail collectif") == 1, text
+    # Every item is a claim: each line carries its citation mark, as the metric asks.
+    assert answer_fully_cited(answer, {c.chunk_id for c in answer.citations}), text
 
 
 def test_an_amount_written_in_months_of_rent_answers_an_amount_question(

@@ -24,7 +24,7 @@ from assistant.qa.llm import explain_failure
 from assistant.qa.llm_settings import LLMSettings
 from assistant.qa.names import named_terms
 from assistant.qa.nouns import question_nouns
-from assistant.qa.passages import Passage
+from assistant.qa.passages import Passage, items_after
 from assistant.qa.prompts import render
 from assistant.qa.question_types import has_answer_form
 from assistant.qa.refusal import Verdict, judge
@@ -127,18 +127,45 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
     return holding + [s for s in ordered if s not in holding]
 
 
+# « … cohérents : • Les temps de réunion internes. » — a sentence that opens a list.
+_OPENS_LIST = re.compile(r":\s*[•\-–*]\s")
+
+
+def _quote(sentence: ScoredSentence, passage: Passage) -> list[str]:
+    """The lines of the quote: a line announcing a list (« … permettent aux équipes : »)
+    says nothing alone, nor with the first item the sentence splitter joins to it, so
+    the list's items that follow it in the passage come with it, whole, in order and
+    one per line (each line then carries its citation mark: every item is a claim)."""
+    quote = _clean_quote(sentence.sentence.text)
+    opens = _OPENS_LIST.search(quote)
+    if not (quote.endswith(":") or opens):
+        return [quote]
+    items = items_after(passage.text, sentence.sentence.text)
+    if not items:
+        return [quote]
+    head = [quote[: opens.start() + 1], quote[opens.start() + 1:].strip()] if opens else [quote]
+    return [*head, *items]
+
+
 def extractive_answer(evidence: Evidence) -> tuple[str, list[Citation]]:
-    """Quoted sentences in passage order, each followed by its citation number."""
+    """Quoted sentences in passage order, each followed by its citation number; a
+    sentence already quoted (the same text in another passage, an item of a list given
+    whole) is not written again."""
     numbers: dict[int, int] = {}
     parts: list[str] = []
+    quoted: list[str] = []
     citations: list[Citation] = []
     for sentence in select_sentences(evidence):
+        passage = evidence.passages[sentence.passage]
+        lines = _quote(sentence, passage)
+        if any(_clean_quote(sentence.sentence.text) in q for q in quoted):
+            continue
         if sentence.passage not in numbers:
             numbers[sentence.passage] = len(numbers) + 1
-            passage = evidence.passages[sentence.passage]
             citations.append(_citation(numbers[sentence.passage], passage,
                                        _clean_quote(sentence.sentence.text)))
-        parts.append(f"{_clean_quote(sentence.sentence.text)} [{numbers[sentence.passage]}]")
+        quoted.append(" ".join(lines))
+        parts.extend(f"{line} [{numbers[sentence.passage]}]" for line in lines)
     return "\n".join(parts), citations
 
 

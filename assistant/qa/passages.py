@@ -168,6 +168,28 @@ def _rest_after(text: str, following: str) -> str:
     return "\n".join(taken)
 
 
+def items_after(text: str, sentence: str) -> list[str]:
+    """The items of the list that ``sentence`` (a line ending with « : », or it and the
+    list's first item) announces in ``text``, in order, each with its wrapped lines;
+    [] when no list follows it there."""
+    end = " ".join(sentence.split())[-40:]
+    lines = _lines(text)
+    start = next((i for i, line in enumerate(lines) if " ".join(line.split()).endswith(end)),
+                 None)
+    if start is None:
+        return []
+    items: list[str] = []
+    for line in lines[start + 1:]:
+        stripped = line.strip()
+        if _ITEM.match(line):
+            items.append(stripped)
+        elif items and (stripped[:1].islower() or stripped[:1] == "("):
+            items[-1] = f"{items[-1]} {stripped}"
+        else:
+            break
+    return items
+
+
 def continues(text: str, following: str) -> bool:
     """Whether ``following`` (the next chunk) goes on with what ``text`` was saying: the
     rest of a list, block, table or paragraph it cut (``text`` ends on a line left open),
