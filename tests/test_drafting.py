@@ -41,6 +41,16 @@ def test_every_template_loads_with_sources_and_queries() -> None:
     assert any("Charte des droits" in a.title for a in essms.annexes)
 
 
+def test_the_residence_phone_never_answers_the_emergency_numbers() -> None:
+    """A blind read found « Numéros d'urgence et astreinte : 04 91 00 00 00 », the
+    reception number the person gave: a resident must not call it for an emergency."""
+    for template in load_templates().values():
+        for section in template.sections:
+            for question in section.questions:
+                if "urgence" in question.text.lower():
+                    assert "telephone" not in question.facts, (template.id, question.text)
+
+
 def test_broken_template_names_file_and_field(tmp_path: Path) -> None:
     path = tmp_path / "mauvais.yaml"
     path.write_text("id: mauvais\ntitle: T\ndescription: D\nfacts:\n  - key: association\n"
