@@ -27,6 +27,7 @@ from docx.text.run import Run
 from generators.changes import summary
 from generators.completeness import report
 from generators.draft import PLACEHOLDER, Draft
+from generators.facts import money
 from generators.sources import Numbering, number_sources
 from knowledge.errors import CanevasError
 from knowledge.limits import Limits
@@ -124,7 +125,8 @@ def _cover(document: DocxDocument, draft: Draft, final: bool, version: int,
            today: date) -> None:
     document.add_paragraph(draft.title, style="Title")
     lines = [("Association", draft.facts.get("association", ""))]
-    lines += [(label, draft.facts[key]) for key, label in _COVER_FACTS if draft.facts.get(key)]
+    lines += [(label, money(draft.facts[key]) if key == "montant" else draft.facts[key])
+              for key, label in _COVER_FACTS if draft.facts.get(key)]
     lines += [("Date", french_date(today)), ("Version", str(version))]
     if not final:
         lines.append(("Statut", "BROUILLON — non validé"))

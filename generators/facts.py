@@ -50,8 +50,16 @@ def structure_name(facts: Mapping[str, str]) -> str:
     return ""
 
 
-def _money(value: str) -> str:
-    return f"{value} €" if re.fullmatch(r"[\d  .,]+", value.strip()) else value
+def money(value: str) -> str:
+    """An amount as a French reader writes it: « 180000 » → « 180 000 € » (no-break
+    spaces), decimals after a comma; any other text (« 38 k€ sur 3 ans ») as typed."""
+    typed = value.strip()
+    if not re.fullmatch(r"\d[\d \u00a0\u202f.]*(?:,\d+)?", typed):
+        return value
+    whole, _, cents = typed.partition(",")
+    digits = re.sub(r"\D", "", whole)
+    grouped = f"{int(digits):,}".replace(",", "\u00a0")
+    return f"{grouped},{cents}\u00a0€" if cents else f"{grouped}\u00a0€"
 
 
 def frame_slots(facts: Mapping[str, str]) -> dict[str, str]:
@@ -72,7 +80,7 @@ def frame_slots(facts: Mapping[str, str]) -> dict[str, str]:
     if facts.get("financeur"):
         slots.update(le_financeur=the(facts["financeur"]), au_financeur=to(facts["financeur"]))
     if facts.get("montant"):
-        slots["montant_affiche"] = _money(facts["montant"])
+        slots["montant_affiche"] = money(facts["montant"])
     return slots
 
 

@@ -207,6 +207,16 @@ def test_export_structure_reopened_with_python_docx(tmp_path: Path) -> None:
     assert all(DRAFT_MARK not in s.header.paragraphs[0].text for s in document.sections)
 
 
+def test_the_cover_writes_the_amount_asked_as_an_amount(tmp_path: Path) -> None:
+    """« Montant demandé : 180000 » (a blind read, as a funder): the cover writes it
+    with its thousands apart and its currency."""
+    store = DraftStore(tmp_path / "drafts.sqlite")
+    draft = store.get(_draft(store).id)
+    draft.facts["montant"] = "180000"
+    text = _docx_text(export_docx(draft, tmp_path / "relecture.docx", final=False))
+    assert "Montant demandé : 180\u00a0000\u00a0€" in text, text[:400]
+
+
 def test_draft_export_marks_every_page_and_converts(tmp_path: Path) -> None:
     store = DraftStore(tmp_path / "drafts.sqlite")
     draft = _draft(store)

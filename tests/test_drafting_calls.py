@@ -10,7 +10,7 @@ import pytest
 from generators.answering import satisfies, stale
 from generators.call import criterion_questions, read_call
 from generators.draft import Draft, Section
-from generators.facts import frame_slots, other_facts, with_template_keys
+from generators.facts import frame_slots, money, other_facts, with_template_keys
 from generators.frame import by, of, the, to
 from generators.review import GapsRemain, Reviewer, check_exportable
 from generators.scope import Scope
@@ -88,7 +88,9 @@ def test_french_frames_take_articles_and_contractions() -> None:
     assert slots["La_structure"] == "La pension de famille Saint-Éloi"
     assert slots["gere"] == "gérée" and slots["par_l_association"] == "par l'ALPA"
     assert slots["le_financeur"] == "la Caf des Bouches-du-Rhône"
-    assert slots["montant_affiche"] == "38000 €"
+    assert slots["montant_affiche"] == "38\u00a0000\u00a0€"
+    assert money("180 000,50") == "180\u00a0000,50\u00a0€"
+    assert money("38 k€ sur 3 ans") == "38 k€ sur 3 ans"
 
 
 def test_any_fact_key_is_kept_and_synonyms_are_mapped() -> None:
