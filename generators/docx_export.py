@@ -20,7 +20,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK, WD_COLOR_INDEX, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -189,6 +190,21 @@ def _write_text(paragraph: Paragraph, text: str) -> list[Run]:
     return runs
 
 
+def _set_widths(document: DocxDocument, table: Table, shares: Sequence[float]) -> None:
+    """Columns as shares of the text width: equal columns (python-docx's default) cut a
+    criterion's title mid-word (« Compréhensi-on ») while « Barème » holds a number.
+    Both the grid (LibreOffice reads it) and each cell (Word reads it) are set."""
+    section = document.sections[-1]
+    usable = (section.page_width or Cm(21)) - (section.left_margin or 0) - (
+        section.right_margin or 0)
+    table.autofit = False
+    for column, share in zip(table.columns, shares, strict=True):
+        width = Emu(int(usable * share / sum(shares)))
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
 def _coverage_table(document: DocxDocument, draft: Draft) -> None:
     document.add_heading("Correspondance avec les critères de l'appel", level=1)
     table = document.add_table(rows=1, cols=5)
@@ -204,6 +220,7 @@ def _coverage_table(document: DocxDocument, draft: Draft) -> None:
                                (item.title, str(item.citations), item.coverage, length,
                                 item.points or ""), strict=True):
             cell.text = value
+    _set_widths(document, table, (4, 1.4, 1.8, 1.6, 1.2))
 
 
 def _comparison(document: DocxDocument, draft: Draft, numbering: Numbering) -> None:
@@ -220,6 +237,7 @@ def _comparison(document: DocxDocument, draft: Draft, numbering: Numbering) -> N
         cells[0].text = section.title
         cells[1].text = " ".join(section.changes.get("precedent", [])) or "—"
         cells[2].text = numbering.text(section)
+    _set_widths(document, table, (1, 2, 2))
 
 
 def export_docx(draft: Draft, destination: Path, final: bool, template: Path | None = None,

@@ -217,6 +217,23 @@ def test_the_cover_writes_the_amount_asked_as_an_amount(tmp_path: Path) -> None:
     assert "Montant demandé : 180\u00a0000\u00a0€" in text, text[:400]
 
 
+def test_the_criteria_table_gives_the_criterion_its_room(tmp_path: Path) -> None:
+    """Five equal columns cut « Compréhension » mid-word on the page (a blind read): the
+    criterion's column is the widest, in the grid LibreOffice reads and in each cell."""
+    store = DraftStore(tmp_path / "drafts.sqlite")
+    draft = store.get(_draft(store).id)
+    draft.call = {"title": "Appel lien social 2027", "source": "appel.md"}
+    criterion = _section("critere_1", "Nous connaissons le territoire. [1]")
+    criterion.title = "Compréhension des besoins et du contexte territorial"
+    criterion.criterion = {"points": "25 points"}
+    draft.sections.append(criterion)
+    document = Document(str(export_docx(draft, tmp_path / "relecture.docx", final=False)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Critère")
+    widths = [column.width or 0 for column in table.columns]
+    assert widths[0] > 2 * max(widths[1:]), widths
+    assert all(cell.width == widths[0] for cell in table.columns[0].cells)
+
+
 def test_draft_export_marks_every_page_and_converts(tmp_path: Path) -> None:
     store = DraftStore(tmp_path / "drafts.sqlite")
     draft = _draft(store)
