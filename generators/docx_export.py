@@ -220,7 +220,7 @@ def _coverage_table(document: DocxDocument, draft: Draft) -> None:
                                (item.title, str(item.citations), item.coverage, length,
                                 item.points or ""), strict=True):
             cell.text = value
-    _set_widths(document, table, (4, 1.4, 1.8, 1.6, 1.2))
+    _set_widths(document, table, (3.6, 1.3, 1.8, 1.6, 1.5))
 
 
 def _comparison(document: DocxDocument, draft: Draft, numbering: Numbering) -> None:
