@@ -230,7 +230,7 @@ def test_the_criteria_table_gives_the_criterion_its_room(tmp_path: Path) -> None
     document = Document(str(export_docx(draft, tmp_path / "relecture.docx", final=False)))
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Critère")
     widths = [column.width or 0 for column in table.columns]
-    assert widths[0] > 2 * max(widths[1:]), widths
+    assert widths[0] > 1.5 * max(widths[1:]), widths
     assert all(cell.width == widths[0] for cell in table.columns[0].cells)
 
 
