@@ -123,7 +123,11 @@ def _is_noun(tokens: list[Any], i: int) -> bool:
     if token.pos_ == "PROPN" or i == 0 or not can_be_verb(token.text):
         return True
     before = tokens[i - 1]
-    verbal = (before.pos_ in ("PRON", "AUX")
+    # « Alotra bosse avec… »: right after a name of its own (the subject; the tagger
+    # may read the name itself as a verb), a word that can be a verb form is the verb.
+    named = (before.is_alpha and before.text[:1].isupper()
+             and not is_common_word(before.text))
+    verbal = (before.pos_ in ("PRON", "AUX") or named
               or fold_accents(before.text.lower()) in _verb_tables()[3])
     return not verbal
 
