@@ -100,6 +100,16 @@ def test_a_verb_right_after_a_name_is_a_verb() -> None:
     assert "bosse" in nouns, nouns
 
 
+def test_how_much_is_the_rent_asks_for_an_amount() -> None:
+    """« c'est combien le loyer… », « le loyer c'est combien ? »: the chat way of asking
+    a price asks for an amount, as « quel est le loyer » does; « combien de loyers
+    impayés » still counts."""
+    assert expected_answer("c'est combien le loyer au Clos des Roses chez alotra ?") == "argent"
+    assert expected_answer("Le loyer à Viala, c'est combien ?") == "argent"
+    assert expected_answer("combien la redevance pour un T1 ?") == "argent"
+    assert expected_answer("Combien de loyers impayés Alotra a-t-elle ?") == "nombre"
+
+
 def test_a_total_budget_is_an_amount() -> None:
     """« le budget total », « le coût global » ask for an amount, as « le budget de » does."""
     assert expected_answer("Quel était le budget total de la convention ?") == "argent"
