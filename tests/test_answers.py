@@ -666,3 +666,26 @@ def test_the_one_thing_asked_that_the_organisation_never_writes_is_refused(
                          "Avec quels partenaires culturels KORALIS travaille-t-elle ?"):
             answered = service.ask(question)
             assert not answered.refused, (question, answered.reason)
+
+
+def test_a_quantity_asked_is_of_its_complement_not_a_thing_to_find(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Quel est le délai de préavis… », « Quel est le coût de l'adhésion… »: « délai »
+    and « coût » name the kind of answer (« un mois », « 10 euros »), which a document
+    gives without writing them; the one thing asked is the complement (« préavis »),
+    refused only where the organisation never writes it."""
+    with documents_service(tmp_path, e5, {
+        "koralis.md": "# Règlement de l'association KORALIS\n\n## Départ\n\nPour quitter "
+                      "son logement KORALIS, le résident donne à KORALIS un préavis d'un "
+                      "mois.\n\n## Adhésion\n\nL'adhésion à KORALIS est de 10 euros par an "
+                      "pour les membres de KORALIS.\n",
+        "borea.md": "# Rapport de l'association BOREA\n\n## Départ\n\nLes résidents de BOREA "
+                    "quittent leur logement BOREA après un état des lieux avec BOREA, puis "
+                    "BOREA rend la caution.\n",
+    }) as service:
+        for question in ("Quel est le délai de préavis pour quitter un logement de KORALIS ?",
+                         "Quel est le coût de l'adhésion à KORALIS ?"):
+            answered = service.ask(question)
+            assert not answered.refused, (question, answered.reason)
+        refused = service.ask("Quel est le délai de préavis pour quitter un logement de BOREA ?")
+        assert refused.refused and "préavis" in refused.reason, refused.reason

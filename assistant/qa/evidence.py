@@ -59,14 +59,17 @@ _SPELLED_NUMBERS = frozenset(
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee", "argent",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 
-# Nouns naming an aspect of something or the kind of answer (« quel est le rôle de… »,
-# « quel est le nom… », « de quelle manière… »): the passage answering them need not
-# write them, so the one thing asked is then no thing at all.
+# Nouns naming an aspect of something, a quantity or the kind of answer (« quel est le
+# rôle de… », « le délai de préavis », « le coût de… », « le nom… »): the passage
+# answering them need not write them (« un préavis d'un mois », « 10 euros »), so the
+# one thing asked is their « de » complement (« préavis »), or none.
 _ASPECT_NOUNS = frozenset(
     "nom titre intitule numero adresse type genre sorte forme nature role but objectif "
     "interet sens raison place avantage difference lien principe fonctionnement "
     "particularite enjeu definition signification origine contenu resultat moyen facon "
-    "maniere idee point critere condition".split())
+    "maniere idee point critere condition cout prix tarif capacite effectif superficie "
+    "surface age frequence periodicite delai distance".split())
+_COMPLEMENT = re.compile(r"\s*d(?:e\s|['’])")
 
 
 def _form_noun(noun: str) -> bool:
@@ -300,14 +303,20 @@ class EvidenceReader:
         organisation's documents (of the base, when none is named), read whole through
         the keyword postings, holds its words together: the organisation has no document
         on it. Its noun is read as typed and one edit away, its qualifiers in the base's
-        spelling; a kind of answer or an aspect (« le nom », « le rôle de… ») is no
-        thing."""
+        spelling. A kind of answer, a quantity or an aspect (« le nom », « le rôle
+        de… », « le délai de préavis ») is no thing: its « de » complement is."""
         thing = analysis.asked_thing
         if not thing:
             return []
+        text = analysis.text
         key = fold_accents(thing[0].lower())
-        if (_form_noun(thing[0]) or key in _ASPECT_NOUNS
-                or key in analysis.organisation_keys):
+        if _form_noun(thing[0]) or key in _ASPECT_NOUNS:
+            follows = text[text.find(thing[0]) + len(thing[0]):]
+            if len(thing) < 2 or not _COMPLEMENT.match(follows):
+                return []
+            thing = thing[1:]  # « le délai de préavis »: the thing is « préavis »
+            key = fold_accents(thing[0].lower())
+        if key in analysis.organisation_keys:
             return []
         stems = tokenize(thing[0])
         if len(stems) != 1:
@@ -317,7 +326,6 @@ class EvidenceReader:
         for stem in (stems[0], *index.near_spellings(stems[0])):
             if index.holding([stem, *others], scope or None):
                 return []
-        text = analysis.text
         start = text.find(thing[0])
         end = text.find(thing[-1], start) + len(thing[-1]) if start >= 0 else -1
         return [text[start:end] if 0 <= start < end else " ".join(thing)]
