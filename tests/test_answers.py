@@ -658,3 +658,60 @@ def test_an_amount_written_in_months_of_rent_answers_an_amount_question(
     answer = service_for(demo_kb, tmp_path).ask("Quel est le montant du dépôt de garantie ?")
     assert not answer.refused and not answer.uncertain, answer.text
     assert "un mois de redevance" in answer.text, answer.text
+
+
+def test_the_one_thing_asked_that_the_organisation_never_writes_is_refused(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Quel est le protocole de KORALIS… », « Quelle convention collective… »: a question
+    asking which one thing (« quel », « quelle ») names it; when no passage of the asked
+    organisation's documents writes its words together, it has no document on it —
+    refused, whatever the closeness of its sentences. Where the organisation writes
+    it, answered; a kind asked in the plural (« quels partenaires ») is not refused:
+    documents list the partners without writing « partenaires »."""
+    with documents_service(tmp_path, e5, {
+        "koralis.md": "# Rapport d'activité de l'association KORALIS\n\n## Hygiène\n\nKORALIS "
+                    "traite les logements infestés de punaises de lit avec une entreprise "
+                    "spécialisée.\n\n## Équipe\n\nKORALIS a signé une convention avec la CAF "
+                    "pour ses 14 salariés.\n\n## Vie sociale\n\nLes activités collectives "
+                    "de KORALIS ont lieu avec le Théâtre du Bois et Culture du Cœur.\n",
+        "borea.md": "# Rapport de l'association BOREA\n\n## Hygiène\n\nLe protocole de "
+                    "BOREA contre les punaises de lit : traitement, puis visite de contrôle "
+                    "par BOREA.\n\n## Équipe\n\nLa convention collective de BOREA est celle "
+                    "de 1966 : BOREA l'applique à tous.\n",
+    }) as service:
+        for question, words in (
+                ("Quel est le protocole de KORALIS quand un logement est infesté de punaises "
+                 "de lit ?", "protocole"),
+                ("Quelle convention collective s'applique aux salariés de KORALIS ?",
+                 "convention collective")):
+            refused = service.ask(question)
+            assert refused.refused, (question, refused.text)
+            assert words in refused.reason and "KORALIS" in refused.reason, refused.reason
+        for question in ("Quel est le protocole de BOREA contre les punaises de lit ?",
+                         "Quelle convention collective s'applique chez BOREA ?",
+                         "Avec quels partenaires culturels KORALIS travaille-t-elle ?"):
+            answered = service.ask(question)
+            assert not answered.refused, (question, answered.reason)
+
+
+def test_a_quantity_asked_is_of_its_complement_not_a_thing_to_find(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Quel est le délai de préavis… », « Quel est le coût de l'adhésion… »: « délai »
+    and « coût » name the kind of answer (« un mois », « 10 euros »), which a document
+    gives without writing them; the one thing asked is the complement (« préavis »),
+    refused only where the organisation never writes it."""
+    with documents_service(tmp_path, e5, {
+        "koralis.md": "# Règlement de l'association KORALIS\n\n## Départ\n\nPour quitter "
+                      "son logement KORALIS, le résident donne à KORALIS un préavis d'un "
+                      "mois.\n\n## Adhésion\n\nL'adhésion à KORALIS est de 10 euros par an "
+                      "pour les membres de KORALIS.\n",
+        "borea.md": "# Rapport de l'association BOREA\n\n## Départ\n\nLes résidents de BOREA "
+                    "quittent leur logement BOREA après un état des lieux avec BOREA, puis "
+                    "BOREA rend la caution.\n",
+    }) as service:
+        for question in ("Quel est le délai de préavis pour quitter un logement de KORALIS ?",
+                         "Quel est le coût de l'adhésion à KORALIS ?"):
+            answered = service.ask(question)
+            assert not answered.refused, (question, answered.reason)
+        refused = service.ask("Quel est le délai de préavis pour quitter un logement de BOREA ?")
+        assert refused.refused and "préavis" in refused.reason, refused.reason

@@ -85,6 +85,31 @@ def test_a_verb_with_the_prefix_re_is_a_verb_too() -> None:
     assert "réécrire" not in nouns, nouns
 
 
+def test_a_verb_right_after_a_name_is_a_verb() -> None:
+    """« Alotra bosse avec quel festival à Aix ? »: the tagger reads the name as a verb
+    and « bosse » (« bosser », to work) as a noun, and the base never writing « bosse »
+    refused the question. A word that can be a verb form right after a name of its own
+    (the subject) is the verb; a noun after a determiner stays a noun."""
+    from assistant.qa.nouns import question_nouns
+
+    nouns = question_nouns("Alotra bosse avec quel festival à Aix ?")
+    assert "bosse" not in nouns and "festival" in nouns, nouns
+    nouns = question_nouns("L'ALPA taffe avec quels partenaires ?")
+    assert "taffe" not in nouns and "partenaires" in nouns, nouns
+    nouns = question_nouns("Quelle bosse Alotra a-t-elle réparée à Aix ?")
+    assert "bosse" in nouns, nouns
+
+
+def test_how_much_is_the_rent_asks_for_an_amount() -> None:
+    """« c'est combien le loyer… », « le loyer c'est combien ? »: the chat way of asking
+    a price asks for an amount, as « quel est le loyer » does; « combien de loyers
+    impayés » still counts."""
+    assert expected_answer("c'est combien le loyer au Clos des Roses chez alotra ?") == "argent"
+    assert expected_answer("Le loyer à Viala, c'est combien ?") == "argent"
+    assert expected_answer("combien la redevance pour un T1 ?") == "argent"
+    assert expected_answer("Combien de loyers impayés Alotra a-t-elle ?") == "nombre"
+
+
 def test_a_total_budget_is_an_amount() -> None:
     """« le budget total », « le coût global » ask for an amount, as « le budget de » does."""
     assert expected_answer("Quel était le budget total de la convention ?") == "argent"

@@ -59,6 +59,18 @@ _SPELLED_NUMBERS = frozenset(
 _FORM_NOUNS = frozenset({"temps", "date", "nombre", "montant", "duree", "taux", "annee", "argent",
                          "quantite", "pourcentage", "chiffre", "combien", "part"})
 
+# Nouns naming an aspect of something, a quantity or the kind of answer (« quel est le
+# rôle de… », « le délai de préavis », « le coût de… », « le nom… »): the passage
+# answering them need not write them (« un préavis d'un mois », « 10 euros »), so the
+# one thing asked is their « de » complement (« préavis »), or none.
+_ASPECT_NOUNS = frozenset(
+    "nom titre intitule numero adresse type genre sorte forme nature role but objectif "
+    "interet sens raison place avantage difference lien principe fonctionnement "
+    "particularite enjeu definition signification origine contenu resultat moyen facon "
+    "maniere idee point critere condition cout prix tarif capacite effectif superficie "
+    "surface age frequence periodicite delai distance".split())
+_COMPLEMENT = re.compile(r"\s*d(?:e\s|['’])")
+
 
 def _form_noun(noun: str) -> bool:
     """« chiffres », « dates », « montant »: the kind of answer asked (singular or
@@ -137,6 +149,7 @@ class Evidence:
     never_counted_named: list[str] = field(default_factory=list)
     counted_things: list[str] = field(default_factory=list)
     counted: list[str] = field(default_factory=list)
+    unwritten_thing: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     analysis: Question | None = None
 
@@ -242,6 +255,7 @@ class EvidenceReader:
                 evidence.unknown_nouns.append(noun)
             elif not all(terms.present(t, scoped_tokens) for t in stems):
                 evidence.missing_nouns.append(noun)
+        evidence.unwritten_thing = self._unwritten_thing(analysis, scope, idf)
         counts = self._counts_asked(analysis.text, idf)
         scoped = [(p, w) for p, w, keep in zip(passages, words_of, in_scope, strict=True)
                   if keep]
@@ -281,6 +295,40 @@ class EvidenceReader:
         evidence.sentences = self._score(query, words, passages, in_scope, form,
                                          None if every_sentence else self.per_passage, years)
         return evidence
+
+    def _unwritten_thing(self, analysis: Question, scope: set[str],
+                         idf: Callable[[Collection[str]], dict[str, float]]) -> list[str]:
+        """The one thing a singular « quel(le) » asks to identify (« Quel est le protocole
+        d'Alotra… », « Quelle convention collective… ») when no chunk of the asked
+        organisation's documents (of the base, when none is named), read whole through
+        the keyword postings, holds its words together: the organisation has no document
+        on it. Its noun is read as typed and one edit away, its qualifiers in the base's
+        spelling. A kind of answer, a quantity or an aspect (« le nom », « le rôle
+        de… », « le délai de préavis ») is no thing: its « de » complement is."""
+        thing = analysis.asked_thing
+        if not thing:
+            return []
+        text = analysis.text
+        key = fold_accents(thing[0].lower())
+        if _form_noun(thing[0]) or key in _ASPECT_NOUNS:
+            follows = text[text.find(thing[0]) + len(thing[0]):]
+            if len(thing) < 2 or not _COMPLEMENT.match(follows):
+                return []
+            thing = thing[1:]  # « le délai de préavis »: the thing is « préavis »
+            key = fold_accents(thing[0].lower())
+        if key in analysis.organisation_keys:
+            return []
+        stems = tokenize(thing[0])
+        if len(stems) != 1:
+            return []
+        index = self.kb.keyword_index()
+        others = [self._spelled(t, idf) for word in thing[1:] for t in tokenize(word)]
+        for stem in (stems[0], *index.near_spellings(stems[0])):
+            if index.holding([stem, *others], scope or None):
+                return []
+        start = text.find(thing[0])
+        end = text.find(thing[-1], start) + len(thing[-1]) if start >= 0 else -1
+        return [text[start:end] if 0 <= start < end else " ".join(thing)]
 
     def _counts_asked(self, question: str,
                       idf: Callable[[Collection[str]], dict[str, float]]) -> list[CountAsked]:

@@ -123,7 +123,11 @@ def _is_noun(tokens: list[Any], i: int) -> bool:
     if token.pos_ == "PROPN" or i == 0 or not can_be_verb(token.text):
         return True
     before = tokens[i - 1]
-    verbal = (before.pos_ in ("PRON", "AUX")
+    # « Alotra bosse avec… »: right after a name of its own (the subject; the tagger
+    # may read the name itself as a verb), a word that can be a verb form is the verb.
+    named = (before.is_alpha and before.text[:1].isupper()
+             and not is_common_word(before.text))
+    verbal = (before.pos_ in ("PRON", "AUX") or named
               or fold_accents(before.text.lower()) in _verb_tables()[3])
     return not verbal
 
@@ -160,6 +164,56 @@ def noun_modifiers(phrase: str) -> tuple[list[str], int]:
         end = last.idx + len(last.text)
         i += step
     return words, end
+
+
+# « Quel est le protocole… », « Quelle convention… », « dans quel délai »: the singular
+# interrogative asks to identify one thing; the plural (« quels partenaires ») asks for
+# the members of a kind, which documents list without writing the kind's name.
+_WHICH = frozenset({"quel", "quelle"})
+_BEFORE_THING = frozenset({"est", "etait", "sera", "serait", "le", "la", "l'", "l’"})
+
+
+def asked_thing(text: str) -> tuple[str, ...]:
+    """The one thing a singular « quel(le) » question asks to identify: its noun, then
+    the lower-case adjectives and « de » complements that qualify it (« convention
+    collective », « procédure de signalement »: the tagger reads « signalement » as a
+    verb; a word that can be a verb form, « utilise », is left out); () when the
+    question asks no such thing or names it by a name of its own."""
+    tokens = list(_tagger()(text))
+    for i, token in enumerate(tokens):
+        if fold_accents(token.lower_) not in _WHICH:
+            continue
+        j = i + 1
+        while j < len(tokens) and fold_accents(tokens[j].lower_) in _BEFORE_THING:
+            j += 1
+        if (j + 1 < len(tokens) and tokens[j].pos_ == "ADJ"
+                and tokens[j + 1].pos_ == "NOUN"):
+            j += 1  # « quel grand projet »
+        if j >= len(tokens) or tokens[j].pos_ not in ("NOUN", "ADJ"):
+            return ()
+        head = tokens[j]
+        if not head.is_alpha or not head.text.islower():
+            return ()
+        words = [head.text]
+        k = j + 1
+        while k < len(tokens):
+            token = tokens[k]
+            if token.pos_ == "ADJ" and token.is_alpha and token.text.islower():
+                step = 1
+            elif (token.lower_ in ("de", "d'", "d’") and k + 1 < len(tokens)
+                  and tokens[k + 1].is_alpha and tokens[k + 1].text.islower()
+                  and (tokens[k + 1].pos_ in ("NOUN", "ADJ")
+                       or not can_be_verb(tokens[k + 1].text))
+                  and tokens[k + 1].pos_ not in ("DET", "PRON", "ADP")):
+                step = 2
+            else:
+                break
+            word = tokens[k + step - 1]
+            if not (word.pos_ in ("ADJ", "VERB") and can_be_verb(word.text)):
+                words.append(word.text)
+            k += step
+        return tuple(words)
+    return ()
 
 
 def _in_name(tokens: Any, i: int) -> bool:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.qa.names import named_terms
-from assistant.qa.nouns import question_nouns
+from assistant.qa.nouns import asked_thing, question_nouns
 from assistant.qa.question_types import expected_answer
 from knowledge.french import fold_accents, standard_french, tokenize, without_locutions
 from knowledge.sentences import split_sentences
@@ -66,6 +66,12 @@ class Question:
         phrases (« par exemple », « étape par étape ») or the asker's own things
         (« pour notre argumentaire »)."""
         return question_nouns(self._asking)
+
+    @property
+    def asked_thing(self) -> tuple[str, ...]:
+        """The one thing a singular « quel(le) » of the asking sentences asks to identify,
+        its noun first, then its qualifiers (``nouns.asked_thing``)."""
+        return asked_thing(self._asking)
 
     @property
     def _asking(self) -> str:

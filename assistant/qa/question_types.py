@@ -37,7 +37,10 @@ _DATING_YEAR = re.compile(
 _WANTS_MONEY = re.compile(
     r"\b(?:combien coute|coute combien|(?:cout|prix|tarif|montant|budget|loyer|redevance)s?"
     r" (?:d|de|du|des|mensuel|annuel|total|global|previsionnel)"
-    r"|quel (?:cout|prix|tarif|montant|budget|loyer)|en euros)\b"
+    r"|quel (?:cout|prix|tarif|montant|budget|loyer)|en euros"
+    # « c'est combien le loyer », « le loyer à Viala, c'est combien »: a price in chat.
+    r"|combien (?:le|la|les|l) (?:cout|prix|tarif|montant|budget|loyer|redevance)s?"
+    r"|(?:cout|prix|tarif|montant|budget|loyer|redevance)s?\b[^?]{0,40}\bc est combien)\b"
 )
 _WANTS_RATE = re.compile(r"\b(?:quel taux|taux d|taux de|quel pourcentage|quelle part|"
                          r"quelle proportion|pourcentage d)\b")

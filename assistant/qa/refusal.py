@@ -13,6 +13,11 @@ questions plus our own (``evals/data/refusal_fr.jsonl``). The rules, in order:
    refused: a count asked for a year (« accueillies en 2021 ») that no document of the
    asked organisation writes in a passage of that year (the year in it, in its
    section or title, or its document's year);
+   refused: the one thing a singular « quel(le) » asks to identify (« Quel est le
+   protocole d'Alotra… », « Quelle convention collective… ») is written, its words
+   together in one passage, by no document of the asked organisation (of the base):
+   it has no document on it (a kind asked in the plural, « quels partenaires », is
+   listed without its name: no reason);
 3. refused: no sentence of the asked organisation's documents has the asked form (no
    amount for "Combien coûte…", no duration for "Combien de temps…");
 4. otherwise the best such sentence must be close enough in meaning, less a penalty
@@ -87,6 +92,10 @@ def strong_reason(evidence: Evidence) -> str | None:
         years = ", ".join(evidence.years)
         return (f"{where} ne donne de nombre pour {_quoted(evidence.never_counted_then)} "
                 f"en {years}")
+    if evidence.unwritten_thing:
+        documents = (f"les documents ({', '.join(evidence.organisations)})"
+                     if evidence.organisations else "les documents de la base")
+        return f"{documents} ne parlent nulle part de {_quoted(evidence.unwritten_thing)}"
     return None
 
 
