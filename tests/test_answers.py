@@ -715,3 +715,27 @@ def test_a_quantity_asked_is_of_its_complement_not_a_thing_to_find(
             assert not answered.refused, (question, answered.reason)
         refused = service.ask("Quel est le délai de préavis pour quitter un logement de BOREA ?")
         assert refused.refused and "préavis" in refused.reason, refused.reason
+
+
+def test_a_policy_or_a_rule_asked_is_said_in_the_organisation_s_own_words(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« Quelle est la politique de ressources humaines… », « Quelle est la règle de
+    confidentialité… » (round s27's reviewer, answerable): a stance or a way of acting,
+    which a document tells in its own words (« recrute du personnel qualifié »,
+    « n'est pas divulgué »), never writing « politique » or « confidentialité »: no one
+    thing to find, so never refused for want of it."""
+    with documents_service(tmp_path, e5, {
+        "koralis.md": "# Projet de service de l'association KORALIS\n\n## Équipe\n\nKORALIS "
+                      "veille à recruter du personnel qualifié et formé ; chaque salarié de "
+                      "KORALIS bénéficie d'une formation continue.\n\n## Déontologie\n\nCe "
+                      "qui se dit au domicile des personnes suivies par KORALIS n'est pas "
+                      "divulgué, sauf au strict nécessaire entre intervenants de KORALIS.\n",
+        "borea.md": "# Rapport de l'association BOREA\n\n## Équipe\n\nLa politique de "
+                    "ressources humaines de BOREA favorise la mobilité interne ; BOREA "
+                    "applique une règle de confidentialité écrite et BOREA la rappelle.\n",
+    }) as service:
+        for question in ("Quelle est la politique de ressources humaines de KORALIS ?",
+                         "Quelle est la règle de confidentialité des intervenants de "
+                         "KORALIS ?"):
+            answer = service.ask(question)
+            assert not answer.refused, (question, answer.reason)

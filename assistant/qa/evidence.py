@@ -69,6 +69,13 @@ _ASPECT_NOUNS = frozenset(
     "particularite enjeu definition signification origine contenu resultat moyen facon "
     "maniere idee point critere condition cout prix tarif capacite effectif superficie "
     "surface age frequence periodicite delai distance".split())
+# A stance or a way of acting (« la politique de ressources humaines », « la règle de
+# confidentialité », « la démarche de… »): documents tell it in their own words (« veille
+# à recruter du personnel qualifié », « n'est pas divulgué »), so neither the noun nor
+# its complement is a thing they must write.
+_STANCE_NOUNS = frozenset(
+    "politique regle strategie approche demarche philosophie vision position "
+    "positionnement conception orientation pratique posture attitude ligne".split())
 _COMPLEMENT = re.compile(r"\s*d(?:e\s|['’])")
 
 
@@ -304,12 +311,15 @@ class EvidenceReader:
         the keyword postings, holds its words together: the organisation has no document
         on it. Its noun is read as typed and one edit away, its qualifiers in the base's
         spelling. A kind of answer, a quantity or an aspect (« le nom », « le rôle
-        de… », « le délai de préavis ») is no thing: its « de » complement is."""
+        de… », « le délai de préavis ») is no thing: its « de » complement is; a stance
+        (« la politique de ressources humaines ») is none."""
         thing = analysis.asked_thing
         if not thing:
             return []
         text = analysis.text
         key = fold_accents(thing[0].lower())
+        if key in _STANCE_NOUNS or (key.endswith("s") and key[:-1] in _STANCE_NOUNS):
+            return []
         if _form_noun(thing[0]) or key in _ASPECT_NOUNS:
             follows = text[text.find(thing[0]) + len(thing[0]):]
             if len(thing) < 2 or not _COMPLEMENT.match(follows):
