@@ -28,7 +28,6 @@ from generators.answering import (
 from generators.call import Call, criterion_questions, read_call
 from generators.completeness import check_section
 from generators.compose import extractive, fill_lead, generative, slots_of
-from generators.criterion_subjects import best_criterion
 from generators.draft import STAGES, Draft, Flag, Section, placeholder
 from generators.facts import (
     frame_slots,
@@ -217,14 +216,11 @@ class Drafter:
         asked: list[tuple[SectionSpec, str, dict[str, object]]] = []
         criteria = call.criteria if call else []
         extra: dict[int, list[Question]] = {}
-        subjects: list[Question] = []  # the dropped sections' questions on a subject
         for spec in template.sections:
             applied, note = spec.for_structure(structure)
             if call is None or spec.keep_with_call:
                 specs.append((applied, note, {}))
-                continue
-            subjects += [q for q in applied.questions if q.needs not in _FIGURES]
-            if spec.asked_with_call:
+            elif spec.asked_with_call:
                 figures = [q for q in applied.questions if q.needs in _FIGURES]
                 named = next((c.number for c in criteria
                               if mentions(c.title, spec.asked_with_call)), None)
@@ -233,10 +229,6 @@ class Drafter:
                 else:
                     asked.append((applied.model_copy(update={"facts_only": True,
                                                              "questions": figures}), note, {}))
-        for question in subjects:
-            best = best_criterion(question, [c.title for c in criteria])
-            if best is not None:
-                extra.setdefault(criteria[best].number, []).append(question)
         shared = len(specs) + len(asked)
         share = (call.max_chars // max(1, shared + len(criteria))
                  if call is not None and call.max_chars else None)

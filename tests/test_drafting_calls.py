@@ -267,31 +267,3 @@ def test_a_structure_named_by_its_kind_has_no_function_word_for_a_name() -> None
                      {"viala"}, "Alotra")
     assert scope.own == {"cada"}
     assert not scope.names_own("Un atelier pour les résidents de la résidence Viala.")
-
-
-def test_a_criterion_in_the_funders_words_asks_the_template_questions_on_its_subject(
-        tmp_path: Path) -> None:
-    """« Adéquation du projet aux besoins des familles du territoire » is the grant
-    template's « Constat et besoins repérés » and « Territoire et lieux d'intervention »
-    in a funder's words: the criterion asks them too, with the words their answers are
-    written with (round s30: the association's « personnes … en situation de
-    précarité » never answered the funder's wording). « Des règles de vie construites »
-    is no « Constat » (« constr- » is not « consta- »); a question goes to one
-    criterion only."""
-    from generators.drafter import Drafter
-
-    path = tmp_path / "appel.md"
-    path.write_text("# Appel à projets Logement 2027\n\n## Critères de sélection\n\n"
-                    "1) Adéquation du projet aux besoins des familles du territoire\n"
-                    "2) Des règles de vie construites avec les habitants\n"
-                    "3) Qualité du partenariat et ancrage sur le territoire\n",
-                    encoding="utf-8")
-    call = read_call(path, Limits())
-    sections = Drafter._plan(get_template("demande_subvention"), None, call)
-    asked = {s.title.split(" — ")[0]: [q["text"] for q in s.spec["questions"]]
-             for s in sections if s.criterion}
-    assert "Constat et besoins repérés" in asked["Critère 1"]
-    assert "Territoire et lieux d'intervention" in asked["Critère 1"]
-    assert not any(q.startswith("Constat") for q in asked["Critère 2"])
-    assert any(q.startswith("Partenaires locaux") for q in asked["Critère 3"])
-    assert sum(q == "Territoire et lieux d'intervention" for qs in asked.values() for q in qs) == 1
