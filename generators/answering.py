@@ -22,6 +22,7 @@ from generators.compose import Composed, _source, fit, quotes_of
 from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
 from generators.section_evidence import CONTACT, Quote, mentions, vocabulary_words
 from knowledge.calibration import tuned
+from knowledge.french import fold_accents
 
 _AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:€|euros?|k€|M€)|\d+\s*%", re.IGNORECASE)
 _FIGURE = re.compile(r"\d")
@@ -205,7 +206,11 @@ def question_text(text: str, facts: Mapping[str, str]) -> str:
     and a fact the person gave in place of its key (« {projet} »): a question about the
     project itself is searched and read with the project's own words."""
     from knowledge.structures import KINDS
-    kind = next((k for k in KINDS if k in facts.values()), None)
+    # Composing reads the facts by their labels (« pension de famille »), searching by
+    # their keys (« pension_de_famille »): either names the kind.
+    given = {fold_accents(" ".join(str(v).split()).casefold()) for v in facts.values()}
+    kind = next((k for k, words in KINDS.items()
+                 if k in given or given & set(words)), None)
     label = {"pension_de_famille": "pension de famille", "residence_sociale": "résidence",
              "residence_accueil": "résidence", "ftm": "résidence"}.get(kind or "")
     values = dict(_SLOTS)
@@ -230,7 +235,6 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
     used: set[str] = set()
     questions = section.spec.get("questions") or []
     lines: dict[int, str] = {}
-    from_base: set[int] = set()  # the questions answered by quotes of the base
     # Two passes: every question first takes the sentences found for it; only then may
     # a question still open take a sentence another question found (when it has terms).
     answers: dict[int, list[Quote]] = {}
@@ -295,11 +299,13 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 flags.append(Flag(sentence, f"À vérifier : {why}", kind="périmé"))
             parts.append(f"{sentence} [{numbers[quote.passage]}]{mark}")
         lines[index] = "– " + " ".join(parts)
-        from_base.add(index)
-    for key in {k for i in from_base for k in questions[i].get("facts") or []}:
+    # A fact a question of the section asks is said once, by the question's line: the
+    # quote that gives it (« Adresse : [À compléter] » above the address the base gives
+    # would contradict it) or the question's own « À compléter » (asked twice otherwise).
+    for key in {k for i in lines for k in questions[i].get("facts") or []}:
         if lead_gaps and key in lead_gaps:
             # the lead's sentence that asks for it: « Adresse : [À compléter : …]. »
-            lead = re.sub(rf"[^.!?\n]*{re.escape(lead_gaps[key])}[^.!?\n]*[.!?]?[ \t]*", "",
+            lead = re.sub(rf"[ \t]*[^.!?\n]*{re.escape(lead_gaps[key])}[^.!?\n]*[.!?]?", "",
                           lead).strip()
     ordered = [lines[i] for i in range(len(questions)) if i in lines]
     bullets = [line for line in ordered if not PLACEHOLDER.search(line)]

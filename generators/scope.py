@@ -22,6 +22,11 @@ _RELATED = {"ftm": {"residence_sociale"}, "residence_sociale": {"ftm"},
             "pension_de_famille": {"residence_accueil"}, "residence_accueil":
             {"pension_de_famille"}}
 
+# A run-in label: a few words and a colon opening a sentence or a list item, followed by
+# what they name (« Les logements temporaires : Ce dispositif comprend… »).
+_LABEL = re.compile(r"(?:^|(?<=[.!?»])\s+|•\s*)(?:[^\s.!?:•]+\s){0,5}[^\s.!?:•]+\s:\s+"
+                    r"(?=[«A-ZÀ-Ý•])")
+
 
 @dataclass
 class Scope:
@@ -104,6 +109,17 @@ class Scope:
             return "own"
         if self.names_other(sentence):
             return "other"
+        opening = _LABEL.match(sentence)
+        if opening:
+            # « L'accès à l'information : Le « Point Information Logement »… »: its own
+            # subject, not the structure named before it.
+            return "neutral"
+        labels = list(_LABEL.finditer(before))
+        if labels:
+            # The context of a sentence starts at the last run-in label before it (« Les
+            # logements temporaires : Ce dispositif… » in a list of the association's
+            # schemes): the structure named above the label no longer speaks for it.
+            before = before[labels[-1].start():]
         # A structure known by its kind only (« terrains familiaux ») is named by its kind.
         marks = self.own or ({key(w) for w in KINDS[self.kind]} if self.kind else set())
         last_own = max((m.end() for h in marks

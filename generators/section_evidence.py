@@ -118,6 +118,7 @@ def _glued(words: list[str]) -> bool:
 def _usable(text: str) -> bool:
     words = text.split()
     return (_MIN_WORDS <= len(words) <= _MAX_WORDS and not text.rstrip().endswith(":")
+            and not text.startswith("(")
             and is_prose(text) and not _dump(words) and not _glued(words)
             and not _RESIDUE.search(text) and not _NUMBERED.match(text)
             and not _first_person(text))
@@ -133,8 +134,14 @@ _RUN_IN = re.compile(r"^\d+(?:\.\d+)+\.?\s.*?[a-zé]\s+(?=(?:Le|La|Les|L['’]|U
                      r"Elle|Ils|Elles|Nous|Ce|Cette|Ces|En|Dans|Pour|Avec)\s)")
 
 
+# Who said the quotation before, in brackets, glued to the next sentence by the layout:
+# « (Nadia X, responsable du CADA) L'équipe s'est… ». A bracket that ends a sentence
+# (« (réunions d'équipe…). ») is the tail of a line the PDF cut: no sentence (``_usable``).
+_BRACKETED = re.compile(r"^\([^()]{3,120}\)\s+(?=[«A-ZÀÂÉÈÊÎÔ])")
+
+
 def _clean(text: str) -> str:
-    text = _BULLET.sub("", " ".join(text.split()))
+    text = _BRACKETED.sub("", _BULLET.sub("", " ".join(text.split())))
     speaker = _SPEAKER.search(text)
     if speaker:
         # The sentence after the speaker, not a splice of both sides: a quote must stay

@@ -95,8 +95,10 @@ def test_projet_social_is_cited_and_marks_what_is_missing(social: Draft,
     assert refs and all(resolves(c, kb.manifest) for c in refs)
     first = social.section("type")
     assert first.text.startswith("La résidence Les Calanques")
-    assert "Capacité : [À compléter : Capacité (nombre de logements)]" in first.text
-    assert "Capacité (nombre de logements)" in first.missing
+    # The capacity is asked once, by its question's line, not by the lead too (s30).
+    assert "Capacité : [À compléter" not in first.text
+    assert "[À compléter : Nombre et typologie des logements (capacité)]" in first.text
+    assert "Nombre et typologie des logements (capacité)" in first.missing
     assert "L633-1" in social.section("duree").note
     cited = kb.manifest.chunks_by_ids([i for c in refs for i in c.chunk_ids])
     assert len(cited) == len({i for c in refs for i in c.chunk_ids})

@@ -141,4 +141,13 @@ def test_the_lead_no_longer_asks_for_an_address_the_base_gives() -> None:
     assert gap not in text and "Téléphone : 04 00 00 00 00." in text, text
     assert "29, Bd des Lices" in text, text
     empty = _section(question, ["Le CADA accueille des familles."], 2024)
-    assert gap in answer_questions(empty, lead, {}, "", 2026, {"adresse": gap}).text
+    text = answer_questions(empty, lead, {}, "", 2026, {"adresse": gap}).text
+    # Left open, the question's own line asks for it: the lead does not ask it again
+    # (round s30: the Pléiades livret asked for its address twice).
+    assert gap not in text and "À compléter : Coordonnées et moyens d'accès" in text, text
+    assert "Téléphone : 04 00 00 00 00." in text, text
+    welcome = (f"Bienvenue à la maison Les Tilleuls. Adresse : {gap}. Autres informations : "
+               "20 logements.")
+    text = answer_questions(empty, welcome, {}, "", 2026, {"adresse": gap}).text
+    assert text.startswith("Bienvenue à la maison Les Tilleuls. Autres informations : 20 "
+                           "logements."), text

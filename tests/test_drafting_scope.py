@@ -50,3 +50,23 @@ def test_a_structure_known_by_its_kind_is_named_by_its_kind_in_the_text_before()
     assert scope.verdict(sentence, before) == "own"
     assert scope.verdict(sentence, before + " La résidence Lavande a ouvert en 2012.") == "other"
     assert scope.verdict(sentence, "Le conseil d'administration s'est réuni.") == "neutral"
+
+
+def test_a_run_in_label_opens_another_subject_than_the_structure_named_above() -> None:
+    """A projet associatif lists its schemes one paragraph each, each opened by a label
+    (« Les logements temporaires : Ce dispositif comprend 14 logements… »): read after
+    « la pension de famille Les Tilleuls » named above, the temporary flats were quoted
+    as the pension de famille's own in its livret (round s30, Pléiades livret), and so
+    was « L'accès à l'information : Le « Point Information Logement »… ». After the
+    label, a sentence is about the structure only when the label or what follows names
+    it."""
+    scope = Scope.of("Pension de famille Les Tilleuls", "pension_de_famille", {"tilleuls"},
+                     "Le Toit Partagé")
+    named = "La pension de famille Les Tilleuls a ouvert en 2014 avec 20 logements."
+    scheme = "Les logements temporaires : Ce dispositif est agréé par l'État."
+    sentence = "Il propose un hébergement meublé pour une durée de six mois."
+    assert scope.verdict(sentence, named) == "own"
+    assert scope.verdict(sentence, f"{named} {scheme}") == "neutral"
+    assert scope.verdict("L'accès à l'information : Le « Point Logement » est un espace "
+                         "d'accueil.", named) == "neutral"
+    assert scope.verdict(sentence, f"{scheme} Les Tilleuls : La maison est ouverte.") == "own"
