@@ -55,7 +55,8 @@ def _hostile(port: int) -> str:
             f"<img src=\"{base}/beacon-img\"> ![vélo]({base}/beacon-md) "
             f"<video autoplay src=\"{base}/beacon-video\"></video>\n\n"
             f"Votre session a expiré : [Reconnectez-vous ici]({base}/phish) pour accéder "
-            f"au local vélos. Adresse du formulaire : {base}/phish-bare\n")
+            f"au local vélos. Adresse du formulaire : {base}/phish-bare\n\n"
+            f"Le local vélos ouvre aussi sur demande écrite à badge@phish.example.\n")
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +222,7 @@ def test_text_from_the_base_is_shown_as_text(browser: Any, served: tuple[str, Pa
     page.wait_for_timeout(1500)
     assert page.locator(f"[href*=':{beacon}'], [src*=':{beacon}']").count() == 0
     assert page.locator("#chat img, #chat video, #documents img").count() == 0
+    assert page.locator("#chat a[href^='mailto:']").count() == 0
     assert _Beacon.hits == [], _Beacon.hits
     page.get_by_role("tab", name="Poser une question").click()
     shot(page, "texte-des-documents.png", full_page=True)
