@@ -156,10 +156,10 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Citation]]:
     quoted: list[str] = []
     citations: list[Citation] = []
     for sentence in select_sentences(evidence):
-        passage = evidence.passages[sentence.passage]
-        lines = _quote(sentence, passage)
         if any(_clean_quote(sentence.sentence.text) in q for q in quoted):
             continue
+        passage = evidence.passages[sentence.passage]
+        lines = _quote(sentence, passage)
         if sentence.passage not in numbers:
             numbers[sentence.passage] = len(numbers) + 1
             citations.append(_citation(numbers[sentence.passage], passage,

@@ -82,8 +82,12 @@ _COMPLEMENT = re.compile(r"\s*d(?:e\s|['’])")
 def _form_noun(noun: str) -> bool:
     """« chiffres », « dates », « montant »: the kind of answer asked (singular or
     plural), not a subject the passages must write."""
-    key = fold_accents(noun.lower())
-    return key in _FORM_NOUNS or (key.endswith("s") and key[:-1] in _FORM_NOUNS)
+    return _among(fold_accents(noun.lower()), _FORM_NOUNS)
+
+
+def _among(key: str, words: frozenset[str]) -> bool:
+    """``key`` (folded) is one of ``words``, singular or plural."""
+    return key in words or (key.endswith("s") and key[:-1] in words)
 
 
 @dataclass(frozen=True)
@@ -318,7 +322,7 @@ class EvidenceReader:
             return []
         text = analysis.text
         key = fold_accents(thing[0].lower())
-        if key in _STANCE_NOUNS or (key.endswith("s") and key[:-1] in _STANCE_NOUNS):
+        if _among(key, _STANCE_NOUNS):
             return []
         if _form_noun(thing[0]) or key in _ASPECT_NOUNS:
             follows = text[text.find(thing[0]) + len(thing[0]):]
