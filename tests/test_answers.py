@@ -409,6 +409,28 @@ def test_a_count_of_a_named_thing_no_passage_naming_it_gives_is_refused(
         assert not answered.refused, answered.text
 
 
+def test_a_count_of_a_group_of_named_places_is_no_count_of_one_of_them(
+        tmp_path: Path, e5: E5Embeddings) -> None:
+    """« 639 logements » under « Résidences Les Lilas / Les Chênes / Le Port » counts the
+    three residences together: it does not say how many homes Les Chênes has, and no
+    other passage naming it does — refused. A residence counted on its own line is
+    answered."""
+    with documents_service(tmp_path, e5, {
+        "patrimoine.md": "# Patrimoine du Toit Commun\n\n## Marseille\n\n"
+                         "• 3 résidences\n• 639 logements\n"
+                         "Résidences Les Lilas / Les Chênes / Le Port\n\n"
+                         "## Aubagne\n\nRésidence Le Phare\n• 1 résidence sociale\n"
+                         "• 60 logements\n",
+        "contacts.md": "# Contacts du Toit Commun\n\n## Adresses\n\nLe Toit Commun compte deux "
+                       "sites d'accueil. Résidence LES CHÊNES "
+                       "33, Bd Maréchal Juin 13004 Marseille Tél. 04 91 34 07 77\n",
+    }) as service:
+        refused = service.ask("Combien de logements compte la résidence Les Chênes ?")
+        assert refused.refused, refused.text
+        answered = service.ask("Combien de logements compte la résidence Le Phare ?")
+        assert not answered.refused, answered.text
+
+
 def test_a_count_dated_by_another_year_does_not_answer_for_the_year_asked(
         tmp_path: Path, e5: E5Embeddings) -> None:
     """The report mentions 2021 (a programme's dates) but counts people for 2023 only:

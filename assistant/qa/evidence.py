@@ -277,7 +277,9 @@ class EvidenceReader:
         names = [n for n in named if n not in evidence.unknown_names]
         name_stems = [tokenize(n) for n in names]
         naming = [p for p, words in scoped
-                  if any(all(terms.present(t, words) for t in stems) for stems in name_stems)]
+                  if any(all(terms.present(t, words) for t in stems)
+                         and _names_alone(p.text, f"{p.section} {p.title}", stems)
+                         for stems in name_stems)]
         unfound = [c for c in counts
                    if not any(_counts(p.text, c.stem, window, c.kind)
                               for p in (naming if names else [p for p, _ in scoped]))]
@@ -384,6 +386,8 @@ class EvidenceReader:
                 chunks = self.kb.manifest.chunks_by_ids(ids[start:start + _BATCH]).values()
                 # A table cell on the line below its header (« Bénévoles\n12 ») counts.
                 if any(_counts(chunk.text, stem, window, count.kind, rows=True)
+                       and (not naming or _names_alone(chunk.text,
+                                                       f"{chunk.section} {chunk.title}", naming))
                        and (not years or str(chunk.year) in years or years & frozenset(
                            _YEAR.findall(f"{chunk.text} {chunk.section} {chunk.title}")))
                        for chunk in chunks):
@@ -491,6 +495,21 @@ def _other_period(text: str, years: frozenset[str]) -> bool:
     """``text`` is dated by years, none of them asked (always false when none is)."""
     dated = frozenset(_YEAR.findall(_REFERENCE_YEAR.sub(" ", text)))
     return bool(years and dated and not dated & years)
+
+
+# A line naming several places one after the other, « / » between them (« Résidences
+# Balthazar Blanc / Banon Casanova / Les Chartreux »): the figures beside it count them
+# together. A date (« 12/03 ») or a path has no space beside its slash.
+_GROUP_LINE = re.compile(r"\s/|/\s")
+
+
+def _names_alone(text: str, heading: str, stems: Collection[str]) -> bool:
+    """The name (its ``stems``) is in ``heading`` or on a line of ``text`` of its own, not
+    only as one of a group of names: a count beside a group is not one member's."""
+    if set(stems) <= set(tokenize(heading)):
+        return True
+    return any(set(stems) <= set(tokenize(line)) and not _GROUP_LINE.search(line)
+               for line in text.splitlines())
 
 
 def _counts(text: str, stem: str, window: int, kind: Collection[str] = (),
