@@ -30,6 +30,7 @@ from generators.completeness import report
 from generators.draft import PLACEHOLDER, Draft
 from generators.facts import money
 from generators.sources import Numbering, number_sources
+from generators.template import TemplateError, get_template
 from knowledge.errors import CanevasError
 from knowledge.limits import Limits
 from knowledge.loaders.safety import check_office_archive
@@ -253,7 +254,8 @@ def export_docx(draft: Draft, destination: Path, final: bool, template: Path | N
     document.core_properties.author = draft.facts.get("association", "Canevas")
     document.core_properties.comments = f"Version {version}" + ("" if final else " (brouillon)")
     _cover(document, draft, final, version, today)
-    headings = [s.title for s in draft.sections] + ["Annexes", "Sources"]
+    cited = not final or _final_sources(draft.type_id)
+    headings = [s.title for s in draft.sections] + ["Annexes"] + (["Sources"] if cited else [])
     if draft.call and not final:
         headings.insert(0, "Correspondance avec les critères de l'appel")
     if draft.previous and draft.previous.get("doc_id") and not final:
@@ -271,6 +273,8 @@ def export_docx(draft: Draft, destination: Path, final: bool, template: Path | N
             mark.font.size = Pt(9)
         anchors: list[tuple[str, list[Run]]] = []
         for block in numbering.text(section).split("\n\n"):
+            if not cited:
+                block = _MARK.sub("", block)
             paragraph = document.add_paragraph()
             anchors.append((block, _write_text(paragraph, block)))
         if final:
@@ -294,14 +298,8 @@ def export_docx(draft: Draft, destination: Path, final: bool, template: Path | N
         paragraph.add_run(annex["title"]).bold = True
         paragraph.add_run(f" — {_REQUIREMENT.get(annex['requirement'], annex['requirement'])} "
                           f"({annex['source']}) : à joindre.")
-    document.add_heading("Sources", level=1)
-    if not numbering.sources:
-        document.add_paragraph("Aucune source citée.")
-    for source in numbering.sources:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"[{source.n}] ").bold = True
-        paragraph.add_run(f"{source.label()}. ")
-        paragraph.add_run(f"« {source.ref.quote} »").italic = True
+    if cited:
+        _sources(document, numbering)
     _header_footer(document, draft, final)
     _update_fields_on_open(document)
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -310,6 +308,30 @@ def export_docx(draft: Draft, destination: Path, final: bool, template: Path | N
     except OSError as exc:
         raise ExportError(f"Impossible d'écrire {destination} : {exc.strerror}.") from exc
     return destination
+
+
+# A citation mark and the space before it: « … chaque mois. [1] » → « … chaque mois. »
+_MARK = re.compile(r"\s?\[\d+\]")
+
+
+def _final_sources(type_id: str) -> bool:
+    """Whether the final document of this type keeps its citations (yes when the type's
+    template is gone: a saved draft outlives its template)."""
+    try:
+        return get_template(type_id).final_sources
+    except TemplateError:
+        return True
+
+
+def _sources(document: DocxDocument, numbering: Numbering) -> None:
+    document.add_heading("Sources", level=1)
+    if not numbering.sources:
+        document.add_paragraph("Aucune source citée.")
+    for source in numbering.sources:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"[{source.n}] ").bold = True
+        paragraph.add_run(f"{source.label()}. ")
+        paragraph.add_run(f"« {source.ref.quote} »").italic = True
 
 
 def _initials(name: str) -> str:

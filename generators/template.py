@@ -136,6 +136,10 @@ class Template(_Strict):
     title: str
     description: str
     mode: Literal["standard", "call", "update"] = "standard"
+    # The final document keeps its citation marks and its list of sources; a document
+    # handed to the people accommodated (a livret d'accueil) reads without them, and the
+    # review export keeps them for the team.
+    final_sources: bool = True
     structure_fact: str | None = None
     facts: list[Fact] = Field(default_factory=list)
     sections: list[SectionSpec] = Field(min_length=1)

@@ -273,3 +273,30 @@ def test_styles_come_from_the_association_template(tmp_path: Path) -> None:
     not_docx.write_text("pas un document Word", encoding="utf-8")
     with pytest.raises(ExportError, match="Modèle Word refusé"):
         export_docx(store.get(draft.id), tmp_path / "x.docx", final=False, template=not_docx)
+
+
+def test_a_livret_for_residents_reads_without_citation_marks_in_its_final_export(
+        tmp_path: Path) -> None:
+    """A livret d'accueil is handed to the people accommodated: « [1] » after each
+    sentence and a list of source documents are the team's, not theirs (blind read,
+    round s30). Its final export has neither; the review export keeps both, and a
+    projet social keeps them in its final export too."""
+    store = DraftStore(tmp_path / "drafts.sqlite")
+    stamp = now()
+    livret = store.create(Draft(
+        id="", type_id="livret_accueil_logement_foyer", title="Livret d'accueil — Les Tilleuls",
+        facts={"association": "Toit Commun"}, owner="", created_at=stamp, updated_at=stamp,
+        organisation="Toit Commun",
+        sections=[_section("vie", "Les résidents se réunissent chaque mois. [1] "
+                                  "Nous gérons 120 logements. [2]")]))
+    Reviewer(store).set_status(livret.id, None, "validé", "Claire Martin")
+    final = _docx_text(export_docx(store.get(livret.id), tmp_path / "final.docx", final=True))
+    assert "Les résidents se réunissent chaque mois. Nous gérons 120 logements." in final
+    assert "[1]" not in final and "[2]" not in final and "Sources" not in final
+    review = _docx_text(export_docx(store.get(livret.id), tmp_path / "relecture.docx",
+                                    final=False))
+    assert "chaque mois. [1]" in review and "Sources" in review
+    social = _draft(store)
+    Reviewer(store).set_status(social.id, None, "validé", "Claire Martin", accept_gaps=True)
+    kept = _docx_text(export_docx(store.get(social.id), tmp_path / "social.docx", final=True))
+    assert "chaque mois. [1]" in kept and "Sources" in kept
