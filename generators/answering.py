@@ -251,7 +251,11 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 lines[index] = f"– {placeholder(text)}"
                 continue
             if given:
-                lines[index] = f"– {text} : {' ; '.join(given)}."
+                # What the lead already says (« Capacité : 22. ») is not said again.
+                fresh = [v for v in given
+                         if not re.search(rf"(?<!\w){re.escape(v)}(?!\w)", lead)]
+                if fresh:
+                    lines[index] = f"– {text} : {' ; '.join(fresh)}."
                 continue
             def found(borrowed: bool, question: dict[str, Any] = question, index: int = index,
                       terms: list[str] = terms, needs: str = needs) -> list[Quote]:

@@ -227,3 +227,23 @@ def test_a_sentence_opening_on_a_pronoun_is_quoted_with_the_sentence_it_refers_t
     assert with_antecedent(impersonal, sentences[2], passage) == impersonal
     first = sentences[0].text
     assert with_antecedent(first, sentences[0], passage) == first
+
+
+def test_a_fact_the_lead_states_is_not_stated_again_by_its_question() -> None:
+    """« Capacité : 22. » in the lead, then « – Nombre et typologie des logements
+    (capacité) : 22. » under it said the capacity twice (blind read, round s30). The
+    question the lead already answers gets no line; a fact the lead does not state
+    still gets one."""
+    from generators.answering import answer_questions
+    from generators.draft import Section
+
+    questions = [{"text": "Nombre et typologie des logements (capacité)", "needs": "nombre",
+                  "facts": ["capacite", "typologie"]},
+                 {"text": "Propriétaire des murs", "facts": ["proprietaire"]}]
+    section = Section(id="type", title="Type", purpose="p", requirement="obligatoire",
+                      source="s", target_words=50, spec={"questions": questions}, evidence=[])
+    lead = "La résidence Les Tilleuls est gérée par le Toit Commun. Capacité : 22."
+    text = answer_questions(section, lead, {"capacite": "22", "proprietaire": "13 Habitat"},
+                            "", 2026).text
+    assert text.count("22") == 1, text
+    assert "– Propriétaire des murs : 13 Habitat." in text, text
