@@ -251,11 +251,11 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 lines[index] = f"– {placeholder(text)}"
                 continue
             if given:
-                # What the lead already says (« Capacité : 22. ») is not said again.
-                fresh = [v for v in given
-                         if not re.search(rf"(?<!\w){re.escape(v)}(?!\w)", lead)]
-                if fresh:
-                    lines[index] = f"– {text} : {' ; '.join(fresh)}."
+                lines[index] = f"– {text} : {' ; '.join(given)}."
+                # The lead's « Capacité : 22. » would say it a second time.
+                for value in given:
+                    lead = re.sub(rf"(?:^|(?<=[.!?]))\s*[A-ZÀ-Ý][^.:!?\n]{{0,60}} : "
+                                  rf"{re.escape(value)}\.", "", lead).strip()
                 continue
             def found(borrowed: bool, question: dict[str, Any] = question, index: int = index,
                       terms: list[str] = terms, needs: str = needs) -> list[Quote]:

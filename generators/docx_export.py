@@ -124,7 +124,7 @@ _COVER_FACTS = (("residence", "Structure"), ("etablissement", "Établissement"),
 
 
 def _cover(document: DocxDocument, draft: Draft, final: bool, version: int,
-           today: date) -> None:
+           today: date, cited: bool = True) -> None:
     document.add_paragraph(draft.title, style="Title")
     lines = [("Association", draft.facts.get("association", ""))]
     lines += [(label, money(draft.facts[key]) if key == "montant" else draft.facts[key])
@@ -142,9 +142,9 @@ def _cover(document: DocxDocument, draft: Draft, final: bool, version: int,
         paragraph.add_run(f"{label} : ").bold = True
         paragraph.add_run(value)
     paragraph = document.add_paragraph()
-    paragraph.add_run("Rédigé avec Canevas à partir de la base documentaire de l'association ; "
-                      "chaque passage repris est numéroté et sa source est listée à la fin."
-                      ).italic = True
+    paragraph.add_run("Rédigé avec Canevas à partir de la base documentaire de l'association"
+                      + (" ; chaque passage repris est numéroté et sa source est listée à la "
+                         "fin." if cited else ".")).italic = True
     paragraph.add_run().add_break(WD_BREAK.PAGE)
 
 
@@ -253,8 +253,11 @@ def export_docx(draft: Draft, destination: Path, final: bool, template: Path | N
     document.core_properties.title = draft.title
     document.core_properties.author = draft.facts.get("association", "Canevas")
     document.core_properties.comments = f"Version {version}" + ("" if final else " (brouillon)")
-    _cover(document, draft, final, version, today)
     cited = not final or _final_sources(draft.type_id)
+    _cover(document, draft, final, version, today, cited)
+    # Only the citation marks: « [2019] » written by the reviewer is no citation.
+    marks = re.compile(r"\s?\[(?:" + "|".join(str(n.n) for n in numbering.sources) + r")\]"
+                       ) if numbering.sources else None
     headings = [s.title for s in draft.sections] + ["Annexes"] + (["Sources"] if cited else [])
     if draft.call and not final:
         headings.insert(0, "Correspondance avec les critères de l'appel")
@@ -273,8 +276,8 @@ def export_docx(draft: Draft, destination: Path, final: bool, template: Path | N
             mark.font.size = Pt(9)
         anchors: list[tuple[str, list[Run]]] = []
         for block in numbering.text(section).split("\n\n"):
-            if not cited:
-                block = _MARK.sub("", block)
+            if not cited and marks is not None:
+                block = marks.sub("", block)
             paragraph = document.add_paragraph()
             anchors.append((block, _write_text(paragraph, block)))
         if final:
@@ -310,10 +313,6 @@ def export_docx(draft: Draft, destination: Path, final: bool, template: Path | N
     return destination
 
 
-# A citation mark and the space before it: « … chaque mois. [1] » → « … chaque mois. »
-_MARK = re.compile(r"\s?\[\d+\]")
-
-
 def _final_sources(type_id: str) -> bool:
     """Whether the final document of this type keeps its citations (yes when the type's
     template is gone: a saved draft outlives its template)."""
@@ -324,6 +323,7 @@ def _final_sources(type_id: str) -> bool:
 
 
 def _sources(document: DocxDocument, numbering: Numbering) -> None:
+    """The « Sources » section: each number with its document, section, page and quote."""
     document.add_heading("Sources", level=1)
     if not numbering.sources:
         document.add_paragraph("Aucune source citée.")

@@ -429,6 +429,15 @@ def test_a_count_of_a_group_of_named_places_is_no_count_of_one_of_them(
         assert refused.refused, refused.text
         answered = service.ask("Combien de logements compte la résidence Le Phare ?")
         assert not answered.refused, answered.text
+    from assistant.qa.evidence import _names_alone
+    from knowledge.french import tokenize
+    chenes = tokenize("Les Chênes")
+    # Grouped in the heading too; alone when the slash is in brackets or another sentence.
+    assert not _names_alone("• 639 logements", "Résidences Les Lilas / Les Chênes", chenes)
+    assert _names_alone("La résidence Les Chênes compte 45 logements (T1 / T1 bis).", "",
+                        chenes)
+    assert _names_alone("Résidence Les Chênes : 45 logements. Partenaires : CCAS / CAF.", "",
+                        chenes)
 
 
 def test_a_count_dated_by_another_year_does_not_answer_for_the_year_asked(

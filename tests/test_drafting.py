@@ -288,11 +288,12 @@ def test_a_livret_for_residents_reads_without_citation_marks_in_its_final_export
         facts={"association": "Toit Commun"}, owner="", created_at=stamp, updated_at=stamp,
         organisation="Toit Commun",
         sections=[_section("vie", "Les résidents se réunissent chaque mois. [1] "
-                                  "Nous gérons 120 logements. [2]")]))
+                                  "Nous gérons 120 logements. [2] Règlement [2019].")]))
     Reviewer(store).set_status(livret.id, None, "validé", "Claire Martin")
     final = _docx_text(export_docx(store.get(livret.id), tmp_path / "final.docx", final=True))
     assert "Les résidents se réunissent chaque mois. Nous gérons 120 logements." in final
     assert "[1]" not in final and "[2]" not in final and "Sources" not in final
+    assert "source" not in final and "Règlement [2019]." in final
     review = _docx_text(export_docx(store.get(livret.id), tmp_path / "relecture.docx",
                                     final=False))
     assert "chaque mois. [1]" in review and "Sources" in review

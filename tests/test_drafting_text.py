@@ -232,8 +232,8 @@ def test_a_sentence_opening_on_a_pronoun_is_quoted_with_the_sentence_it_refers_t
 def test_a_fact_the_lead_states_is_not_stated_again_by_its_question() -> None:
     """« Capacité : 22. » in the lead, then « – Nombre et typologie des logements
     (capacité) : 22. » under it said the capacity twice (blind read, round s30). The
-    question the lead already answers gets no line; a fact the lead does not state
-    still gets one."""
+    question's line says it (its words cover what the section must name: « logements »);
+    the lead's « Label : value. » sentence goes; a fact in the lead's prose stays."""
     from generators.answering import answer_questions
     from generators.draft import Section
 
@@ -242,8 +242,10 @@ def test_a_fact_the_lead_states_is_not_stated_again_by_its_question() -> None:
                  {"text": "Propriétaire des murs", "facts": ["proprietaire"]}]
     section = Section(id="type", title="Type", purpose="p", requirement="obligatoire",
                       source="s", target_words=50, spec={"questions": questions}, evidence=[])
-    lead = "La résidence Les Tilleuls est gérée par le Toit Commun. Capacité : 22."
+    lead = ("La résidence Les Tilleuls, propriété de 13 Habitat, est gérée par le Toit "
+            "Commun. Capacité : 22.")
     text = answer_questions(section, lead, {"capacite": "22", "proprietaire": "13 Habitat"},
                             "", 2026).text
     assert text.count("22") == 1, text
-    assert "– Propriétaire des murs : 13 Habitat." in text, text
+    assert "– Nombre et typologie des logements (capacité) : 22." in text, text
+    assert "propriété de 13 Habitat, est gérée" in text, text

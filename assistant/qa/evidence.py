@@ -497,19 +497,21 @@ def _other_period(text: str, years: frozenset[str]) -> bool:
     return bool(years and dated and not dated & years)
 
 
-# A line naming several places one after the other, « / » between them (« Résidences
+# A sentence naming several places one after the other, « / » between them (« Résidences
 # Balthazar Blanc / Banon Casanova / Les Chartreux »): the figures beside it count them
-# together. A date (« 12/03 ») or a path has no space beside its slash.
+# together. A date (« 12/03 ») or a path has no space beside its slash; a slash in
+# brackets (« 45 logements (T1 / T1 bis) ») lists no places.
 _GROUP_LINE = re.compile(r"\s/|/\s")
+_BRACKETS = re.compile(r"\([^()]*\)")
 
 
 def _names_alone(text: str, heading: str, stems: Collection[str]) -> bool:
-    """The name (its ``stems``) is in ``heading`` or on a line of ``text`` of its own, not
-    only as one of a group of names: a count beside a group is not one member's."""
-    if set(stems) <= set(tokenize(heading)):
-        return True
-    return any(set(stems) <= set(tokenize(line)) and not _GROUP_LINE.search(line)
-               for line in text.splitlines())
+    """The name (its ``stems``) is in a sentence of ``heading`` or ``text`` of its own,
+    not only as one of a group of names: a count beside a group is not one member's."""
+    sentences = [s for block in (heading, text) for line in block.splitlines()
+                 for s in re.split(r"(?<=[.!?;])\s+", _BRACKETS.sub(" ", line))]
+    return any(set(stems) <= set(tokenize(s)) and not _GROUP_LINE.search(s)
+               for s in sentences)
 
 
 def _counts(text: str, stem: str, window: int, kind: Collection[str] = (),
