@@ -78,6 +78,19 @@ class CompletenessReport:
         mandatory = [s for s in self.sections if s.requirement == "obligatoire"]
         return sum(s.supported for s in mandatory) / len(mandatory) if mandatory else 1.0
 
+    def summary(self, pending: int) -> str:
+        """Counts, not a share: « 100 % des sections obligatoires sourcées » read as done
+        while whole sections of a livret (none of them mandatory) said « À compléter »."""
+        supported = sum(s.supported for s in self.sections)
+        text = f"{supported} section(s) sur {len(self.sections)} avec des sources"
+        mandatory = [s for s in self.sections if s.requirement == "obligatoire"]
+        if mandatory:
+            text += (f" (obligatoires : {sum(s.supported for s in mandatory)} sur "
+                     f"{len(mandatory)})")
+        missing = sum(len(s.missing) for s in self.sections)
+        return (f"{text} ; {missing} élément(s) à compléter ; {pending} section(s) "
+                "à valider")
+
     @property
     def sections_supported(self) -> float:
         return sum(s.supported for s in self.sections) / max(1, len(self.sections))

@@ -38,7 +38,7 @@ from knowledge.loaders.safety import check_office_archive
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
            "septembre", "octobre", "novembre", "décembre")
 _TOKENS = re.compile(rf"({PLACEHOLDER.pattern}|\[\d+\])")
-DRAFT_MARK = "BROUILLON — document non validé"
+DRAFT_MARK = "BROUILLON — version de relecture"
 _REQUIREMENT = {"obligatoire": "Obligatoire", "recommandé": "Recommandé",
                 "à confirmer": "À confirmer"}
 
@@ -131,7 +131,7 @@ def _cover(document: DocxDocument, draft: Draft, final: bool, version: int,
               for key, label in _COVER_FACTS if draft.facts.get(key)]
     lines += [("Date", french_date(today)), ("Version", str(version))]
     if not final:
-        lines.append(("Statut", "BROUILLON — non validé"))
+        lines.append(("Statut", "BROUILLON — version de relecture, pas le document final"))
     if draft.call:
         lines.insert(1, ("Appel à projets", f"{draft.call['title']} ({draft.call['source']})"))
     if draft.previous and draft.previous.get("doc_id"):

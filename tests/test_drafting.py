@@ -240,7 +240,7 @@ def test_draft_export_marks_every_page_and_converts(tmp_path: Path) -> None:
     path = export_docx(store.get(draft.id), tmp_path / "brouillon.docx", final=False)
     document = Document(str(path))
     assert all(s.header.paragraphs[0].text == DRAFT_MARK for s in document.sections)
-    assert "BROUILLON — non validé" in _docx_text(path)
+    assert "BROUILLON — version de relecture" in _docx_text(path)
     command = soffice()
     profile = tmp_path / "lo-profile"
     subprocess.run([command, "--headless", "--norestore",
@@ -301,3 +301,20 @@ def test_a_livret_for_residents_reads_without_citation_marks_in_its_final_export
     Reviewer(store).set_status(social.id, None, "validé", "Claire Martin", accept_gaps=True)
     kept = _docx_text(export_docx(store.get(social.id), tmp_path / "social.docx", final=True))
     assert "chaque mois. [1]" in kept and "Sources" in kept
+
+
+def test_completeness_is_told_in_counts_not_a_share(tmp_path: Path) -> None:
+    """« 100 % des sections obligatoires sourcées » was shown for a livret whose sections
+    are all « recommandé » while two of them said only « À compléter » (newcomer run,
+    round s31): the line now counts sections with sources, open items and sections to
+    validate."""
+    from generators.completeness import report
+    store = DraftStore(tmp_path / "drafts.sqlite")
+    draft = _draft(store)
+    draft.sections[1].citations = []
+    draft.sections[1].missing = ["nombre de places"]
+    for section in draft.sections:
+        section.requirement = "recommandé"
+    line = report(draft).summary(len(draft.pending))
+    assert line == ("1 section(s) sur 2 avec des sources ; 1 élément(s) à compléter ; "
+                    "2 section(s) à valider"), line

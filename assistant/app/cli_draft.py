@@ -84,7 +84,7 @@ def draft_new(ctx: click.Context, type_id: str, pairs: tuple[str, ...], call: Pa
         draft = service.new(type_id, _facts(pairs), call, progress=_progress)
         covered = report(draft)
         click.echo(f"Brouillon prêt en {draft.timings.get('total_seconds', 0):.1f} s : "
-                   f"{covered.mandatory_supported:.0%} des sections obligatoires sourcées. "
+                   f"{covered.summary(len(draft.pending))}. "
                    f"Relisez-le avec `canevas draft show {draft.id}`.", err=True)
         click.echo(draft.id)
 
@@ -144,9 +144,7 @@ def _print_draft(draft: Draft, compare: bool) -> None:
         click.echo(f"  [{source.n}] {source.label()}")
     covered = report(draft)
     click.echo()
-    click.echo(f"Complétude : {covered.mandatory_supported:.0%} des sections obligatoires "
-               f"sourcées ; {sum(len(s.missing) for s in draft.sections)} élément(s) à "
-               f"compléter ; {len(draft.pending)} section(s) à valider.")
+    click.echo(f"Complétude : {covered.summary(len(draft.pending))}.")
     if draft.call:
         click.echo("Critères de l'appel :")
         for row in covered.sections:

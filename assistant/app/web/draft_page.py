@@ -320,8 +320,7 @@ class DraftPage:
     @staticmethod
     def _completeness(draft: Draft) -> str:
         covered = report(draft)
-        lines = [f"**Complétude** : {covered.mandatory_supported:.0%} des sections "
-                 f"obligatoires sourcées · {len(draft.pending)} section(s) à valider", "",
+        lines = [f"**Complétude** : {covered.summary(len(draft.pending))}", "",
                  "| Section | Exigence | Sources | Couverture | Statut |",
                  "| --- | --- | --- | --- | --- |"]
         for row in covered.sections:
