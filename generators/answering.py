@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from assistant.qa.question_types import has_answer_form
 from generators.compose import Composed, _source, fit, quotes_of
 from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
 from generators.section_evidence import CONTACT, Quote, mentions, vocabulary_words
@@ -42,7 +43,9 @@ def satisfies(text: str, terms: list[str], needs: str) -> bool:
     if terms and not mentions(text, terms):
         return False
     if needs == "montant":
-        return _AMOUNT.search(text) is not None
+        # Euros, a share, or months of rent (« égal à un mois de redevance »): the form
+        # answers read an amount in, so that a draft and an answer agree.
+        return _AMOUNT.search(text) is not None or has_answer_form("argent", text)
     if needs == "nombre":
         return _FIGURE.search(re.sub(r"\b(?:19|20)\d\d\b", "", text)) is not None
     if needs == "date":

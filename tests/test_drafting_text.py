@@ -249,3 +249,15 @@ def test_a_fact_the_lead_states_is_not_stated_again_by_its_question() -> None:
     assert text.count("22") == 1, text
     assert "– Nombre et typologie des logements (capacité) : 22." in text, text
     assert "propriété de 13 Habitat, est gérée" in text, text
+
+
+def test_a_deposit_in_months_of_rent_answers_an_amount_in_a_draft_too() -> None:
+    """« égal à un mois de redevance » is how housing texts give a deposit: answers took
+    it as an amount since round s29, drafting still wrote « À compléter : Dépôt de
+    garantie » over it (newcomer run of the demo, round s31). Both read one form."""
+    from generators.answering import satisfies
+    deposit = "Le résident verse un dépôt de garantie égal à un mois de redevance."
+    assert satisfies(deposit, ["dépôt"], "montant")
+    assert satisfies("La redevance est de 420 € par mois.", [], "montant")
+    assert satisfies("Le taux d'effort reste sous 30 %.", [], "montant")
+    assert not satisfies("Le dépôt de garantie est rendu au départ.", ["dépôt"], "montant")
