@@ -318,3 +318,15 @@ def test_completeness_is_told_in_counts_not_a_share(tmp_path: Path) -> None:
     line = report(draft).summary(len(draft.pending))
     assert line == ("1 section(s) sur 2 avec des sources ; 1 élément(s) à compléter ; "
                     "2 section(s) à valider"), line
+
+
+def test_a_reopened_draft_shows_a_choice_by_its_label_not_its_code() -> None:
+    """The form stores « residence_sociale » for « résidence sociale »; a reopened draft
+    showed the code (newcomer run, round s31). The label is shown, and drafting reads
+    it back as the same choice."""
+    from assistant.app.web.draft_page import DraftPage
+    from generators.template import get_template
+    template = get_template("livret_accueil_logement_foyer")
+    index = next(i for i, f in enumerate(template.facts) if f.key == "type_structure")
+    shown = DraftPage._fields(template, {"type_structure": "residence_sociale"})[index]
+    assert shown["value"] == "résidence sociale", shown

@@ -208,8 +208,10 @@ class DraftPage:
             hint = ("Au choix : " + " / ".join(fact.choices.values()) if fact.choices
                     else (f"Par exemple : {fact.example}" if fact.example else ""))
             label = fact.label + (" *" if fact.required else " (facultatif)")
-            updates.append(gr.update(visible=True, label=label, placeholder=hint,
-                                     value=values.get(fact.key, "")))
+            value = values.get(fact.key, "")
+            # A choice is stored by its code (« residence_sociale »), shown by its label.
+            value = (fact.choices or {}).get(value, value)
+            updates.append(gr.update(visible=True, label=label, placeholder=hint, value=value))
         return updates
 
     def form(self, type_id: str | None) -> list[Any]:
