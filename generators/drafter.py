@@ -159,10 +159,13 @@ class Drafter:
             checked[key] = value
         return checked
 
+    def organisations(self) -> list[str]:
+        """The associations the base holds documents of, as it spells them."""
+        return sorted({r.organisation for r in self.kb.ready_documents() if r.organisation})
+
     def resolve_organisation(self, name: str) -> str:
         """The organisation as the base spells it; an error lists the known ones."""
-        organisations = sorted({r.organisation for r in self.kb.ready_documents()
-                                if r.organisation})
+        organisations = self.organisations()
         wanted = _fold(name)
         for organisation in organisations:
             if _fold(organisation) == wanted:

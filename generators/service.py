@@ -27,6 +27,10 @@ class DraftingService:
     def types(self) -> list[Template]:
         return self.drafter.types()
 
+    def organisations(self) -> list[str]:
+        """The associations whose documents the base holds (the form suggests them)."""
+        return self.drafter.organisations()
+
     def new(self, type_id: str, facts: dict[str, str], call: Path | None = None,
             owner: str = "", progress: Progress | None = None) -> Draft:
         """Plan and draft a document; every section is saved as soon as it is written."""

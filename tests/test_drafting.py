@@ -330,3 +330,6 @@ def test_a_reopened_draft_shows_a_choice_by_its_label_not_its_code() -> None:
     index = next(i for i, f in enumerate(template.facts) if f.key == "type_structure")
     shown = DraftPage._fields(template, {"type_structure": "residence_sociale"})[index]
     assert shown["value"] == "résidence sociale", shown
+    # The association is suggested among the base's, not by the template's example.
+    first = DraftPage._fields(template, {}, ["Toit Commun"])[0]
+    assert first["placeholder"] == "Dans votre base : Toit Commun", first

@@ -196,9 +196,12 @@ class DraftPage:
         return gr.update(interactive=not needed), text
 
     @staticmethod
-    def _fields(template: Template | None, values: dict[str, str]) -> list[Any]:
+    def _fields(template: Template | None, values: dict[str, str],
+                organisations: list[str] | None = None) -> list[Any]:
         """The form's boxes for a type: label (required ones marked), example as the
-        placeholder, value; the same for a new form and a reopened draft."""
+        placeholder, value; the same for a new form and a reopened draft. The association
+        is suggested among those of the base (``organisations``), not by the template's
+        example, which may be an association the base does not hold."""
         updates: list[Any] = []
         for index in range(MAX_FACTS):
             if template is None or index >= len(template.facts):
@@ -207,6 +210,8 @@ class DraftPage:
             fact = template.facts[index]
             hint = ("Au choix : " + " / ".join(fact.choices.values()) if fact.choices
                     else (f"Par exemple : {fact.example}" if fact.example else ""))
+            if fact.key == "association" and organisations:
+                hint = "Dans votre base : " + " / ".join(organisations[:5])
             label = fact.label + (" *" if fact.required else " (facultatif)")
             value = values.get(fact.key, "")
             # A choice is stored by its code (« residence_sociale »), shown by its label.
@@ -216,7 +221,7 @@ class DraftPage:
 
     def form(self, type_id: str | None) -> list[Any]:
         template = self.templates.get(type_id or "")
-        updates = self._fields(template, {})
+        updates = self._fields(template, {}, self.drafting.organisations())
         updates.append(gr.update(visible=template is not None and template.mode == "call"))
         start, text = self._help(template, [""] * MAX_FACTS)
         return [*updates, text, start]
@@ -284,7 +289,8 @@ class DraftPage:
             draft = self.drafting.get(draft_id, self.sessions.owner(request))
         except CanevasError as exc:
             return (None, *[gr.update()] * 7, *keep, "⚠️ " + plain_french(exc))
-        facts = self._fields(self.templates.get(draft.type_id), draft.facts)
+        facts = self._fields(self.templates.get(draft.type_id), draft.facts,
+                             self.drafting.organisations())
         return (draft.id, *self._view(draft, draft.sections[0].id),
                 gr.update(value=draft.type_id), *facts, "")
 
