@@ -39,6 +39,25 @@ def _visible_words(page: Any) -> str:
     return page.inner_text("body") + " " + " ".join(labels)
 
 
+def test_the_form_check_is_one_listener_answering_in_order(flows_server: str) -> None:
+    """Each box of the drafting form had its own « change » listener: filled quickly,
+    their checks ran side by side and one made with a box still empty could answer
+    last, so « Encore vides : Type de structure » stayed under a filled form (1 run in 5
+    with three boxes filled by Playwright, newcomer run of round s31). One listener for
+    every box, one check at a time, the last kept."""
+    import json
+    with urllib.request.urlopen(f"{flows_server}/config", timeout=20) as response:
+        config = json.loads(response.read().decode("utf-8"))
+    boxes = {c["id"] for c in config["components"]
+             if str(c.get("props", {}).get("elem_id", "")).startswith("fact-")}
+    assert boxes
+    checks = [d for d in config["dependencies"]
+              if {t[0] for t in d.get("targets", [])} & boxes]
+    assert len(checks) == 1, [d.get("targets") for d in checks]
+    assert {t[0] for t in checks[0]["targets"]} == boxes
+    assert checks[0]["trigger_mode"] == "always_last"
+
+
 def test_the_page_is_french_and_says_when_models_are_loading(browser: Any,
                                                              flows_server: str) -> None:
     with urllib.request.urlopen(f"{flows_server}/config", timeout=20) as response:

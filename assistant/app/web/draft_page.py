@@ -134,9 +134,13 @@ class DraftPage:
         view = [title, section, state, text, evidence, completeness, editor]
         self._form = _Form(kind, call, facts)
         kind.input(self.form, kind, [*facts, call, fields_help, start], **private)
-        for box in facts:
-            box.change(self.check, [kind, *facts], [start, fields_help], show_progress="hidden",
-                       **private)
+        # One listener for every box, one check at a time, the last one kept: a listener
+        # per box answered out of order when boxes were filled quickly, and a check made
+        # with a box still empty could come back last (« Encore vides : Type de
+        # structure » under a filled form; newcomer run, round s31).
+        gr.on([box.change for box in facts], self.check, [kind, *facts], [start, fields_help],
+              show_progress="hidden", trigger_mode="always_last", concurrency_limit=1,
+              **private)
         start.click(self.start, {kind, call, *facts}, [progress, current, mine, *view],
                     **private)
         mine.select(self.open, mine, [current, *view, kind, *facts, notice], **private)
