@@ -255,10 +255,6 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
                 continue
             if given:
                 lines[index] = f"– {text} : {' ; '.join(given)}."
-                # The lead's « Capacité : 22. » would say it a second time.
-                for value in given:
-                    lead = re.sub(rf"(?:^|(?<=[.!?]))\s*[A-ZÀ-Ý][^.:!?\n]{{0,60}} : "
-                                  rf"{re.escape(value)}\.", "", lead).strip()
                 continue
             def found(borrowed: bool, question: dict[str, Any] = question, index: int = index,
                       terms: list[str] = terms, needs: str = needs) -> list[Quote]:
@@ -308,12 +304,17 @@ def answer_questions(section: Section, lead: str, facts: dict[str, str], elsewhe
         lines[index] = "– " + " ".join(parts)
     # A fact a question of the section asks is said once, by the question's line: the
     # quote that gives it (« Adresse : [À compléter] » above the address the base gives
-    # would contradict it) or the question's own « À compléter » (asked twice otherwise).
+    # would contradict it), the question's own « À compléter » (asked twice otherwise),
+    # or the person's value (« Capacité : 22. » in the lead would say it a second time).
     for key in {k for i in lines for k in questions[i].get("facts") or []}:
         if lead_gaps and key in lead_gaps:
             # the lead's sentence that asks for it: « Adresse : [À compléter : …]. »
             lead = re.sub(rf"[ \t]*[^.!?\n]*{re.escape(lead_gaps[key])}[^.!?\n]*[.!?]?", "",
                           lead).strip()
+        elif facts.get(key):
+            # the lead's « Label : value. » sentence; a value in its prose stays
+            lead = re.sub(rf"(?:^|(?<=[.!?]))\s*[A-ZÀ-Ý][^.:!?\n]{{0,60}} : "
+                          rf"{re.escape(facts[key])}\.", "", lead).strip()
     ordered = [lines[i] for i in range(len(questions)) if i in lines]
     bullets = [line for line in ordered if not PLACEHOLDER.search(line)]
     gaps = [line for line in ordered if PLACEHOLDER.search(line)]
