@@ -444,6 +444,7 @@ class KnowledgeBase:
         parsed = load_document(path, self.limits)
         info = infer_info(parsed, path, overrides.organisation, overrides.doc_type, overrides.year)
         title = overrides.title or info.title
+        heading = overrides.title or info.heading or title
         policy = overrides.pii or self.pii_policy or default_policy(info.doc_type)
         if policy not in POLICIES:
             raise IngestError(f"Politique de données personnelles inconnue : « {policy} » "
@@ -452,15 +453,18 @@ class KnowledgeBase:
         parsed.blocks = [replace(b, text=t) for b, t in zip(parsed.blocks, pii.texts,
                                                               strict=True)]
         if pii.replaced and not overrides.title:  # the title read from the text, replaced
-            title = self.pseudonymiser().apply([title], policy).texts[0]
+            title, heading = self.pseudonymiser().apply([title, heading], policy).texts
         if policy != "off":
             self.vault.record_detections(doc_id, dict(pii.counts), policy)
         rendition = _markdown(parsed.blocks) if pii.replaced else None
         chunker = Chunker(
             self.embeddings.count_tokens, min(self.chunk_tokens, self.embeddings.max_tokens)
         )
-        label = document_label(title, info.organisation, info.doc_type, info.year)
-        chunks = chunker.split(doc_id, label, parsed.blocks, title=title)
+        # Passages are headed by the document's own first heading (its words, searched
+        # with them); the record keeps the title cleaned for people (« Rapport d'activité
+        # 2023 », not its editorial's « LE MOT DU DG »).
+        label = document_label(heading, info.organisation, info.doc_type, info.year)
+        chunks = chunker.split(doc_id, label, parsed.blocks, title=heading)
         if not chunks:
             raise IngestError("Aucun texte exploitable dans ce document.")
         stamp = now()

@@ -42,6 +42,9 @@ class DocumentInfo:
     organisation: str | None
     doc_type: str
     year: int | None
+    # The document's own first heading, as written (« LE MOT DU DG »): what heads its
+    # passages for search, where the title shown to people is the cleaned one.
+    heading: str = ""
 
 
 def chunk_id_for(doc_id: str, ordinal: int) -> str:

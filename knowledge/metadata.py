@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from knowledge.document import DocumentInfo, ParsedDocument
@@ -92,8 +93,21 @@ def infer_doc_type(title: str, text: str) -> str:
     return "autre"
 
 
-def infer_year(title: str, text: str) -> int | None:
-    """A year in the title, or right after the document-type phrase, else the commonest one."""
+# A day's date on the first page (« 29 juin 2004 »): the day the document was presented.
+_MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|"
+           "octobre|novembre|décembre|decembre")
+_DATED = re.compile(rf"\b\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+(19[5-9]\d|20[0-4]\d)\b",
+                    re.IGNORECASE)
+
+
+def infer_year(title: str, text: str, today: int | None = None) -> int | None:
+    """A year in the title, or right after the document-type phrase, or the date of the
+    first page; else the latest year the first pages mention that is not yet to come.
+
+    A document is at least as recent as the latest past year it speaks of: its history
+    starts with the founding year (« créée en 1990 »), which dates nothing; the years
+    of a plan (« horizon 2040 ») are not past yet.
+    """
     in_title = _YEAR.findall(title)
     if in_title:
         return int(in_title[0])
@@ -103,8 +117,12 @@ def infer_year(title: str, text: str) -> int | None:
         near = _YEAR.search(start[hit[1] : hit[1] + 12])
         if near:
             return int(near.group(1))
-    years = Counter(_YEAR.findall(start))
-    return int(years.most_common(1)[0][0]) if years else None
+    dated = _DATED.search(text[:1500])
+    if dated:
+        return int(dated.group(1))
+    this_year = today or date.today().year
+    years = [int(y) for y in _YEAR.findall(start) if int(y) <= this_year]
+    return max(years) if years else None
 
 
 def infer_organisation(text: str) -> str | None:
@@ -124,8 +142,16 @@ def infer_organisation(text: str) -> str | None:
     return name if count >= 4 else None
 
 
-def infer_title(parsed: ParsedDocument, path: Path) -> str:
-    """The file's own title if any, else its first heading, else a readable file name."""
+# Front matter that heads a document without naming it: an editorial, a foreword, a
+# table of contents (« Édito », « LE MOT DU DG », « Le mot de la présidente »).
+_FRONT_MATTER = re.compile(
+    r"^(?:[ée]dito(?:rial)?|pr[ée]ambule|avant[- ]propos|introduction|sommaire|"
+    r"table des mati[èe]res|le mot d[eu]s?\b.*|mot d[eu]s?\b.*)$", re.IGNORECASE)
+
+
+def first_heading(parsed: ParsedDocument, path: Path) -> str:
+    """The file's own title if any, else its first heading of three words or more, else
+    a readable file name: the document's own words, which head its passages."""
     if parsed.title and len(parsed.title) > 3:
         return parsed.title[:200]
     headings = [b.text for b in parsed.blocks[:25] if b.kind == "heading"]
@@ -133,6 +159,45 @@ def infer_title(parsed: ParsedDocument, path: Path) -> str:
     if first:
         return first[:200]
     return path.stem.replace("_", " ").replace("-", " ").strip() or path.name
+
+
+def infer_title(parsed: ParsedDocument, path: Path) -> str:
+    """The file's own title if any, else its first heading that names it (not an
+    editorial's or a table of contents'), with its subtitle when the heading is only the
+    document's type (« PROJET DE SERVICE — ACCOMPAGNEMENT ET MEDIATION »); else the
+    document's type and year as its first page writes them (« rapport d'activité 2023 »);
+    else a readable file name."""
+    if (parsed.title and len(parsed.title) > 3 and not _FRONT_MATTER.match(parsed.title)
+            and not _only_a_type(parsed.title)):
+        return parsed.title[:200]
+    headings = [b.text.strip() for b in parsed.blocks[:25] if b.kind == "heading"]
+    if parsed.title and (not headings or headings[0] != parsed.title.strip()):
+        headings.insert(0, parsed.title.strip())
+    headings = [h for h in headings if not _FRONT_MATTER.match(h)]
+    index = next((i for i, h in enumerate(headings) if len(h.split()) >= 3), None)
+    if index is not None:
+        first = headings[index]
+        after = headings[index + 1] if index + 1 < len(headings) else ""
+        if (_only_a_type(first) and 2 <= len(after.split()) <= 8
+                and not re.search(r"\.{3,}|\d\s*$", after)):
+            first = f"{first} — {after}"
+        return first[:200]
+    named = _TYPE_AND_YEAR.search(parsed.text[:3000])
+    if named:
+        return named.group(0)[:1].upper() + named.group(0)[1:]
+    return path.stem.replace("_", " ").replace("-", " ").strip() or path.name
+
+
+def _only_a_type(heading: str) -> bool:
+    """``heading`` is a document type and nothing else (« PROJET DE SERVICE »)."""
+    folded = heading.casefold().strip(" .:")
+    return any(folded == phrase for phrases in DOC_TYPES.values() for phrase in phrases)
+
+
+_TYPE_AND_YEAR = re.compile(
+    "(?:" + "|".join(re.escape(p) for phrases in DOC_TYPES.values() for p in phrases
+                     if p not in ("procédure", "procedure", "protocole"))
+    + r")\s+(?:19[5-9]\d|20[0-4]\d)\b", re.IGNORECASE)
 
 
 def infer_info(
@@ -153,4 +218,5 @@ def infer_info(
         organisation=organisation or (None if legal else infer_organisation(text)),
         doc_type=doc_type or infer_doc_type(title, text),
         year=year or infer_year(title, text),
+        heading=first_heading(parsed, path),
     )

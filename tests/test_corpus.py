@@ -38,7 +38,11 @@ def test_corpus_metadata(corpus_kb: KnowledgeBase) -> None:
     alotra = docs["001_78458b5e8fd56282.txt"]
     assert (alotra.organisation, alotra.doc_type, alotra.year) == (
         "Alotra", "rapport d'activité", 2023)
-    assert docs["002_c788bd9f61e2670b.txt"].doc_type == "projet de service"
+    assert alotra.title == "Rapport d'activité 2023"  # not its editorial's « LE MOT DU DG »
+    apremis = docs["002_c788bd9f61e2670b.txt"]
+    assert apremis.doc_type == "projet de service"
+    assert apremis.title == "PROJET DE SERVICE — ACCOMPAGNEMENT ET MEDIATION"
+    assert apremis.year == 2019  # its latest past year, not the founding year 1990
     assert corpus_kb.consistency_problems() == []
 
 
