@@ -120,7 +120,17 @@ def fit(text: str, max_chars: int | None) -> str:
     while paragraphs and paragraphs[-1].startswith("–") and not re.search(
             r"\[\d+\]", paragraphs[-1]) and not PLACEHOLDER.search(paragraphs[-1]):
         paragraphs.pop()
+    if paragraphs and paragraphs[-1].startswith("–") and not PLACEHOLDER.search(paragraphs[-1]):
+        # …and the sentences after its last mark, cut from it: its quotes up to that mark
+        # and what checks it (« (à vérifier : …) »).
+        marks = list(_CITED_END.finditer(paragraphs[-1]))
+        if marks:
+            paragraphs[-1] = paragraphs[-1][: marks[-1].end()]
     return "\n\n".join(paragraphs)
+
+
+# The end of a cited quote: its mark, and the check that may follow it.
+_CITED_END = re.compile(r"\[\d+\](?:\s*\(à vérifier[^)]*\))?")
 
 
 def generative(section: Section, lead: str, facts: list[str], model: BaseChatModel,

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
@@ -360,7 +361,7 @@ class Drafter:
         questions = section.spec.get("questions") or []
         if not questions:
             return list(section.spec["queries"]), None
-        texts = [question_text(q["text"], draft.facts) for q in questions]
+        texts = [question_text(_read_as(q), draft.facts) for q in questions]
         if section.spec.get("scope") == "association":
             # The association's name and the section's title, as its documents head the
             # part about it (« L'historique de l'ALPA »); the bare question is searched too.
@@ -447,3 +448,23 @@ class Drafter:
             self._previous_texts[key] = " ".join(
                 c.text for c in self.kb.manifest.chunks_by_ids(ids).values())
         return self._previous_texts[key]
+
+
+# How a call grades a criterion (« Qualité du partenariat », « Caractère participatif »,
+# « Faisabilité du projet »): words of the grid, not of the subject an answer speaks of.
+_GRADING = re.compile(
+    r"\b(?:adéquation|qualité|caractère|faisabilité|réalisme|pertinence|cohérence|"
+    r"compréhension|clarté|précision|solidité|capacité|degré|niveau|modalités|"
+    r"appréciation|prise en compte)\b(?:\s+(?:du|de la|des|de l['’]|de|d['’]))?\s*",
+    re.IGNORECASE)
+
+
+def _read_as(question: dict[str, Any]) -> str:
+    """The words a question's sentences are read against: a call's criterion without the
+    words that grade it (its subject is what a sentence of the base can speak of)."""
+    text = str(question["text"])
+    if not question.get("asked_words"):
+        return text
+    subject = _GRADING.sub("", text).strip(" ,;:")
+    return subject if len(subject.split()) >= 2 else text
+

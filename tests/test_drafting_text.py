@@ -104,6 +104,12 @@ def test_a_cut_never_leaves_a_quote_without_its_citation() -> None:
 
     text = "Cadre.\n\n– Première phrase citée. Deuxième phrase citée, plus longue. [1]"
     assert fit(text, 40) == "Cadre."
+    # a bullet keeps its first quotes; the sentence cut from its mark goes too
+    text = ("– Une phrase citée. [1] Un mot de la suivante. Sa fin, plus longue encore, "
+            "que la limite coupe. [2]")
+    assert fit(text, 60) == "– Une phrase citée. [1]"
+    text = "– Une phrase citée. [1] (à vérifier : chiffre de 2017) Une autre phrase. Fin. [2]"
+    assert fit(text, 75) == "– Une phrase citée. [1] (à vérifier : chiffre de 2017)"
 
 
 def test_a_criterion_item_takes_the_sentence_its_search_found_without_its_words() -> None:
@@ -261,3 +267,18 @@ def test_a_deposit_in_months_of_rent_answers_an_amount_in_a_draft_too() -> None:
     assert satisfies("La redevance est de 420 € par mois.", [], "montant")
     assert satisfies("Le taux d'effort reste sous 30 %.", [], "montant")
     assert not satisfies("Le dépôt de garantie est rendu au départ.", ["dépôt"], "montant")
+
+
+def test_a_criterion_is_read_without_the_words_that_grade_it() -> None:
+    """« Caractère participatif du projet et implication des familles »: a sentence of
+    the base speaks of participation and families, never of a « caractère » (the grading
+    words diluted the share of the criterion's words a sentence holds)."""
+    from generators.drafter import _read_as
+
+    assert _read_as({"text": "Qualité du partenariat et complémentarité avec l'offre",
+                     "asked_words": True}) == "partenariat et complémentarité avec l'offre"
+    assert _read_as({"text": "Faisabilité du projet et réalisme du plan de financement",
+                     "asked_words": True}) == "projet et plan de financement"
+    # a template's own question, and a criterion that is nothing but grading, unchanged
+    assert _read_as({"text": "Qualité de l'accueil"}) == "Qualité de l'accueil"
+    assert _read_as({"text": "Pertinence", "asked_words": True}) == "Pertinence"
