@@ -352,7 +352,8 @@ class Drafter:
         described = " ".join(v for k, v in draft.facts.items() if k != "association")
         scope = Scope.of(name, kind or kind_of(" ".join(draft.facts.values())),
                          self._mined[key], draft.organisation, described)
-        return scope.with_documents(self._texts[key])
+        titles = {r.doc_id: r.title for r in self.kb.ready_documents()}
+        return scope.with_documents(self._texts[key]).with_titles(titles)
 
     def _queries(self, draft: Draft, section: Section) -> tuple[list[str], list[str] | None]:
         """One question per question of the section (else the section's queries), and the

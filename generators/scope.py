@@ -40,6 +40,9 @@ class Scope:
     own_documents: set[str] = field(default_factory=set)
     # Those documents' text, whitespace collapsed: what a sentence follows in its document.
     document_texts: dict[str, str] = field(default_factory=dict)
+    # Documents whose title names another structure or scheme (« Projet de service ASLL »):
+    # a sentence there that names none is about it (« la mesure dure six mois »).
+    other_documents: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, structure_name: str, kind: str | None, mined: set[str],
@@ -91,6 +94,13 @@ class Scope:
         self.own_documents = {d for d, t in texts.items()
                               if any(mentions(key(t), h) for h in self.own)}
         self.document_texts = {d: " ".join(texts[d].split()) for d in self.own_documents}
+        return self
+
+    def with_titles(self, titles: dict[str, str]) -> Scope:
+        """This scope knowing which documents (id → title) are about another structure or
+        scheme than the one drafted."""
+        self.other_documents = {d for d, t in titles.items()
+                                if not self.names_own(t) and self.names_other(t)}
         return self
 
     def before_in_document(self, doc_id: str, sentence: str) -> str:

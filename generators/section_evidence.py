@@ -317,7 +317,8 @@ def scoped(evidence: SectionEvidence, scope: Scope,
             continue
         if verdict == "neutral" and (
                 scope.association_wide(quote.text)
-                or passage.doc_id in scope.own_documents):
+                or passage.doc_id in scope.own_documents
+                or passage.doc_id in scope.other_documents):
             verdict = "other"
         if verdict == "other":
             continue

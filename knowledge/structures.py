@@ -27,6 +27,12 @@ KINDS: dict[str, tuple[str, ...]] = {
     "fjt": ("fjt", "foyer de jeunes travailleurs", "jeunes actifs"),
     "aire_accueil": ("aire d'accueil", "aires d'accueil", "terrain familial",
                      "terrains familiaux", "gens du voyage"),
+    # Schemes an association runs beside its structures, each with its own rules (an
+    # ASLL measure lasts six months; intermédiation locative is sub-letting): by their
+    # acronyms, whose long forms share their words with every other text of the sector.
+    "asll": ("asll",),
+    "avdl": ("avdl",),
+    "iml": ("iml", "intermediation locative"),
 }
 _NOUNS = (r"r[ée]sidences?(?:\s+sociales?|\s+accueil|\s+jeunes\s+actifs\s+de)?|"
           r"pensions?\s+de\s+famille|foyers?|site|cit[ée]|aire\s+d'accueil\s+(?:du|de|d')?|"

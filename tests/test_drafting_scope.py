@@ -70,3 +70,18 @@ def test_a_run_in_label_opens_another_subject_than_the_structure_named_above() -
     assert scope.verdict("L'accès à l'information : Le « Point Logement » est un espace "
                          "d'accueil.", named) == "neutral"
     assert scope.verdict(sentence, f"{scheme} Les Tilleuls : La maison est ouverte.") == "own"
+
+
+def test_a_document_about_another_scheme_speaks_of_it_where_it_names_none() -> None:
+    """The demo livret of a résidence quoted the ASLL service's « La commission FSL
+    valide la mesure pour une durée de six mois » under « Votre contrat » (newcomer run,
+    round s31): a sentence of a document titled by another scheme or structure is about
+    that one, unless it names the structure drafted."""
+    scope = Scope.of("Résidence sociale Les Tilleuls", "residence_sociale", set(),
+                     "Toit Commun").with_titles({
+                         "asll": "Projet de service ASLL - Toit Commun",
+                         "iml": "Intermédiation locative : le guide du sous-locataire",
+                         "own": "Procédure d'accueil - Résidence Les Tilleuls",
+                         "all": "Projet associatif 2024-2028 de Toit Commun"})
+    assert scope.other_documents == {"asll", "iml"}
+    assert scope.verdict("Le suivi ASLL dure six mois.", "") == "other"
