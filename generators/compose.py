@@ -105,32 +105,34 @@ def extractive(section: Section, lead: str, elsewhere: str = "") -> Composed:
 
 
 def fit(text: str, max_chars: int | None) -> str:
-    """Drop whole cited sentences from the end until the text fits a call's limit."""
-    if not max_chars:
+    """The text cut to a call's limit at the last place that ends a cited quote (its mark
+    and the check that follows it), a paragraph or a sentence; unchanged when it fits."""
+    if not max_chars or len(text) <= max_chars:
         return text
-    while len(text) > max_chars:
-        cut = max(text.rfind(". ", 0, len(text) - 1), text.rfind("\n\n"))
-        shorter = text[: cut + 1].rstrip() if cut > 0 else text[:max_chars]
-        if shorter == text:
-            shorter = text[:max_chars]
-        text = shorter
+    ends = [m.end() for m in _CITED_END.finditer(text)]
+    ends += [m.start() for m in re.finditer(r"\n\n", text)]
+    ends += [m.start() + 1 for m in re.finditer(r"[.!?»] ", text)]
+    fitting = [e for e in ends if 0 < e <= max_chars]
+    text = text[: max(fitting) if fitting else max_chars].rstrip()
     # A cut may leave a bullet whose citation was in the part cut off: a quote without
-    # its source is not kept.
+    # its source is not kept…
     paragraphs = text.split("\n\n")
     while paragraphs and paragraphs[-1].startswith("–") and not re.search(
             r"\[\d+\]", paragraphs[-1]) and not PLACEHOLDER.search(paragraphs[-1]):
         paragraphs.pop()
     if paragraphs and paragraphs[-1].startswith("–") and not PLACEHOLDER.search(paragraphs[-1]):
-        # …and the sentences after its last mark, cut from it: its quotes up to that mark
-        # and what checks it (« (à vérifier : …) »).
+        # …nor the sentences after the last mark of the bullet it cut.
         marks = list(_CITED_END.finditer(paragraphs[-1]))
         if marks:
             paragraphs[-1] = paragraphs[-1][: marks[-1].end()]
     return "\n\n".join(paragraphs)
 
 
-# The end of a cited quote: its mark, and the check that may follow it.
-_CITED_END = re.compile(r"\[\d+\](?:\s*\(à vérifier[^)]*\))?")
+# The end of a cited quote: its mark, and the check that may follow it (« (à vérifier :
+# nombre de logements (T1 et T2), chiffre de 2017) »), which ends the line or comes
+# before the next sentence.
+_CITED_END = re.compile(r"\[\d+\](?:\s*\(à vérifier[^\n]*?\)(?=\s+[«A-ZÀ-Ý–]|\s*$))?",
+                        re.MULTILINE)
 
 
 def generative(section: Section, lead: str, facts: list[str], model: BaseChatModel,

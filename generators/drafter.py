@@ -452,11 +452,14 @@ class Drafter:
 
 
 # How a call grades a criterion (« Qualité du partenariat », « Caractère participatif »,
-# « Faisabilité du projet »): words of the grid, not of the subject an answer speaks of.
+# « Faisabilité du projet »): words of the grid, not of the subject an answer speaks of
+# (« capacité », « niveau » are often the subject: « capacité d'accueil »). With its
+# article before and its « du », « de la », « d' » or « et » after.
 _GRADING = re.compile(
-    r"\b(?:adéquation|qualité|caractère|faisabilité|réalisme|pertinence|cohérence|"
-    r"compréhension|clarté|précision|solidité|capacité|degré|niveau|modalités|"
-    r"appréciation|prise en compte)\b(?:\s+(?:du|de la|des|de l['’]|de|d['’]))?\s*",
+    r"(?:\b(?:le|la|les)\s+|\bl['’])?\b(?:adéquation|qualité|caractère|faisabilité|"
+    r"réalisme|pertinence|cohérence|compréhension|clarté|précision|solidité|degré|"
+    r"modalités|appréciation)\b"
+    r"(?:\s+(?:de\s+la|du|des|de)\b|\s+(?:de\s+)?l['’]|\s+d['’])?(?:\s+et\b)?\s*",
     re.IGNORECASE)
 
 

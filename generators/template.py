@@ -83,6 +83,10 @@ class Variant(_Strict):
 
     requirement: Requirement
     note: str = ""
+    # Questions the note settles for this kind (« le séjour n'est pas limité dans le
+    # temps » answers « durée et renouvellement »): not searched, so that another
+    # scheme's « six à dix-huit mois » is never given as this structure's rule.
+    settles: list[str] = Field(default_factory=list)
 
 
 class SectionSpec(_Strict):
@@ -118,7 +122,9 @@ class SectionSpec(_Strict):
         variant = self.by_structure.get(structure or "")
         if variant is None:
             return self, ""
-        return self.model_copy(update={"requirement": variant.requirement}), variant.note
+        questions = [q for q in self.questions if q.text not in variant.settles]
+        return self.model_copy(update={"requirement": variant.requirement,
+                                       "questions": questions}), variant.note
 
 
 class Annex(_Strict):
@@ -170,6 +176,12 @@ class Template(_Strict):
             odd = set(section.by_structure) - structures
             if odd:
                 raise ValueError(f"section « {section.id} » : structures inconnues {sorted(odd)}")
+            asked = {q.text for q in section.questions}
+            for kind, variant in section.by_structure.items():
+                settled = set(variant.settles) - asked
+                if settled:
+                    raise ValueError(f"section « {section.id} », {kind} : « settles » nomme "
+                                     f"des questions absentes {sorted(settled)}")
         return self
 
     def fact(self, key: str) -> Fact:

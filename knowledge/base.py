@@ -643,8 +643,13 @@ class KnowledgeBase:
                 needles.append(fold_accents(placeholder.casefold()))
                 report.pseudonyms.append(placeholder)
             chunks = self.manifest.ready_chunks()
+            # A document named by the text goes whole: by its file name, its title, or the
+            # first heading that heads each of its passages.
+            headed = {c.doc_id for c in chunks
+                      if any(n in fold_accents(_label_of(c).casefold()) for n in needles)}
             dropped = [r.doc_id for r in self.manifest.documents(status=None)
-                       if any(n in fold_accents(f"{r.source} {r.title}".casefold())
+                       if r.doc_id in headed
+                       or any(n in fold_accents(f"{r.source} {r.title}".casefold())
                               for n in needles)]
             hit = [c for c in chunks if c.doc_id in dropped
                    or any(n in fold_accents(f"{c.text} {c.section}".casefold())
@@ -871,3 +876,11 @@ class KnowledgeBase:
         if unfinished:
             problems.append(f"documents inachevés : {', '.join(unfinished)}")
         return problems
+
+
+def _label_of(chunk: Chunk) -> str:
+    """The document label heading a passage (``context_header`` without its section)."""
+    header = chunk.embed_text.split("\n", 1)[0]
+    suffix = f" — {chunk.section}"
+    return header[: -len(suffix)] if chunk.section and header.endswith(suffix) else header
+

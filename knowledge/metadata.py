@@ -117,12 +117,21 @@ def infer_year(title: str, text: str, today: int | None = None) -> int | None:
         near = _YEAR.search(start[hit[1] : hit[1] + 12])
         if near:
             return int(near.group(1))
-    dated = _DATED.search(text[:1500])
-    if dated:
-        return int(dated.group(1))
+    for dated in _DATED.finditer(text[:1500]):
+        # « la loi 2002-2 du 2 janvier 2002 », « depuis le 1er janvier 2021 »: the date
+        # of something else
+        if not _NOT_ITS_DATE.search(text[max(0, dated.start() - 40): dated.start()]):
+            return int(dated.group(1))
     this_year = today or date.today().year
-    years = [int(y) for y in _YEAR.findall(start) if int(y) <= this_year]
+    # A period counts by its start (« 2022-2026 »): its end is still to come.
+    spoken = _RANGE_END.sub(" ", start)
+    years = [int(y) for y in _YEAR.findall(spoken) if int(y) <= this_year]
     return max(years) if years else None
+
+
+_NOT_ITS_DATE = re.compile(r"\b(?:loi|décret|decret|arrêté|arrete|ordonnance|circulaire|"
+                           r"depuis|créée?s?|fondée?s?|née?)\b[^.]*$", re.IGNORECASE)
+_RANGE_END = re.compile(r"(?<=\d{4})\s*(?:-|–|à|/)\s*(?:19[5-9]\d|20[0-4]\d)\b")
 
 
 def infer_organisation(text: str) -> str | None:
@@ -144,9 +153,15 @@ def infer_organisation(text: str) -> str | None:
 
 # Front matter that heads a document without naming it: an editorial, a foreword, a
 # table of contents (« Édito », « LE MOT DU DG », « Le mot de la présidente »).
+_EDITORIAL = (r"[ée]dito(?:rial)?(?:\s+d(?:[eu]s?|['’]).*)?|"
+              r"(?:le )?mots? d(?:[eu]s?|['’])(?!\s*passe\b).*")
 _FRONT_MATTER = re.compile(
-    r"^(?:[ée]dito(?:rial)?|pr[ée]ambule|avant[- ]propos|introduction|sommaire|"
-    r"table des mati[èe]res|le mot d[eu]s?\b.*|mot d[eu]s?\b.*)$", re.IGNORECASE)
+    rf"^(?:{_EDITORIAL}|pr[ée]ambule|avant[- ]propos|introduction|sommaire|"
+    r"table des mati[èe]res)\W*$", re.IGNORECASE)
+# A letter that opens a report: its first real heading is often a section's (« Les
+# chiffres clés 2022 »), the report being named in the letter (« notre rapport
+# d'activité 2023 »).
+_OPENS_ON_LETTER = re.compile(rf"^(?:{_EDITORIAL})\W*$", re.IGNORECASE)
 
 
 def first_heading(parsed: ParsedDocument, path: Path) -> str:
@@ -164,27 +179,38 @@ def first_heading(parsed: ParsedDocument, path: Path) -> str:
 def infer_title(parsed: ParsedDocument, path: Path) -> str:
     """The file's own title if any, else its first heading that names it (not an
     editorial's or a table of contents'), with its subtitle when the heading is only the
-    document's type (« PROJET DE SERVICE — ACCOMPAGNEMENT ET MEDIATION »); else the
-    document's type and year as its first page writes them (« rapport d'activité 2023 »);
+    document's type and the next block is a short heading (« PROJET DE SERVICE —
+    ACCOMPAGNEMENT ET MEDIATION »); a document that opens on its editorial is named by
+    its type and year as its first page writes them (« rapport d'activité 2023 »);
     else a readable file name."""
     if (parsed.title and len(parsed.title) > 3 and not _FRONT_MATTER.match(parsed.title)
             and not _only_a_type(parsed.title)):
         return parsed.title[:200]
-    headings = [b.text.strip() for b in parsed.blocks[:25] if b.kind == "heading"]
-    if parsed.title and (not headings or headings[0] != parsed.title.strip()):
-        headings.insert(0, parsed.title.strip())
-    headings = [h for h in headings if not _FRONT_MATTER.match(h)]
-    index = next((i for i, h in enumerate(headings) if len(h.split()) >= 3), None)
-    if index is not None:
-        first = headings[index]
-        after = headings[index + 1] if index + 1 < len(headings) else ""
-        if (_only_a_type(first) and 2 <= len(after.split()) <= 8
-                and not re.search(r"\.{3,}|\d\s*$", after)):
-            first = f"{first} — {after}"
-        return first[:200]
+    blocks = parsed.blocks[:25]
+    front = bool(parsed.title and _OPENS_ON_LETTER.match(parsed.title))
+    for index, block in enumerate(blocks):
+        heading = block.text.strip()
+        if block.kind != "heading":
+            continue
+        if _FRONT_MATTER.match(heading):
+            front = front or bool(_OPENS_ON_LETTER.match(heading))
+            continue
+        if not (_only_a_type(heading) or len(heading.split()) >= 3):
+            continue
+        named = _TYPE_AND_YEAR.search(parsed.text[:3000]) if front else None
+        if named:
+            break
+        after = blocks[index + 1] if index + 1 < len(blocks) else None
+        if (_only_a_type(heading) and after is not None and after.kind == "heading"
+                and 2 <= len(after.text.split()) <= 8
+                and not re.search(r"^\d|\.{3,}|\d\s*$", after.text.strip())):
+            heading = f"{heading} — {after.text.strip()}"
+        return heading[:200]
     named = _TYPE_AND_YEAR.search(parsed.text[:3000])
     if named:
         return named.group(0)[:1].upper() + named.group(0)[1:]
+    if parsed.title and len(parsed.title) > 3:
+        return parsed.title[:200]
     return path.stem.replace("_", " ").replace("-", " ").strip() or path.name
 
 

@@ -100,12 +100,18 @@ def _common_word(name: str, folded: str) -> bool:
     return lower >= capital
 
 
+# Kinds that are schemes, not places: a text naming a place and a scheme (« ASLL des
+# résidents de la pension de famille ») is about the place.
+SCHEMES = frozenset({"asll", "avdl", "iml"})
+
+
 def kind_of(*texts: str) -> str | None:
-    """The kind of structure the words of ``texts`` name first, if any."""
+    """The kind of structure the words of ``texts`` name first, if any; a scheme only
+    when they name no place."""
     folded = " ".join(fold_accents(t.casefold()) for t in texts if t)
-    hits = [(m.start(), kind) for kind, words in KINDS.items() for w in words
+    hits = [(kind in SCHEMES, m.start(), kind) for kind, words in KINDS.items() for w in words
             if (m := re.search(rf"(?<!\w){re.escape(w)}(?!\w)", folded))]
-    return min(hits)[1] if hits else None
+    return min(hits)[2] if hits else None
 
 
 def mentions(folded: str, head: str) -> bool:

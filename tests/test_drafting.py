@@ -16,7 +16,7 @@ from generators.docx_export import DRAFT_MARK, ExportError, export_docx
 from generators.draft import Draft, Section, SourceRef
 from generators.review import ExportRefused, Reviewer, ReviewError, check_exportable
 from generators.store import DraftNotFound, DraftStore, now
-from generators.template import TemplateError, load_templates, parse_template
+from generators.template import TemplateError, get_template, load_templates, parse_template
 from knowledge.limits import Limits
 from tests.conftest import soffice
 
@@ -333,3 +333,15 @@ def test_a_reopened_draft_shows_a_choice_by_its_label_not_its_code() -> None:
     # The association is suggested among the base's, not by the template's example.
     first = DraftPage._fields(template, {}, ["Toit Commun"])[0]
     assert first["placeholder"] == "Dans votre base : Toit Commun", first
+
+
+def test_a_rule_the_law_settles_for_a_kind_is_not_searched_in_the_base() -> None:
+    """The Pléiades livret (a pension de famille) gave « Sa durée peut varier de 6 à 18
+    mois », another scheme's, under its own note « le séjour n'est pas limité dans le
+    temps »: for a pension de famille the note answers the duration question."""
+    contrat = next(s for s in get_template("livret_accueil_logement_foyer").sections
+                   if s.id == "contrat")
+    asked = [q.text for q in contrat.for_structure("pension_de_famille")[0].questions]
+    assert not any("durée" in q for q in asked) and asked
+    kept = [q.text for q in contrat.for_structure("residence_sociale")[0].questions]
+    assert any("durée" in q for q in kept)

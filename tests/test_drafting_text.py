@@ -110,6 +110,12 @@ def test_a_cut_never_leaves_a_quote_without_its_citation() -> None:
     assert fit(text, 60) == "– Une phrase citée. [1]"
     text = "– Une phrase citée. [1] (à vérifier : chiffre de 2017) Une autre phrase. Fin. [2]"
     assert fit(text, 75) == "– Une phrase citée. [1] (à vérifier : chiffre de 2017)"
+    # cut at the end of a quote's mark, not only before a full stop
+    text = "– Une phrase citée. [1] Suite du texte sans marque, assez longue pour la couper. [2]"
+    assert fit(text, 50) == "– Une phrase citée. [1]"
+    # a text that fits is left as it is, brackets inside its check included
+    text = "– Le foyer compte 40 logements. [1] (à vérifier : logements (T1, T2), chiffre de 2017)"
+    assert fit(text, 10_000) == text
 
 
 def test_a_criterion_item_takes_the_sentence_its_search_found_without_its_words() -> None:
@@ -279,6 +285,11 @@ def test_a_criterion_is_read_without_the_words_that_grade_it() -> None:
                      "asked_words": True}) == "partenariat et complémentarité avec l'offre"
     assert _read_as({"text": "Faisabilité du projet et réalisme du plan de financement",
                      "asked_words": True}) == "projet et plan de financement"
+    # a grading word's article goes with it; a word it begins stays whole
+    assert _read_as({"text": "La pertinence du projet au regard des besoins",
+                     "asked_words": True}) == "projet au regard des besoins"
+    assert _read_as({"text": "Caractère durable du projet",
+                     "asked_words": True}) == "durable du projet"
     # a template's own question, and a criterion that is nothing but grading, unchanged
     assert _read_as({"text": "Qualité de l'accueil"}) == "Qualité de l'accueil"
     assert _read_as({"text": "Pertinence", "asked_words": True}) == "Pertinence"

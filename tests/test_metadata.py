@@ -45,3 +45,18 @@ def test_a_dated_first_page_gives_the_year(tmp_path: Path) -> None:
     text = ("Séance du conseil\n\nBilan du dispositif lancé en 2008\n\n12 mars 2019\n\n"
             "Depuis 2008, le dispositif a accueilli cent familles ; il sera évalué en 2021.\n")
     assert _info(tmp_path, "seance.txt", text)[1] == 2019
+
+
+def test_edge_cases_found_by_a_blind_review(tmp_path: Path) -> None:
+    # a law's date is not the document's; a period counts by its start
+    assert _info(tmp_path, "p.md", "# Projet\n\nConformément à la loi 2002-2 du 2 janvier "
+                 "2002, le présent projet, adopté en 2019, dit.\n")[1] == 2019
+    assert _info(tmp_path, "n.md", "# Notes de travail\n\nPériode 2022-2026.\n")[1] == 2022
+    # a two-word type is a title; a subtitle is the heading right under it only
+    assert _info(tmp_path, "l.md", "# Livret d'accueil\n\nTexte.\n")[0] == "Livret d'accueil"
+    assert _info(tmp_path, "s.md", "# Projet de service\n\nUn paragraphe.\n\n"
+                 "# Les missions du service\n\nTexte.\n")[0] == "Projet de service"
+    # a préambule is no letter: the first heading that names the document stays its title
+    title = _info(tmp_path, "a.md", "# Préambule\n\nTexte.\n\n# ALPA 2017-2022 : état des "
+                  "lieux\n\nCe projet associatif 2017 dit.\n")[0]
+    assert title == "ALPA 2017-2022 : état des lieux"

@@ -241,3 +241,22 @@ def test_a_name_found_once_is_pseudonymised_everywhere_even_in_the_title(
     code, out = run(data, "ingest", str(tmp_path / name), "--type", kind)
     assert code == 0, out
     assert files_containing(data, clear) == ["pii/vault.sqlite"]
+
+
+def test_forget_drops_a_document_whose_passages_are_headed_by_the_name(tmp_path: Path) -> None:
+    """Passages are headed by the document's first heading, which may differ from its
+    title (« Le mot de Martine Durand » above a « Rapport d'activité 2024 »): forgetting
+    the name leaves it in no passage's header (blind review, round s32)."""
+    (tmp_path / "ra.md").write_text(
+        "# Le mot de Martine Durand\n\nBonne lecture à toutes et à tous.\n\n"
+        "# Notre rapport d'activité 2024\n\nLa résidence compte quarante logements.\n\n"
+        "## Les animations\n\n" + "Un atelier cuisine a lieu chaque semaine avec les "
+        "résidents volontaires et une bénévole du quartier. " * 40 + "\n", encoding="utf-8")
+    data = tmp_path / "data"
+    code, out = run(data, "ingest", str(tmp_path / "ra.md"), "--pii", "flag")
+    assert code == 0, out
+    code, out = run(data, "documents")
+    assert "Rapport d'activité 2024" in out, out
+    code, out = run(data, "forget", "Martine Durand")
+    assert code == 0, out
+    assert files_containing(data, "Martine Durand") == []
