@@ -15,8 +15,12 @@ pip_install() {
 }
 with_llm="${CANEVAS_WITH_LLM:-0}"
 stamp=".venv/.canevas-installed"
-wanted="$(cat requirements.lock requirements-llm.txt pyproject.toml install.sh | sha256sum | cut -d' ' -f1)-$with_llm"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+files="$(cat requirements.lock requirements-llm.txt pyproject.toml install.sh | sha256sum | cut -d' ' -f1)"
+wanted="$files-$with_llm"
+installed="$(cat "$stamp" 2>/dev/null || true)"
+# An install with the local model holds everything an install without it needs:
+# ./run.sh after ./test.sh (which asks for the model) installs nothing again.
+if [ "$installed" != "$wanted" ] && [ "$installed" != "$files-1" ]; then
   echo "Installation des dépendances (première fois : quelques minutes)…" >&2
   pip_install -r requirements.lock
   pip_install --no-deps -e .
