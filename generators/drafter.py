@@ -20,6 +20,7 @@ from assistant.qa.evidence import EvidenceReader
 from assistant.qa.llm_settings import LLMSettings
 from assistant.qa.retrieval import SearchFilters
 from generators import changes as change_log
+from generators import voice
 from generators.answering import (
     answer_questions,
     asked_with_facts,
@@ -438,6 +439,9 @@ class Drafter:
         section.flags = [f for f in section.flags if f.kind == "relecture"] + [
             Flag(s, "Phrase sans source : à vérifier", kind="modèle")
             for s in composed.unsupported] + composed.flags
+        if template.for_residents:
+            section.flags += [Flag(s, voice.REASON, kind="voix")
+                              for s in voice.written_for_the_team(composed.text)]
 
     def _previous_text(self, draft: Draft) -> str:
         """The previous version's whole text, read once per document and base state (every

@@ -146,6 +146,9 @@ class Template(_Strict):
     # handed to the people accommodated (a livret d'accueil) reads without them, and the
     # review export keeps them for the team.
     final_sources: bool = True
+    # Addressed to the people accommodated (« vous »): a quote speaking of them in the
+    # third person (a procedure's « Le résident est reçu… ») is flagged for the reviewer.
+    for_residents: bool = False
     structure_fact: str | None = None
     facts: list[Fact] = Field(default_factory=list)
     sections: list[SectionSpec] = Field(min_length=1)

@@ -293,3 +293,18 @@ def test_a_criterion_is_read_without_the_words_that_grade_it() -> None:
     # a template's own question, and a criterion that is nothing but grading, unchanged
     assert _read_as({"text": "Qualité de l'accueil"}) == "Qualité de l'accueil"
     assert _read_as({"text": "Pertinence", "asked_words": True}) == "Pertinence"
+
+
+def test_a_livret_asks_to_say_a_procedure_s_sentence_to_its_reader() -> None:
+    """The demo livret quoted « Le résident est reçu par le responsable de résidence… »
+    to a reader addressed as « vous » (newcomer run, round s31): the sentence is flagged
+    for the reviewer, never reworded (its citation must still resolve)."""
+    from generators.voice import written_for_the_team
+
+    text = ("Bienvenue à la résidence. Vous pouvez nous appeler.\n\n– Le résident est reçu "
+            "par le responsable de résidence. [1] Les nouveaux résidents reçoivent les clés. "
+            "[2] Vous avez droit au respect de votre vie privée. [3]")
+    assert written_for_the_team(text) == [
+        "Le résident est reçu par le responsable de résidence.",
+        "Les nouveaux résidents reçoivent les clés."]
+    assert written_for_the_team("Le responsable prépare le logement. [1]") == []
