@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.qa.evidence import MIN_COVERAGE, Evidence, EvidenceReader
 from assistant.qa.nouns import is_prose
-from assistant.qa.passages import Passage
+from assistant.qa.passages import Passage, opens_mid_sentence
 from assistant.qa.retrieval import SearchFilters
 from generators.scope import Scope
 from knowledge.calibration import tuned
@@ -237,6 +237,7 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
         evidence = reader.read(query, searched, filters=filters, sentences_for_question=True,
                                every_sentence=True)
         words = vocabulary[number] if vocabulary else []
+        _drop_fragments(evidence, reader)
         named = _supported(evidence, number, passages, index, bonus, support, words)
         if number in addresses:
             named += _contact_quotes(evidence, number, passages, index, support + bonus)
@@ -244,11 +245,22 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
         if broad and searched is not None and searched != query:
             evidence = reader.read(query, None, filters=filters, sentences_for_question=True,
                                    every_sentence=True)
+            _drop_fragments(evidence, reader)
             found = {q.text for q in named}
             quotes += [replace(q, broad=q.text not in found)
                        for q in _supported(evidence, number, passages, index, bonus, support,
                                            words)]
     return SectionEvidence(passages, _distinct(quotes))
+
+
+def _drop_fragments(evidence: Evidence, reader: EvidenceReader) -> None:
+    """Not the first sentence of a passage that starts inside a sentence of the chunk
+    before it: quoted, it reads as a fragment (« « Les Pléiades » afin que… »)."""
+    cut = {i for i, p in enumerate(evidence.passages)
+           if opens_mid_sentence(p, reader.kb.manifest.chunks_by_ids)}
+    if cut:
+        evidence.sentences = [s for s in evidence.sentences
+                              if not (s.passage in cut and s.sentence.position == 0)]
 
 
 def _contact_quotes(evidence: Evidence, number: int, passages: list[Passage],

@@ -308,3 +308,30 @@ def test_a_livret_asks_to_say_a_procedure_s_sentence_to_its_reader() -> None:
         "Le résident est reçu par le responsable de résidence.",
         "Les nouveaux résidents reçoivent les clés."]
     assert written_for_the_team("Le responsable prépare le logement. [1]") == []
+
+
+def test_a_passage_that_starts_inside_a_sentence_does_not_quote_its_start() -> None:
+    """The Pléiades livret quoted « « Les Pléiades » afin que les ménages… », the chunk
+    before ending on « …une permanence à la Pension de Famille » (blind read, round
+    s31): such a passage's first sentence is a fragment; a new sentence is not."""
+    from assistant.qa.passages import Passage, opens_mid_sentence
+
+    class Stored:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+    before = {"d-00007": Stored("Dans ce cadre, l'ALPA a organisé une\n"
+                                "permanence à la Pension de Famille")}
+
+    def passage(text: str) -> Passage:
+        return Passage("d-00008", text, "s", "t", "", None, 0.0, "d", None, "", None,
+                       ("d-00008",))
+
+    assert opens_mid_sentence(passage("« Les Pléiades » afin que les ménages viennent."),
+                              lambda ids: before)
+    assert opens_mid_sentence(passage("(DIHAL), aurait permis de loger des familles."),
+                              lambda ids: before)
+    assert not opens_mid_sentence(passage("« Les Pléiades » accueille 22 résidents."),
+                                  lambda ids: {"d-00007": Stored("Fin de phrase.")})
+    assert not opens_mid_sentence(passage("L'année 2023 a marqué un tournant."),
+                                  lambda ids: before)

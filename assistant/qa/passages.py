@@ -25,7 +25,8 @@ from knowledge.french import points_back
 from knowledge.manifest import StoredChunk
 from knowledge.near_duplicates import near_duplicate, shingles
 
-__all__ = ["Passage", "assemble", "continues", "make_whole", "shingles"]
+__all__ = ["Passage", "assemble", "continues", "make_whole", "opens_mid_sentence",
+           "shingles"]
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,32 @@ def continues(text: str, following: str) -> bool:
     last = _lines(text)
     return (bool(_rest_after(text, following)) or points_back(following)
             or bool(last and not _ENDS.search(last[-1])))
+
+
+def opens_mid_sentence(passage: Passage, chunks: Chunks) -> bool:
+    """``passage`` starts inside a sentence its previous chunk began (« « Les Pléiades »
+    afin que les ménages… » after « …une permanence à la Pension de Famille »): its
+    first sentence is a fragment."""
+    ordinals = [int(c.rsplit("-", 1)[1]) for c in passage.chunk_ids or (passage.chunk_id,)
+                if c.rsplit("-", 1)[-1].isdigit()]
+    if not ordinals or min(ordinals) == 0:
+        return False
+    before = chunks([chunk_id_for(passage.doc_id, min(ordinals) - 1)])
+    lines = [line for c in before.values() for line in _lines(c.text)]
+    first = _lines(passage.text)
+    if not lines or not first or not _GOES_ON.match(first[0]):
+        return False
+    last = lines[-1].strip()
+    # a line of running text left open, not a heading (short, or in capitals)
+    return (not _ENDS.search(last) and not last.endswith(":") and len(last.split()) >= 5
+            and not last.isupper() and not _HEADING_LIKE.match(last))
+
+
+# How a line that goes on with a sentence starts: a small letter, a bracket, a name in
+# quotation marks followed by a small letter (« « Les Pléiades » afin que… »).
+_GOES_ON = re.compile(r"^\s*(?:[a-zà-ÿ(,;]|«[^»]{1,60}»\s*[a-zà-ÿ])")
+# A line that opens a block of its own: a heading or a numbered title.
+_HEADING_LIKE = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s|[A-ZÀ-Ý][A-ZÀ-Ý\s'’-]{6,}$)")
 
 
 def _head_before(text: str, preceding: str) -> str:
