@@ -15,7 +15,16 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.french import fold_accents
-from knowledge.structures import KINDS, NOT_HEADS, NOT_NAMES, head, key, kind_of, mentions
+from knowledge.structures import (
+    KINDS,
+    NOT_HEADS,
+    NOT_NAMES,
+    SCHEMES,
+    head,
+    key,
+    kind_of,
+    mentions,
+)
 
 # Kinds that a structure of another kind legitimately shares words with.
 _RELATED = {"ftm": {"residence_sociale"}, "residence_sociale": {"ftm"},
@@ -135,7 +144,10 @@ class Scope:
         last_own = max((m.end() for h in marks
                         for m in re.finditer(rf"(?<!\w){re.escape(h)}(?!\w)", key(before))),
                        default=-1)
-        last_other = max((m.end() for h in self.others
+        # Another scheme named above (« La location sous location (ou Intermédiation
+        # locative) avec glissement de bail : … ») speaks for what follows it too.
+        schemes = {key(w) for k in SCHEMES if k != self.kind for w in KINDS[k]}
+        last_other = max((m.end() for h in self.others | schemes
                           for m in re.finditer(rf"(?<!\w){re.escape(h)}(?!\w)", key(before))),
                          default=-1)
         if last_other > last_own:

@@ -85,3 +85,16 @@ def test_a_document_about_another_scheme_speaks_of_it_where_it_names_none() -> N
                          "all": "Projet associatif 2024-2028 de Toit Commun"})
     assert scope.other_documents == {"asll", "iml"}
     assert scope.verdict("Le suivi ASLL dure six mois.", "") == "other"
+
+
+def test_a_scheme_named_above_a_sentence_speaks_for_it() -> None:
+    """« La location sous location (ou Intermédiation locative) avec glissement de bail :
+    … Le cas échéant, une prolongation du contrat peut être envisagée. » was quoted in a
+    pension de famille's livret (blind read, round s32)."""
+    scope = Scope.of("Pension de famille Les Pléiades", "pension_de_famille", {"pleiades"},
+                     "ALPA")
+    before = ("La location sous location (ou Intermédiation locative) avec glissement de "
+              "bail : les ménages sont sous-locataires.")
+    assert scope.verdict("Une prolongation du contrat peut être envisagée.", before) == "other"
+    assert scope.verdict("Une prolongation du contrat peut être envisagée.",
+                         "La pension de famille Les Pléiades a ouvert en 2014.") == "own"

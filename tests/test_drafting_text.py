@@ -335,3 +335,7 @@ def test_a_passage_that_starts_inside_a_sentence_does_not_quote_its_start() -> N
                                   lambda ids: {"d-00007": Stored("Fin de phrase.")})
     assert not opens_mid_sentence(passage("L'année 2023 a marqué un tournant."),
                                   lambda ids: before)
+    # merged with the chunk before it, the two halves are one sentence again
+    from assistant.qa.passages import goes_on
+    assert goes_on(before["d-00007"].text, "« Les Pléiades » afin que les ménages viennent.")
+    assert not goes_on("UN TITRE EN CAPITALES ET LONG", "« Les Pléiades » afin que tout.")

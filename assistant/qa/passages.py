@@ -14,6 +14,7 @@ so no passage is pushed out of the budget. A passage carries every section it sp
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -25,8 +26,8 @@ from knowledge.french import points_back
 from knowledge.manifest import StoredChunk
 from knowledge.near_duplicates import near_duplicate, shingles
 
-__all__ = ["Passage", "assemble", "continues", "make_whole", "opens_mid_sentence",
-           "shingles"]
+__all__ = ["Passage", "assemble", "continues", "goes_on", "make_whole",
+           "opens_mid_sentence", "shingles"]
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,15 @@ class _Group:
             if not sections or sections[-1][1] != chunk.section:
                 sections.append((offset, chunk.section))
             offset += len(chunk.text) + 1
+        # A sentence a chunk boundary cut is joined back with a space: read as two lines,
+        # its halves were two fragments (« …à la Pension de Famille » / « « Les
+        # Pléiades » afin que… »).
+        text = ordered[0].text
+        for before, chunk in itertools.pairwise(ordered):
+            text += (" " if goes_on(before.text, chunk.text) else "\n") + chunk.text
         return Passage(
             chunk_id=self.best.chunk_id,
-            text="\n".join(c.text for c in ordered),
+            text=text,
             source=first.source, title=first.title, section=first.section,
             page=next((c.page for c in ordered if c.page is not None), None),
             score=round(self.score, 6), doc_id=first.doc_id,
@@ -209,12 +216,17 @@ def opens_mid_sentence(passage: Passage, chunks: Chunks) -> bool:
     if not ordinals or min(ordinals) == 0:
         return False
     before = chunks([chunk_id_for(passage.doc_id, min(ordinals) - 1)])
-    lines = [line for c in before.values() for line in _lines(c.text)]
-    first = _lines(passage.text)
+    return any(goes_on(c.text, passage.text) for c in before.values())
+
+
+def goes_on(text: str, following: str) -> bool:
+    """``following`` starts inside the sentence ``text`` ends in: ``text`` ends on a line
+    of running text left open (not a heading: short, or in capitals), and ``following``
+    starts with a small letter, a bracket, or a quoted name then a small letter."""
+    lines, first = _lines(text), _lines(following)
     if not lines or not first or not _GOES_ON.match(first[0]):
         return False
     last = lines[-1].strip()
-    # a line of running text left open, not a heading (short, or in capitals)
     return (not _ENDS.search(last) and not last.endswith(":") and len(last.split()) >= 5
             and not last.isupper() and not _HEADING_LIKE.match(last))
 
