@@ -256,8 +256,11 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
 def _drop_fragments(evidence: Evidence, reader: EvidenceReader) -> None:
     """Not the first sentence of a passage that starts inside a sentence of the chunk
     before it: quoted, it reads as a fragment (« « Les Pléiades » afin que… »)."""
+    kb = getattr(reader, "kb", None)  # a reader without a base (a test's) has no chunks
+    if kb is None:
+        return
     cut = {i for i, p in enumerate(evidence.passages)
-           if opens_mid_sentence(p, reader.kb.manifest.chunks_by_ids)}
+           if opens_mid_sentence(p, kb.manifest.chunks_by_ids)}
     if cut:
         evidence.sentences = [s for s in evidence.sentences
                               if not (s.passage in cut and s.sentence.position == 0)]
