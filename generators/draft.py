@@ -46,6 +46,11 @@ class Flag:
     by: str = "Canevas"
     kind: str = "relecture"
 
+    @property
+    def excerpt(self) -> str:
+        """The sentence's start, as a reviewer's list shows it (« » without a sentence)."""
+        return f"{self.text[:70]}{'…' if len(self.text) > 70 else ''}"
+
 
 @dataclass
 class Comment:

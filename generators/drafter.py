@@ -104,6 +104,7 @@ class Drafter:
         self._previous_texts: dict[tuple[str, int], str] = {}
         self._mined: dict[tuple[str, int], set[str]] = {}
         self._texts: dict[tuple[str, int], dict[str, str]] = {}
+        self._titles: dict[tuple[str, int], dict[str, str]] = {}
 
     @staticmethod
     def types() -> list[Template]:
@@ -353,8 +354,9 @@ class Drafter:
         described = " ".join(v for k, v in draft.facts.items() if k != "association")
         scope = Scope.of(name, kind or kind_of(" ".join(draft.facts.values())),
                          self._mined[key], draft.organisation, described)
-        titles = {r.doc_id: r.title for r in self.kb.ready_documents()}
-        return scope.with_documents(self._texts[key]).with_titles(titles)
+        if key not in self._titles:  # every document's, read once per base state
+            self._titles[key] = {r.doc_id: r.title for r in self.kb.ready_documents()}
+        return scope.with_documents(self._texts[key]).with_titles(self._titles[key])
 
     def _queries(self, draft: Draft, section: Section) -> tuple[list[str], list[str] | None]:
         """One question per question of the section (else the section's queries), and the

@@ -128,8 +128,7 @@ def _print_draft(draft: Draft, compare: bool) -> None:
         for item in section.missing:
             click.echo(f"   ⚠ À compléter : {item}")
         for flag in section.flags:
-            cut = "…" if len(flag.text) > 70 else ""
-            about = f" : « {flag.text[:70]}{cut} »" if flag.text else ""
+            about = f" : « {flag.excerpt} »" if flag.text else ""
             click.echo(f"   ⚑ {flag.reason}{about} ({flag.by})")
         for comment in section.comments:
             click.echo(f"   💬 {comment.by} ({comment.at[:16]}) : {comment.text}")

@@ -317,8 +317,8 @@ class DraftPage:
             status.append(f"Note : {inert(section.note)}")
         status += [f"- ⚠️ À compléter : {inert(m)}" for m in section.missing]
         status += [f"- ⚑ {inert(f.reason)}"
-                   + (f" : « {inert(f.text[:70])}{'…' if len(f.text) > 70 else ''} »"
-                      if f.text else "") + f" ({inert(f.by)})" for f in section.flags]
+                   + (f" : « {inert(f.excerpt)} »" if f.text else "")
+                   + f" ({inert(f.by)})" for f in section.flags]
         status += [f"- 💬 {inert(c.by)} : {inert(c.text)}" for c in section.comments]
         if section.changes:
             status.append(inert(summary(section.changes)))
