@@ -23,12 +23,11 @@ from generators.compose import Composed, _source, fit, quotes_of
 from generators.draft import PLACEHOLDER, Flag, Section, SourceRef, placeholder
 from generators.section_evidence import CONTACT, Quote, mentions, vocabulary_words
 from knowledge.calibration import tuned
-from knowledge.french import fold_accents
+from knowledge.french import MONTH_PATTERN, fold_accents
 
 _AMOUNT = re.compile(r"\d[\d  .,]*\s*(?:€|euros?|k€|M€)|\d+\s*%", re.IGNORECASE)
 _FIGURE = re.compile(r"\d")
-_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:janvier|février|mars|avril|mai|juin|juillet|août|"
-                   r"septembre|octobre|novembre|décembre)\b|\bmois\b", re.IGNORECASE)
+_DATE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{MONTH_PATTERN})\b|\bmois\b", re.IGNORECASE)
 _NAME = re.compile(r"\b(?:M\.|Mme|Madame|Monsieur)\s+[A-Z]|\b[A-Z][a-zé]+\s+[A-Z][A-Z]+\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _FUTURE = re.compile(r"\b\w+(?:era|eront|erai|eras|erons|erez|ira|iront|rait|raient|"

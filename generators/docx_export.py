@@ -32,11 +32,10 @@ from generators.facts import money
 from generators.sources import Numbering, number_sources
 from generators.template import TemplateError, get_template
 from knowledge.errors import CanevasError
+from knowledge.french import MONTHS
 from knowledge.limits import Limits
 from knowledge.loaders.safety import check_office_archive
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
 _TOKENS = re.compile(rf"({PLACEHOLDER.pattern}|\[\d+\])")
 DRAFT_MARK = "BROUILLON — version de relecture"
 _REQUIREMENT = {"obligatoire": "Obligatoire", "recommandé": "Recommandé",
@@ -48,7 +47,7 @@ class ExportError(CanevasError):
 
 
 def french_date(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _open(template: Path | None, limits: Limits) -> DocxDocument:

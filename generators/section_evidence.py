@@ -234,9 +234,9 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
     quotes: list[Quote] = []
     for number, query in enumerate(queries):
         searched = retrieval[number] if retrieval else None
-        evidence = reader.read(query, searched, filters=filters, sentences_for_question=True,
-                               every_sentence=True)
         words = vocabulary[number] if vocabulary else []
+        evidence = reader.read(query, searched, filters=filters, sentences_for_question=True,
+                               every_sentence=True, word_families=not words)
         _drop_fragments(evidence, reader)
         named = _supported(evidence, number, passages, index, bonus, support, words)
         if number in addresses:
@@ -244,7 +244,7 @@ def gather(reader: EvidenceReader, queries: list[str], filters: SearchFilters,
         quotes += named
         if broad and searched is not None and searched != query:
             evidence = reader.read(query, None, filters=filters, sentences_for_question=True,
-                                   every_sentence=True)
+                                   every_sentence=True, word_families=not words)
             _drop_fragments(evidence, reader)
             found = {q.text for q in named}
             quotes += [replace(q, broad=q.text not in found)

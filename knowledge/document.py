@@ -56,6 +56,12 @@ def doc_id_of(chunk_id: str) -> str:
     return chunk_id.rsplit("-", 1)[0]
 
 
+def ordinal_of(chunk_id: str) -> int | None:
+    """The chunk's place in its document (None for an id not made by ``chunk_id_for``)."""
+    tail = chunk_id.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A passage ready to be indexed: its text, where it sits, and what to embed."""

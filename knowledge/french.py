@@ -121,3 +121,30 @@ def tokenize(text: str) -> list[str]:
     words = [w for w in _TOKEN.findall(text) if w not in STOP_WORDS]
     stems = _stemmer().stemWords(words)
     return [fold_accents(s) for s in stems if s]
+
+
+# The months, in order; the pattern also matches them written without accents.
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+MONTH_PATTERN = "|".join(sorted({m for name in MONTHS for m in (name, fold_accents(name))}))
+
+
+# Stems shorter than this are too common as the start of unrelated words (« part »).
+_FAMILY_STEM = 5
+# Two stems sharing this many first letters are one family (« territoir », « territorial »);
+# six would join « particip » and « particul », « communaut » and « communiqu ».
+_FAMILY_PREFIX = 7
+
+
+def same_family(a: str, b: str) -> bool:
+    """Two stems of one word family: the Snowball stemmer leaves derived forms apart
+    (« couverture » → « couvertur », « couvert » → « couvert »; « territoriale » →
+    « territorial », « territoire » → « territoir »). One starts the other, or both share
+    a long start."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < _FAMILY_STEM:
+        return False
+    shorter = min(len(a), len(b))
+    shared = next((i for i in range(shorter) if a[i] != b[i]), shorter)
+    return shared == shorter or shared >= _FAMILY_PREFIX

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from knowledge.document import DocumentInfo, ParsedDocument
+from knowledge.french import MONTH_PATTERN
 
 DOC_TYPES: dict[str, tuple[str, ...]] = {
     "projet associatif": ("projet associatif",),
@@ -94,8 +95,7 @@ def infer_doc_type(title: str, text: str) -> str:
 
 
 # A day's date on the first page (« 29 juin 2004 »): the day the document was presented.
-_MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|"
-           "octobre|novembre|décembre|decembre")
+_MONTHS = MONTH_PATTERN
 _DATED = re.compile(rf"\b\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+(19[5-9]\d|20[0-4]\d)\b",
                     re.IGNORECASE)
 

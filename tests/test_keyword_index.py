@@ -85,3 +85,25 @@ def test_holding_finds_the_chunks_with_every_word_within_the_documents_asked() -
     assert set(index().holding([laverie, residence])) == {"doca-00000", "doca-00002"}
     assert index().holding([laverie, "inconnu"]) == []
     assert index().holding([laverie], ["inconnu"]) == []
+
+
+def test_words_of_one_family_are_told_from_words_that_only_start_alike() -> None:
+    from knowledge.french import same_family
+
+    def family(a: str, b: str) -> bool:
+        return same_family(tokenize(a)[0], tokenize(b)[0])
+
+    assert family("couverture", "couvert")
+    assert family("territoriale", "territoire")
+    assert family("accessibilité", "accès")
+    assert not family("participation", "particulier")
+    assert not family("partir", "partenaire")
+
+
+def test_a_drafting_read_counts_a_question_word_written_in_another_form() -> None:
+    from assistant.qa.evidence import QuestionTerms
+
+    sentence = set(tokenize("Chaque Territoire d'Action Sociale est couvert par une équipe."))
+    asked = dict.fromkeys(tokenize("couverture territoriale"), 1.0)
+    assert QuestionTerms(asked, {}).coverage(sentence) == 0.0
+    assert QuestionTerms(asked, {}, derived=True).coverage(sentence) == 1.0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from assistant.qa.question import Question
 from assistant.qa.question_types import expected_answer, has_answer_form
 from assistant.qa.retrieval import HybridSearcher, SearchFilters
 from knowledge.calibration import tuned
-from knowledge.french import fold_accents, tokenize
+from knowledge.french import fold_accents, same_family, tokenize
 from knowledge.search.embeddings import EmbeddingCache
 from knowledge.sentences import Sentence, split_sentences
 
@@ -125,10 +125,12 @@ class QuestionTerms:
 
     weights: dict[str, float]
     long_forms: dict[str, tuple[frozenset[str], ...]]
+    derived: bool = False
 
     def present(self, token: str, tokens: set[str]) -> bool:
-        """``token`` is in ``tokens``, or it is an acronym whose long form mostly is."""
-        if token in tokens:
+        """``token`` is in ``tokens``, or it is an acronym whose long form mostly is.
+        With ``derived``, a word of the same family counts too (``same_family``)."""
+        if token in tokens or (self.derived and any(same_family(token, t) for t in tokens)):
             return True
         share = tuned("evidence.long_form_share")
         return any(len(form & tokens) >= max(1, round(len(form) * share))
@@ -217,7 +219,7 @@ class EvidenceReader:
 
     def read(self, question: str, retrieval_query: str | None = None,
              filters: SearchFilters | None = None, *, sentences_for_question: bool = False,
-             every_sentence: bool = False) -> Evidence:
+             every_sentence: bool = False, word_families: bool = False) -> Evidence:
         """Passages for ``retrieval_query`` (default: the question), read for ``question``.
 
         Sentences are scored against the retrieval query (a follow-up's condensed form
@@ -227,7 +229,9 @@ class EvidenceReader:
         otherwise outweigh the question's own. With ``every_sentence``, every sentence of
         the passages is scored, not only the ``per_passage`` that share most words with
         the question: drafting needs each sentence that answers a section, worded its own
-        way, not one answer's best few.
+        way, not one answer's best few. With ``word_families``, a sentence's coverage
+        counts a word of the family of a question's word (« couvert » for « couverture »):
+        a call's item is asked in the call's words, with no vocabulary of its answer.
         """
         query = retrieval_query or question
         analysis = self.searcher.analyse(query)
@@ -304,6 +308,8 @@ class EvidenceReader:
                 c.phrase for c in counts if c.phrase in evidence.counted
                 and not self._counted_anywhere(c, scope, asked_years)]
         words = self.terms(question) if sentences_for_question and query != question else terms
+        if word_families:
+            words = replace(words, derived=True)
         years = frozenset(_YEAR.findall(question)) if form in _QUANTITIES else frozenset()
         evidence.sentences = self._score(query, words, passages, in_scope, form,
                                          None if every_sentence else self.per_passage, years)

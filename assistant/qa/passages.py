@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from knowledge.calibration import tuned
-from knowledge.document import chunk_id_for
+from knowledge.document import chunk_id_for, ordinal_of
 from knowledge.french import points_back
 from knowledge.manifest import StoredChunk
 from knowledge.near_duplicates import near_duplicate, shingles
@@ -211,8 +211,7 @@ def opens_mid_sentence(passage: Passage, chunks: Chunks) -> bool:
     """``passage`` starts inside a sentence its previous chunk began (« « Les Pléiades »
     afin que les ménages… » after « …une permanence à la Pension de Famille »): its
     first sentence is a fragment."""
-    ordinals = [int(c.rsplit("-", 1)[1]) for c in passage.chunk_ids or (passage.chunk_id,)
-                if c.rsplit("-", 1)[-1].isdigit()]
+    ordinals = _ordinals(passage.chunk_ids or (passage.chunk_id,))
     if not ordinals or min(ordinals) == 0:
         return False
     before = chunks([chunk_id_for(passage.doc_id, min(ordinals) - 1)])
@@ -254,10 +253,14 @@ def _head_before(text: str, preceding: str) -> str:
     return "\n".join(before[start:])
 
 
+def _ordinals(chunk_ids: Iterable[str]) -> list[int]:
+    return [n for n in map(ordinal_of, chunk_ids) if n is not None]
+
+
 def _neighbours(passages: list[Passage], chunks: Chunks) -> dict[str, StoredChunk]:
     ids: list[str] = []
     for passage in passages:
-        ordinals = [int(c.rsplit("-", 1)[1]) for c in passage.chunk_ids]
+        ordinals = _ordinals(passage.chunk_ids)
         if ordinals:
             if min(ordinals) > 0:
                 ids.append(chunk_id_for(passage.doc_id, min(ordinals) - 1))
@@ -267,7 +270,7 @@ def _neighbours(passages: list[Passage], chunks: Chunks) -> dict[str, StoredChun
 
 def _grown(passage: Passage, near: dict[str, StoredChunk]) -> Passage:
     """``passage`` with the rest of the units cut at its two ends."""
-    ordinals = [int(c.rsplit("-", 1)[1]) for c in passage.chunk_ids]
+    ordinals = _ordinals(passage.chunk_ids)
     if not ordinals:
         return passage
     text, sections = passage.text, list(passage.sections or ((0, passage.section),))

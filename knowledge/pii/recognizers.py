@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-_MONTHS = ("janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
-           "novembre|décembre|decembre")
+from knowledge.french import MONTH_PATTERN
+
+_MONTHS = MONTH_PATTERN
 _STREET = (r"rue|avenue|av\.|boulevard|bd|chemin|allée|allee|impasse|place|route|quai|cours|"
            r"square|passage|lotissement|résidence|residence|cité|cite|traverse|montée|montee")
 
