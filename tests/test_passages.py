@@ -84,3 +84,15 @@ def test_a_merged_passage_cites_the_section_of_the_quoted_sentence() -> None:
                                                               0.7)], k=5)[0]
     assert passage.section == "section 2"
     assert passage.section_at("Objectif 2.") == "section 3"
+
+
+def test_a_sentence_two_merged_chunks_cut_reads_as_one_line() -> None:
+    """« …une permanence à la Pension de Famille » + « « Les Pléiades » afin que… » were
+    two lines, two fragments to the sentence splitter (round s32)."""
+    cut = "Le service tient chaque semaine une permanence à la Pension de Famille"
+    rest = "« Les Pléiades » afin que les ménages viennent s'informer."
+    passages = assemble([(chunk("a", 1, rest), 0.9), (chunk("a", 0, cut), 0.8)], k=5)
+    assert passages[0].text == f"{cut} {rest}"
+    closed = "Le service tient une permanence chaque semaine."
+    passages = assemble([(chunk("a", 1, rest), 0.9), (chunk("a", 0, closed), 0.8)], k=5)
+    assert passages[0].text == f"{closed}\n{rest}"
