@@ -172,3 +172,15 @@ def test_how_often_is_no_duration() -> None:
     assert not has_answer_form("durée", "Le projet est relu chaque année.")
     assert has_answer_form("durée", "La mesure dure six mois, renouvelable tous les ans.")
     assert has_answer_form("durée", "Elle a présidé l'association pendant 13 ans.")
+
+
+def test_a_sentence_whose_plural_verb_the_tagger_misreads_is_prose() -> None:
+    """« assurent » is read as a preposition by the small French tagger: the Pléiades
+    team's sentence was no prose, never quoted under « L'équipe qui vous accompagne »."""
+    from assistant.qa.nouns import is_prose
+
+    assert is_prose("Un hôte et un travailleur social assurent la régulation et l'animation "
+                    "du lieu de vie ainsi qu'un suivi individualisé.")
+    assert is_prose("Avec le temps, nos partenariats se consolident.")
+    # nouns and adjectives in « -ent » are no verbs: a list of names stays no prose
+    assert not is_prose("Président, référent, résident, talent différent.")

@@ -228,6 +228,22 @@ def _in_name(tokens: Any, i: int) -> bool:
             and tokens[start - 1].pos_ in ("DET", "ADP", "PUNCT", "CCONJ"))
 
 
+@lru_cache(maxsize=1)
+def _nouns_and_adjectives() -> frozenset[str]:
+    """The noun and adjective lemmas the lemmatizer knows, accent-folded."""
+    index = _lookups().get_table("lemma_index")
+    return frozenset(fold_accents(w) for pos in ("noun", "adj") for w in index[pos])
+
+
+def _plural_verb(word: str) -> bool:
+    """A verb's « ils » form (« assurent », « conviennent »), which the small tagger often
+    reads as a preposition or an adverb; not a noun or adjective in « -ent » (« président »,
+    « différent »)."""
+    key = fold_accents(word.lower())
+    return (len(key) > 4 and key.endswith("ent") and not key.endswith("ment")
+            and key not in _nouns_and_adjectives() and can_be_verb(key))
+
+
 def is_prose(text: str) -> bool:
     """A real sentence, not a table row, a list of names or a run of figures.
 
@@ -238,7 +254,7 @@ def is_prose(text: str) -> bool:
     words = [t for t in tokens if not t.is_punct and not t.is_space]
     if not words:
         return False
-    verbs = sum(t.pos_ in ("VERB", "AUX") for t in words)
+    verbs = sum(t.pos_ in ("VERB", "AUX") or _plural_verb(t.text) for t in words)
     odd = sum((t.pos_ in ("PROPN", "NUM", "X", "SYM") or t.like_num)
               and not _in_name(tokens, t.i) for t in words)
     return (verbs >= max(1, len(words) // tuned("prose.verbs_per_words"))
