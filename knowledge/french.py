@@ -132,7 +132,9 @@ MONTH_PATTERN = "|".join(sorted({m for name in MONTHS for m in (name, fold_accen
 # Stems shorter than this are too common as the start of unrelated words (« part »).
 _FAMILY_STEM = 5
 # Two stems sharing this many first letters are one family (« territoir », « territorial »);
-# six would join « particip » and « particul », « communaut » and « communiqu ».
+# six would join « particip » and « particul ». A short stem starting a longer one still
+# joins some strangers (« commun » starts « communaut », « intern » « international »):
+# read only for a call's items, whose own search already holds their passages.
 _FAMILY_PREFIX = 7
 
 
@@ -143,8 +145,8 @@ def same_family(a: str, b: str) -> bool:
     a long start."""
     if a == b:
         return True
-    if min(len(a), len(b)) < _FAMILY_STEM:
-        return False
+    if min(len(a), len(b)) < _FAMILY_STEM or not (a.isalpha() and b.isalpha()):
+        return False  # short stems, and numbers (« 75001 », « 750012 »), are no family
     shorter = min(len(a), len(b))
     shared = next((i for i in range(shorter) if a[i] != b[i]), shorter)
     return shared == shorter or shared >= _FAMILY_PREFIX

@@ -98,6 +98,7 @@ def test_words_of_one_family_are_told_from_words_that_only_start_alike() -> None
     assert family("accessibilité", "accès")
     assert not family("participation", "particulier")
     assert not family("partir", "partenaire")
+    assert not same_family("75001", "750012")  # numbers are no family
 
 
 def test_a_drafting_read_counts_a_question_word_written_in_another_form() -> None:

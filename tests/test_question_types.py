@@ -184,3 +184,12 @@ def test_a_sentence_whose_plural_verb_the_tagger_misreads_is_prose() -> None:
     assert is_prose("Avec le temps, nos partenariats se consolident.")
     # nouns and adjectives in « -ent » are no verbs: a list of names stays no prose
     assert not is_prose("Président, référent, résident, talent différent.")
+
+
+def test_a_first_name_in_ent_is_no_verb() -> None:
+    """« Florent » reads as a verb form in the lemmatizer's tables (blind review, s33): a
+    staff list stays no prose."""
+    from assistant.qa.nouns import is_prose
+
+    assert not is_prose("Équipe éducative : Florent Dubois, éducateur spécialisé ; "
+                        "Marie Leroy, conseillère en économie sociale et familiale.")

@@ -231,7 +231,8 @@ class EvidenceReader:
         the question: drafting needs each sentence that answers a section, worded its own
         way, not one answer's best few. With ``word_families``, a sentence's coverage
         counts a word of the family of a question's word (« couvert » for « couverture »):
-        a call's item is asked in the call's words, with no vocabulary of its answer.
+        drafting asks it for a query with no vocabulary of its answer (a call's item, in
+        the call's words; a template question that only names its subject).
         """
         query = retrieval_query or question
         analysis = self.searcher.analyse(query)

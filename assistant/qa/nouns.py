@@ -254,7 +254,9 @@ def is_prose(text: str) -> bool:
     words = [t for t in tokens if not t.is_punct and not t.is_space]
     if not words:
         return False
-    verbs = sum(t.pos_ in ("VERB", "AUX") or _plural_verb(t.text) for t in words)
+    # A misread verb is written in small letters: « Florent », « Laurent » are names.
+    verbs = sum(t.pos_ in ("VERB", "AUX") or (t.text[:1].islower() and _plural_verb(t.text))
+                for t in words)
     odd = sum((t.pos_ in ("PROPN", "NUM", "X", "SYM") or t.like_num)
               and not _in_name(tokens, t.i) for t in words)
     return (verbs >= max(1, len(words) // tuned("prose.verbs_per_words"))
