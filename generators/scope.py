@@ -141,14 +141,15 @@ class Scope:
             before = before[labels[-1].start():]
         # A structure known by its kind only (« terrains familiaux ») is named by its kind.
         marks = self.own or ({key(w) for w in KINDS[self.kind]} if self.kind else set())
+        folded = key(before)  # once: ``before`` may be the document up to the sentence
         last_own = max((m.end() for h in marks
-                        for m in re.finditer(rf"(?<!\w){re.escape(h)}(?!\w)", key(before))),
+                        for m in re.finditer(rf"(?<!\w){re.escape(h)}(?!\w)", folded)),
                        default=-1)
         # Another scheme named above (« La location sous location (ou Intermédiation
         # locative) avec glissement de bail : … ») speaks for what follows it too.
         schemes = {key(w) for k in SCHEMES if k != self.kind for w in KINDS[k]}
         last_other = max((m.end() for h in self.others | schemes
-                          for m in re.finditer(rf"(?<!\w){re.escape(h)}(?!\w)", key(before))),
+                          for m in re.finditer(rf"(?<!\w){re.escape(h)}(?!\w)", folded)),
                          default=-1)
         if last_other > last_own:
             return "other"

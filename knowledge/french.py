@@ -145,8 +145,8 @@ def same_family(a: str, b: str) -> bool:
     a long start."""
     if a == b:
         return True
-    if min(len(a), len(b)) < _FAMILY_STEM or not (a.isalpha() and b.isalpha()):
-        return False  # short stems, and numbers (« 75001 », « 750012 »), are no family
     shorter = min(len(a), len(b))
+    if shorter < _FAMILY_STEM or not (a.isalpha() and b.isalpha()):
+        return False  # short stems, and numbers (« 75001 », « 750012 »), are no family
     shared = next((i for i in range(shorter) if a[i] != b[i]), shorter)
     return shared == shorter or shared >= _FAMILY_PREFIX

@@ -95,8 +95,7 @@ def infer_doc_type(title: str, text: str) -> str:
 
 
 # A day's date on the first page (« 29 juin 2004 »): the day the document was presented.
-_MONTHS = MONTH_PATTERN
-_DATED = re.compile(rf"\b\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+(19[5-9]\d|20[0-4]\d)\b",
+_DATED = re.compile(rf"\b\d{{1,2}}(?:er)?\s+(?:{MONTH_PATTERN})\s+(19[5-9]\d|20[0-4]\d)\b",
                     re.IGNORECASE)
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from knowledge.french import MONTH_PATTERN
 
-_MONTHS = MONTH_PATTERN
 _STREET = (r"rue|avenue|av\.|boulevard|bd|chemin|allée|allee|impasse|place|route|quai|cours|"
            r"square|passage|lotissement|résidence|residence|cité|cite|traverse|montée|montee")
 
@@ -74,7 +73,7 @@ PATTERNS = [
         0.8),
     FrenchPattern("DATE_OF_BIRTH", re.compile(
         rf"(?i)(?:né|née|né\(e\)|date de naissance|naissance|DDN)\s*(?:le|:)?\s*"
-        rf"(?P<value>\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}(?:er)?\s+(?:{_MONTHS})"
+        rf"(?P<value>\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}(?:er)?\s+(?:{MONTH_PATTERN})"
         rf"\s+\d{{4}})"), 0.9),
     FrenchPattern("PERSON", re.compile(
         rf"(?<!\w)(?:M\.|Mme|Mlle|Mr|Monsieur|Madame|Mademoiselle)\s+"
