@@ -9,10 +9,11 @@ becomes a section of the response, so that every one is answered, in the call's 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from assistant.qa.nouns import finite_verb_end
 from knowledge.calibration import tuned
 from knowledge.document import Block, ParsedDocument
 from knowledge.errors import CanevasError
@@ -25,15 +26,19 @@ _ZONE = re.compile(r"crit[èe]res?|questions?|grille|attendus|contenu (?:du|de l
                    r"rubriques", re.IGNORECASE)
 _NOT_CRITERIA = re.compile(r"pièces?|annexes?|calendrier|contacts?|modalités de dépôt|"
                            r"date limite", re.IGNORECASE)
-_NUMBERED = re.compile(r"^\s*(?:(?:crit[èe]re|question)\s*(?:n°\s*)?\d+\s*[:.–-]?|\d{1,2}\s*[.)–-]|"
+_ITEM_WORD = r"(?:crit[èe]re|axe|question|rubrique)\s*(?:n\s*°\s*)?(?:\d+|[IVX]{1,4}\b)"
+_NUMBERED = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–-]|"
                        r"[a-h]\s*\)|[•▪●◦\-–*])\s*", re.IGNORECASE)
 _LIMIT = re.compile(
     r"(?:(?:maximum|max\.?|au plus|limité(?:e)? à|dans la limite de)\s*(?:de\s*)?"
-    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?)|"
+    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?)(?:\s*\(?espaces\s+(?:non\s+)?compris\)?)?|"
     r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?)(?:\s+espaces\s+(?:non\s+)?compris)?"
     r"\s*(?:maximum|max\.?|au plus))",
     re.IGNORECASE)
 _POINTS = re.compile(r"[—–-]?\s*\(?\s*(\d{1,3})\s*(points?|pts|%)\s*\)?", re.IGNORECASE)
+_LEADER_POINTS = re.compile(r"\s*\.{3,}\s*/\s*(\d{1,3})\b")  # « Diagnostic ........ /20 »
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
+_RULE = re.compile(r"^[-=_*~]{3,}\s*|\s*[-=_*~]{3,}$")  # a text file's underlines
 _PAGE_CHARS = tuned("drafting.page_chars")
 _WORD_CHARS = tuned("drafting.word_chars")
 
@@ -93,12 +98,18 @@ def _limit(text: str) -> int | None:
 
 
 def _clean(text: str) -> tuple[str, str | None]:
-    """The criterion without its limit and weight, and the weight."""
+    """The criterion without its limit and weight, and the weight: the last one, when
+    no more than what is left of a limit sentence follows it (« (20 points) Réponse
+    limitée à 2 000 caractères »)."""
     points = None
     text = _LIMIT.sub("", text)
     text = re.sub(r"\s*[–—,;-]\s*\)", ")", text).rstrip(" —–-,;")
+    leader = _LEADER_POINTS.search(text)
+    if leader:
+        points = f"{leader.group(1)} points"
+        text = text[: leader.start()] + text[leader.end():]
     weight = list(_POINTS.finditer(text))
-    if weight and weight[-1].end() >= len(text.rstrip(" .)")) - 1:
+    if not points and weight and len(_WORD.findall(text[weight[-1].end():])) <= 1:
         points = f"{weight[-1].group(1)} {weight[-1].group(2)}"
         text = text[: weight[-1].start()]
     text = re.sub(r"\(\s*\)", "", text)
@@ -114,19 +125,25 @@ def _title(text: str) -> str:
 
 
 _STRONG = re.compile(r"crit[èe]res?|grille|bar[èe]me|notation|regardera|[ée]valuation des "
-                     r"(?:projets|dossiers)|[ée]valuerons|analyse des (?:projets|dossiers)|"
+                     r"(?:projets|dossiers|candidatures|propositions)|[ée]valuerons|"
+                     r"analyse des (?:projets|dossiers|candidatures)|s[ée]lectionn|"
                      r"questions? (?:à|auxquelles)", re.IGNORECASE)
+# « Critères d'éligibilité » are conditions to apply, not what the answer is graded on.
+_CONDITIONS = re.compile(r"[ée]ligibilit[ée]|recevabilit[ée]|admissibilit[ée]", re.IGNORECASE)
 _WEAK = re.compile(r"attendus|th[ée]matiques|recevabilit[ée]|[ée]ligibilit[ée]|"
                    r"contenu (?:du|de la) (?:dossier|réponse|candidature)|rubriques|questions?",
                    re.IGNORECASE)
-_ITEM_HEADING = re.compile(r"^\s*(?:crit[èe]re\s*(?:n\s*°\s*)?\d+|\d{1,2}\s*\)|[a-h]\s*\))",
-                           re.IGNORECASE)
-_PREFIX = re.compile(r"^\s*(?:(?:crit[èe]re|question|rubrique)\s*(?:n\s*°\s*)?\d+\s*[:.–—-]?|"
-                     r"\d{1,2}\s*[.)–—-]|[a-h]\s*\))\s*", re.IGNORECASE)
+_ITEM_HEADING = re.compile(rf"^\s*(?:{_ITEM_WORD}|\d{{1,2}}\s*\)|[a-h]\s*\))", re.IGNORECASE)
+_PREFIX = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–—-]|[a-h]\s*\))\s*",
+                     re.IGNORECASE)
+# Several criteria run together in one paragraph of a text file (« Critère n°1 – … /20
+# Critère n°2 – … »): cut before each.
+_INLINE_CRITERION = re.compile(rf"\s+(?={_ITEM_WORD}\s*[:.–—-])", re.IGNORECASE)
 _WORD_NUMBERS = {"une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
                  "dix": 10}
 _PAGES = re.compile(r"(\d+|une|un|deux|trois|quatre|cinq|six|dix)\s+pages?\b", re.IGNORECASE)
-_SHARED = re.compile(r"par (?:rubrique|critère|question|réponse)|\bchacun(?:e)?\b",
+_SHARED = re.compile(r"par (?:rubrique|critère|question|réponse|axe)|\bchacun(?:e)?\b|"
+                     r"\bchaque (?:rubrique|critère|question|réponse|axe|partie)\b",
                      re.IGNORECASE)
 _INLINE_ITEM = re.compile(r"\s+(?=(?:[a-h]|\d{1,2})\)\s)")
 
@@ -161,6 +178,7 @@ def _zone(blocks: list[Block]) -> list[Block]:
         for index, block in enumerate(blocks):
             if (_is_heading(block) and pattern.search(block.text)
                     and not _NOT_CRITERIA.search(block.text)
+                    and not (pattern is _STRONG and _CONDITIONS.search(block.text))
                     and not _ITEM_HEADING.match(block.text)):
                 zone = _zone_at(blocks, index)
                 if _items(zone):
@@ -239,10 +257,12 @@ def _items(zone: list[Block]) -> list[_Item]:
             body = " ".join(b.text for b in zone[i + 1:end] if b.kind != "heading")
             found.append((zone[i].text, f"{zone[i].text}. {body}".strip(), None, ""))
         return found
-    listed = [part for b in zone if b.kind == "list_item" or _NUMBERED.match(b.text)
-              for part in _INLINE_ITEM.split(b.text)]
+    listed = _listed(zone)
     if listed:
-        return [(t, t, None, "") for t in listed]
+        return listed
+    weighted = _weighted_paragraphs(zone)
+    if len(weighted) >= 2:
+        return weighted
     prose: list[_Item] = []
     for block in zone:
         if block.kind != "paragraph":
@@ -254,6 +274,56 @@ def _items(zone: list[Block]) -> list[_Item]:
         return prose
     questions = [b.text for b in zone if b.text.rstrip().endswith("?")]
     return [(t, t, None, "") for t in questions]
+
+
+def _listed(zone: list[Block]) -> list[_Item]:
+    """List items or numbered paragraphs (several run together in one paragraph are cut
+    apart), each with the paragraphs that only complete it: its limit in parentheses,
+    its lettered sub-criteria (« a. Conventionnement… ; b. … »)."""
+    found: list[list[str]] = []
+    for block in zone:
+        if block.kind == "list_item" or _NUMBERED.match(block.text):
+            parts = [p for piece in _INLINE_ITEM.split(block.text)
+                     for p in _INLINE_CRITERION.split(piece)]
+            found += [[part, part] for part in parts if part.strip()]
+        elif found and block.kind == "paragraph" and _COMPLETES.match(block.text):
+            found[-1][1] += f" {block.text}"
+    return [(title, text, None, "") for title, text in found]
+
+
+_COMPLETES = re.compile(r"^\s*(?:\(|[a-h]\s*[.)]\s)")
+
+
+def _weighted_paragraphs(zone: list[Block]) -> list[_Item]:
+    """Criteria written as prose, one per paragraph, each with its points in parentheses
+    (« Le jury examinera d'abord la capacité de captation… (30 points) : … »): the
+    criterion is what the sentence names before its points, after its verb."""
+    found: list[_Item] = []
+    for block in zone:
+        weights = [m for m in _POINTS.finditer(block.text) if "(" in m.group(0)]
+        if block.kind != "paragraph" or len(weights) != 1:
+            continue
+        before = re.split(r"(?<=[.?!:;])\s+", block.text[: weights[0].start()])[-1]
+        title = _after_verb(before)
+        if len(title.split()) >= 2:
+            found.append((title, block.text, f"{weights[0].group(1)} {weights[0].group(2)}",
+                          ""))
+    return found
+
+
+def _after_verb(clause: str) -> str:
+    """« Le jury examinera d'abord la capacité de captation » → « capacité de
+    captation »: the words from the first determiner after the clause's verb."""
+    end = finite_verb_end(clause)
+    if end is None:
+        return clause.strip()
+    rest = clause[end:]
+    start = _DETERMINER.search(rest)
+    return rest[start.end():].strip() if start else rest.strip()
+
+
+_DETERMINER = re.compile(r"(?:^|\s)(?:la|le|les|leur|leurs|sa|son|ses)\s+|(?:^|\s)l['’]",
+                         re.IGNORECASE)
 
 
 def _limit_of(text: str) -> int | None:
@@ -295,14 +365,15 @@ def global_limit(blocks: list[Block]) -> int | None:
 
 def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
     """The call's criteria in order, with their limits and points."""
-    zone = _zone(parsed.blocks)
+    blocks = [replace(b, text=_RULE.sub("", b.text)) for b in parsed.blocks]
+    zone = _zone([b for b in blocks if b.text.strip()])
     shared = _shared_limit(zone)
     criteria: list[Criterion] = []
     for title, raw, points, limit_text in _items(zone):
         text = _PREFIX.sub("", raw, count=1)
         head = _PREFIX.sub("", title, count=1)
         limit = _limit_of(limit_text) if limit_text else None
-        limit = limit or _limit_of(head) or _limit_of(text.split(". ")[0]) or shared
+        limit = limit or _limit_of(head) or _limit_of(text) or shared
         cleaned, found_points = _clean(head)
         points = points or found_points or _clean(text.split(". ")[0])[1]
         description, _ = _clean(text)

@@ -244,6 +244,13 @@ def _plural_verb(word: str) -> bool:
             and key not in _nouns_and_adjectives() and can_be_verb(key))
 
 
+def finite_verb_end(text: str) -> int | None:
+    """Where the first conjugated verb of ``text`` ends (« Le jury examinera| d'abord
+    la capacité… »), or None for a run of noun phrases."""
+    return next((t.idx + len(t.text) for t in _tagger()(text)
+                 if "Fin" in t.morph.get("VerbForm")), None)
+
+
 def is_prose(text: str) -> bool:
     """A real sentence, not a table row, a list of names or a run of figures.
 
