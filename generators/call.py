@@ -28,7 +28,8 @@ _NOT_CRITERIA = re.compile(r"pièces?|annexes?|calendrier|contacts?|modalités d
                            r"date limite", re.IGNORECASE)
 _ITEM_WORD = r"(?:crit[èe]re|axe|question|rubrique)\s*(?:n\s*°\s*)?(?:\d+|[IVX]{1,4}\b)"
 _NUMBERED = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–-]|"
-                       r"[a-h]\s*\)|[•▪●◦\-–*])\s*", re.IGNORECASE)
+                       r"[a-h]\s*\)|(?-i:[IVX]{1,4}|[A-H])\s*[.)–—-]\s|[•▪●◦\-–*])\s*",
+                       re.IGNORECASE)
 _LIMIT = re.compile(
     r"(?:(?:maximum|max\.?|au plus|limité(?:e)? à|dans la limite de)\s*(?:de\s*)?"
     r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?)(?:\s*\(?espaces\s+(?:non\s+)?compris\)?)?|"
@@ -134,8 +135,8 @@ _WEAK = re.compile(r"attendus|th[ée]matiques|recevabilit[ée]|[ée]ligibilit[é
                    r"contenu (?:du|de la) (?:dossier|réponse|candidature)|rubriques|questions?",
                    re.IGNORECASE)
 _ITEM_HEADING = re.compile(rf"^\s*(?:{_ITEM_WORD}|\d{{1,2}}\s*\)|[a-h]\s*\))", re.IGNORECASE)
-_PREFIX = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–—-]|[a-h]\s*\))\s*",
-                     re.IGNORECASE)
+_PREFIX = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–—-]|[a-h]\s*\)|"
+                     r"(?-i:[IVX]{1,4}|[A-H])\s*[.)–—-](?:\s*[–—-])?\s)\s*", re.IGNORECASE)
 # Several criteria run together in one paragraph of a text file (« Critère n°1 – … /20
 # Critère n°2 – … »): cut before each.
 _INLINE_CRITERION = re.compile(rf"\s+(?={_ITEM_WORD}\s*[:.–—-])", re.IGNORECASE)
@@ -220,19 +221,41 @@ def _from_table(rows: list[str]) -> list[tuple[str, str, str | None, str]]:
     return found
 
 
-def _ascii_rows(zone: list[Block]) -> list[str]:
-    """The rows of a table drawn with ``+---+`` and ``|`` in a text file (the loader
-    reads it as one paragraph): cells cut by the header's number of columns."""
-    for block in zone:
-        if block.text.count("|") < 6:
+_BORDER = re.compile(r"^\s*\+(?:[-=]+\+){2,}\s*$")
+
+
+def ascii_table(lines: list[str]) -> list[tuple[str, ...]]:
+    """The rows of the first table drawn with ``+---+`` borders and ``|`` in a text file,
+    cut at the border's ``+`` columns; a line whose first cell is empty goes on with the
+    row above (a title wrapped over two lines)."""
+    start = next((i for i, line in enumerate(lines) if _BORDER.match(line)), None)
+    if start is None:
+        return []
+    columns = [i for i, char in enumerate(lines[start]) if char == "+"]
+    rows: list[list[str]] = []
+    for line in lines[start + 1:]:
+        if _BORDER.match(line):
             continue
-        cells = [c.strip() for c in re.sub(r"\+[-=+]{3,}\+?", "|", block.text).split("|")]
-        cells = [c for c in cells if c]
-        width = next((i for i, c in enumerate(cells) if re.match(r"^\d+$", c)), 0)
-        if width < 2:
-            continue
-        return [" | ".join(cells[i:i + width]) for i in range(0, len(cells), width)]
-    return []
+        if not line.strip().startswith("|"):
+            break
+        cells = [line[a + 1:b].strip(" |") for a, b in zip(columns, columns[1:])]
+        if rows and not cells[0] and any(cells):
+            rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells)]
+        else:
+            rows.append(cells)
+    return [tuple(row) for row in rows if any(row)]
+
+
+def _with_ascii_table(blocks: list[Block], text: str) -> list[Block]:
+    """The loader reads a drawn table as one paragraph: put its rows in its place."""
+    rows = ascii_table(text.splitlines())
+    at = next((i for i, b in enumerate(blocks) if "+--" in b.text), None)
+    if len(rows) < 2 or at is None:
+        return blocks
+    before = blocks[at].text.split("+--", 1)[0].strip()
+    table = [Block(text=" | ".join(row), kind="table_row", cells=row) for row in rows]
+    return [*blocks[:at], *([Block(text=before)] if before else []), *table,
+            *blocks[at + 1:]]
 
 
 _Item = tuple[str, str, str | None, str]
@@ -243,7 +266,7 @@ def _items(zone: list[Block]) -> list[_Item]:
     else one heading per criterion (with the paragraphs under it), else list items or
     numbered paragraphs, else prose paragraphs whose first sentence is the criterion."""
     rows = [" | ".join(b.cells) if b.cells else b.text for b in zone
-            if b.kind == "table_row"] or _ascii_rows(zone)
+            if b.kind == "table_row"]
     if len(rows) >= 2:
         table = _from_table(rows)
         if table:
@@ -279,16 +302,43 @@ def _items(zone: list[Block]) -> list[_Item]:
 def _listed(zone: list[Block]) -> list[_Item]:
     """List items or numbered paragraphs (several run together in one paragraph are cut
     apart), each with the paragraphs that only complete it: its limit in parentheses,
-    its lettered sub-criteria (« a. Conventionnement… ; b. … »)."""
+    its lettered sub-criteria (« a. Conventionnement… ; b. … »). When some items carry
+    points and the others do not, the others are the sub-criteria of the one above."""
     found: list[list[str]] = []
     for block in zone:
-        if block.kind == "list_item" or _NUMBERED.match(block.text):
-            parts = [p for piece in _INLINE_ITEM.split(block.text)
-                     for p in _INLINE_CRITERION.split(piece)]
-            found += [[part, part] for part in parts if part.strip()]
-        elif found and block.kind == "paragraph" and _COMPLETES.match(block.text):
-            found[-1][1] += f" {block.text}"
-    return [(title, text, None, "") for title, text in found]
+        pieces = [p for piece in _INLINE_ITEM.split(block.text)
+                  for p in _INLINE_CRITERION.split(piece) if p.strip()]
+        for n, piece in enumerate(pieces):
+            starts = n > 0 or block.kind == "list_item" or _NUMBERED.match(piece)
+            if starts:
+                found.append([piece, piece])
+            elif found and block.kind == "paragraph" and _COMPLETES.match(piece):
+                found[-1][1] += f" {piece}"
+    weighted = [_weight_in_title(text) is not None for _, text in found]
+    if any(weighted) and not all(weighted) and weighted[0]:
+        parents: list[list[str]] = []
+        for (title, text), weight in zip(found, weighted, strict=True):
+            if weight:
+                parents.append([title, text])
+            else:
+                parents[-1][1] += f" ; {text}"
+        found = parents
+    items: list[_Item] = []
+    for title, text in found:
+        cut = _weight_in_title(title)
+        items.append((title[:cut] if cut else title, text, None, ""))
+    return items
+
+
+def _weight_in_title(text: str) -> int | None:
+    """Where the criterion's points end, when its first words carry them (« Contenu de
+    l'accompagnement — 30 points Diagnostic, … », « Qualité du projet ..... 45 points »)."""
+    head = _LIMIT.sub("", text)
+    for match in _POINTS.finditer(head):
+        if match.group(2).lower() != "%" and len(head[: match.start()].split()) <= 25:
+            return text.find(match.group(0).strip()) + len(match.group(0).strip())
+    leader = _LEADER_POINTS.search(head)
+    return text.find(leader.group(0).strip()) + len(leader.group(0).strip()) if leader else None
 
 
 _COMPLETES = re.compile(r"^\s*(?:\(|[a-h]\s*[.)]\s)")
@@ -390,6 +440,10 @@ def read_call(path: Path, limits: Limits) -> Call:
         parsed = load_document(path, limits)
     except CanevasError as exc:
         raise CallError(f"Cahier des charges illisible ({path.name}) : {exc}") from exc
+    if path.suffix.lower() in (".txt", ".md") and "+--" in path.read_text(
+            encoding="utf-8", errors="replace"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        parsed = replace(parsed, blocks=_with_ascii_table(parsed.blocks, text))
     criteria = extract_criteria(parsed)
     if not criteria:
         raise CallError(
