@@ -35,11 +35,11 @@ def expected_chars(limit: str | None) -> int | None:
     if not limit:
         return None
     text = limit.replace("\u202f", " ").replace("\xa0", " ")
-    number = re.search(r"(\d[\d ]*(?:[.,]\d+)?)|½|une?\b", text)
+    number = re.search(r"(\d[\d ]*(?:[.,]\d+)?)|½|une?\b|demi", text)
     if not number:
         return None
-    raw = number.group(0)
-    amount = 0.5 if raw == "½" else 1.0 if raw.startswith("un") else float(
+    raw = "demi" if re.search(r"demi-page|^½", text) else number.group(0)
+    amount = 0.5 if raw in ("½", "demi") else 1.0 if raw.startswith("un") else float(
         raw.replace(" ", "").replace(",", "."))
     if re.search(r"et demie", text):
         amount += 0.5
@@ -47,6 +47,8 @@ def expected_chars(limit: str | None) -> int | None:
         return int(amount * tuned("drafting.page_chars"))
     if re.search(r"\bmots\b", text):
         return int(amount * tuned("drafting.word_chars"))
+    if re.search(r"\blignes?\b", text):
+        return int(amount * tuned("drafting.line_chars"))
     return int(amount)
 
 

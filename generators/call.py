@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +27,38 @@ _ZONE = re.compile(r"crit[èe]res?|questions?|grille|attendus|contenu (?:du|de l
                    r"rubriques", re.IGNORECASE)
 _NOT_CRITERIA = re.compile(r"pièces?|annexes?|calendrier|contacts?|modalités de dépôt|"
                            r"date limite", re.IGNORECASE)
-_ITEM_WORD = r"(?:crit[èe]re|axe|question|rubrique)\s*(?:n\s*°\s*)?(?:\d+|[IVX]{1,4}\b)"
+_ITEM_WORD = (r"(?:crit[èe]re|axe|question|rubrique|th[èe]me|Q)\s*(?:n\s*°\s*)?"
+              r"(?:\d+|[IVX]{1,4}\b)")
 _NUMBERED = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–-]|"
                        r"[a-h]\s*\)|(?-i:[IVX]{1,4}|[A-H])\s*[.)–—-]\s|[•▪●◦\-–*])\s*",
                        re.IGNORECASE)
 _LIMIT = re.compile(
     r"(?:(?:maximum|max\.?|au plus|limité(?:e)? à|dans la limite de)\s*(?:de\s*)?"
-    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?)(?:\s*\(?espaces\s+(?:non\s+)?compris\)?)?|"
-    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?)(?:\s+espaces\s+(?:non\s+)?compris)?"
+    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)"
+    r"(?:\s*\(?espaces\s+(?:non\s+)?compris\)?)?|"
+    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)(?:\s+espaces\s+(?:non\s+)?compris)?"
     r"\s*(?:maximum|max\.?|au plus))",
     re.IGNORECASE)
-_POINTS = re.compile(r"[—–-]?\s*\(?\s*(\d{1,3})\s*(points?|pts|%)\s*\)?", re.IGNORECASE)
+_POINTS = re.compile(r"[—–-]?\s*\(?\s*(?:(\d{1,3})\s*(points?|pts|%)|/\s*(\d{1,3})\b"
+                     r"|sur\s*(\d{1,3})(?=\s*(?:\)|$|[—–-]))|(?:coefficient|coef\.)\s*(\d{1,2})\b)"
+                     r"\s*\)?", re.IGNORECASE)
 _LEADER_POINTS = re.compile(r"\s*\.{3,}\s*/\s*(\d{1,3})\b")  # « Diagnostic ........ /20 »
+_SCALE = re.compile(r"\b(?:barème|notation|note|pondération)\s*:\s*(?:sur\s*)?(\d{1,3})\s*"
+                    r"(points?|pts|%)?", re.IGNORECASE)
+
+
+def _weight(match: re.Match[str]) -> str:
+    """« 20 points », « 15 % », « / 20 » → « 20 points », « coefficient 3 »."""
+    if match.group(1):
+        return f"{match.group(1)} {match.group(2)}"
+    if match.group(3) or match.group(4):
+        return f"{match.group(3) or match.group(4)} points"
+    return f"coefficient {match.group(5)}"
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 _RULE = re.compile(r"^[-=_*~]{3,}\s*|\s*[-=_*~]{3,}$")  # a text file's underlines
 _PAGE_CHARS = tuned("drafting.page_chars")
 _WORD_CHARS = tuned("drafting.word_chars")
+_LINE_CHARS = tuned("drafting.line_chars")
 
 
 class CallError(CanevasError):
@@ -90,12 +107,7 @@ def _limit(text: str) -> int | None:
     if not match:
         return None
     amount = _number(match.group(1) or match.group(3))
-    unit = (match.group(2) or match.group(4)).lower()
-    if unit.startswith("page"):
-        return amount * _PAGE_CHARS
-    if unit == "mots":
-        return int(amount * _WORD_CHARS)
-    return amount
+    return _in_chars(amount, match.group(2) or match.group(4))
 
 
 def _clean(text: str) -> tuple[str, str | None]:
@@ -105,13 +117,14 @@ def _clean(text: str) -> tuple[str, str | None]:
     points = None
     text = _LIMIT.sub("", text)
     text = re.sub(r"\s*[–—,;-]\s*\)", ")", text).rstrip(" —–-,;")
+    text = re.sub(r"\s*\.{3,}\s*(?=\d|/|$)", " ", text)
     leader = _LEADER_POINTS.search(text)
     if leader:
         points = f"{leader.group(1)} points"
         text = text[: leader.start()] + text[leader.end():]
     weight = list(_POINTS.finditer(text))
     if not points and weight and len(_WORD.findall(text[weight[-1].end():])) <= 1:
-        points = f"{weight[-1].group(1)} {weight[-1].group(2)}"
+        points = _weight(weight[-1])
         text = text[: weight[-1].start()]
     text = re.sub(r"\(\s*\)", "", text)
     text = re.sub(r"\s+([.,])", r"\1", re.sub(r"\s{2,}", " ", text))
@@ -125,9 +138,9 @@ def _title(text: str) -> str:
     return head[:1].upper() + head[1:]
 
 
-_STRONG = re.compile(r"crit[èe]res?|grille|bar[èe]me|notation|regardera|[ée]valuation des "
+_STRONG = re.compile(r"crit[èe]res?|grille|bar[èe]me|notation|regarder|[ée]valuation des "
                      r"(?:projets|dossiers|candidatures|propositions)|[ée]valuerons|"
-                     r"analyse des (?:projets|dossiers|candidatures)|s[ée]lectionn|"
+                     r"analyse des (?:projets|dossiers|candidatures)|s[ée]lectionn|choisi|"
                      r"questions? (?:à|auxquelles)", re.IGNORECASE)
 # « Critères d'éligibilité » are conditions to apply, not what the answer is graded on.
 _CONDITIONS = re.compile(r"[ée]ligibilit[ée]|recevabilit[ée]|admissibilit[ée]", re.IGNORECASE)
@@ -149,7 +162,13 @@ _SHARED = re.compile(r"par (?:rubrique|critère|question|réponse|axe)|\bchacun(
 _INLINE_ITEM = re.compile(r"\s+(?=(?:[a-h]|\d{1,2})\)\s)")
 
 
+_SECTION_TITLE = re.compile(r"^\d{1,2}\s*[–—-]\s+[A-ZÀ-Ý][^.;:]{2,100}$")
+
+
 def _is_heading(block: Block) -> bool:
+    if (block.kind == "paragraph" and _SECTION_TITLE.match(block.text.strip())
+            and len(block.text.split()) <= 12 and not _POINTS.search(block.text)):
+        return True  # « 5 – Sur quoi porte l'analyse » in a text file
     return block.kind == "heading" or (len(block.text) < 80 and block.kind != "table_row"
                                        and not _NUMBERED.match(block.text)
                                        and not block.text.rstrip().endswith((".", "?", ";", ":"))
@@ -195,7 +214,8 @@ def _from_table(rows: list[str]) -> list[tuple[str, str, str | None, str]]:
     """(title, text, points, limit text) from a scoring table with a header row."""
     header = [fold_accents(c.lower()) for c in _cells(rows[0])]
     title_col = next((i for i, c in enumerate(header)
-                      if re.search(r"crit|intitul|rubrique|question|theme", c)), None)
+                      if re.search(r"\baxe|crit|intitul|rubrique|question|theme", c)
+                      and not c.startswith("sous")), None)
     if title_col is None:
         return []
     points_col = next((i for i, c in enumerate(header)
@@ -238,9 +258,9 @@ def ascii_table(lines: list[str]) -> list[tuple[str, ...]]:
             continue
         if not line.strip().startswith("|"):
             break
-        cells = [line[a + 1:b].strip(" |") for a, b in zip(columns, columns[1:])]
+        cells = [line[a + 1:b].strip(" |") for a, b in pairwise(columns)]
         if rows and not cells[0] and any(cells):
-            rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells)]
+            rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells, strict=False)]
         else:
             rows.append(cells)
     return [tuple(row) for row in rows if any(row)]
@@ -305,14 +325,17 @@ def _listed(zone: list[Block]) -> list[_Item]:
     its lettered sub-criteria (« a. Conventionnement… ; b. … »). When some items carry
     points and the others do not, the others are the sub-criteria of the one above."""
     found: list[list[str]] = []
+    under_heading = False
     for block in zone:
-        pieces = [p for piece in _INLINE_ITEM.split(block.text)
+        pieces = [p for piece in _split_outside_parentheses(_INLINE_ITEM, block.text)
                   for p in _INLINE_CRITERION.split(piece) if p.strip()]
         for n, piece in enumerate(pieces):
             starts = n > 0 or block.kind == "list_item" or _NUMBERED.match(piece)
-            if starts:
+            if starts and not (under_heading and block.kind == "list_item"):
                 found.append([piece, piece])
-            elif found and block.kind == "paragraph" and _COMPLETES.match(piece):
+                under_heading = block.kind == "heading"
+            elif found and (under_heading or block.kind == "paragraph"
+                            and _COMPLETES.match(piece)):
                 found[-1][1] += f" {piece}"
     weighted = [_weight_in_title(text) is not None for _, text in found]
     if any(weighted) and not all(weighted) and weighted[0]:
@@ -335,10 +358,22 @@ def _weight_in_title(text: str) -> int | None:
     l'accompagnement — 30 points Diagnostic, … », « Qualité du projet ..... 45 points »)."""
     head = _LIMIT.sub("", text)
     for match in _POINTS.finditer(head):
-        if match.group(2).lower() != "%" and len(head[: match.start()].split()) <= 25:
+        if (match.group(2) or "").lower() != "%" and len(head[: match.start()].split()) <= 25:
             return text.find(match.group(0).strip()) + len(match.group(0).strip())
     leader = _LEADER_POINTS.search(head)
     return text.find(leader.group(0).strip()) + len(leader.group(0).strip()) if leader else None
+
+
+def _split_outside_parentheses(pattern: re.Pattern[str], text: str) -> list[str]:
+    """Cut ``text`` where ``pattern`` matches, not inside parentheses: « (annexe 2) »
+    ends a parenthesis, it does not start an item « 2) »."""
+    parts, start = [], 0
+    for match in pattern.finditer(text):
+        before = text[start:match.start()]
+        if text[:match.start()].count("(") <= text[:match.start()].count(")") and before:
+            parts.append(before)
+            start = match.end()
+    return [*parts, text[start:]]
 
 
 _COMPLETES = re.compile(r"^\s*(?:\(|[a-h]\s*[.)]\s)")
@@ -356,8 +391,7 @@ def _weighted_paragraphs(zone: list[Block]) -> list[_Item]:
         before = re.split(r"(?<=[.?!:;])\s+", block.text[: weights[0].start()])[-1]
         title = _after_verb(before)
         if len(title.split()) >= 2:
-            found.append((title, block.text, f"{weights[0].group(1)} {weights[0].group(2)}",
-                          ""))
+            found.append((title, block.text, _weight(weights[0]), ""))
     return found
 
 
@@ -374,6 +408,24 @@ def _after_verb(clause: str) -> str:
 
 _DETERMINER = re.compile(r"(?:^|\s)(?:la|le|les|leur|leurs|sa|son|ses)\s+|(?:^|\s)l['’]",
                          re.IGNORECASE)
+
+
+def _bare_limit(text: str) -> int | None:
+    """A length alone, as in a table's « Longueur » column (« 400 mots »)."""
+    match = re.search(r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)", text,
+                      re.IGNORECASE)
+    return _in_chars(_number(match.group(1)), match.group(2)) if match else None
+
+
+def _in_chars(amount: float, unit: str) -> int:
+    unit = unit.lower()
+    if unit.startswith("page"):
+        return int(amount * _PAGE_CHARS)
+    if unit == "mots":
+        return int(amount * _WORD_CHARS)
+    if unit.startswith("ligne"):
+        return int(amount * _LINE_CHARS)
+    return int(amount)
 
 
 def _limit_of(text: str) -> int | None:
@@ -422,10 +474,12 @@ def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
     for title, raw, points, limit_text in _items(zone):
         text = _PREFIX.sub("", raw, count=1)
         head = _PREFIX.sub("", title, count=1)
-        limit = _limit_of(limit_text) if limit_text else None
+        limit = (_limit_of(limit_text) or _bare_limit(limit_text)) if limit_text else None
         limit = limit or _limit_of(head) or _limit_of(text) or shared
         cleaned, found_points = _clean(head)
-        points = points or found_points or _clean(text.split(". ")[0])[1]
+        scale = _SCALE.search(text)
+        points = (points or found_points or _clean(text.split(". ")[0])[1]
+                  or (f"{scale.group(1)} {scale.group(2) or 'points'}" if scale else None))
         description, _ = _clean(text)
         if len(cleaned.split()) < 2 and len(cleaned) < 5:
             continue
