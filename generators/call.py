@@ -334,8 +334,8 @@ def _listed(zone: list[Block]) -> list[_Item]:
             if starts and not (under_heading and block.kind == "list_item"):
                 found.append([piece, piece])
                 under_heading = block.kind == "heading"
-            elif found and (under_heading or block.kind == "paragraph"
-                            and _COMPLETES.match(piece)):
+            elif found and (under_heading or (block.kind == "paragraph"
+                            and _COMPLETES.match(piece))):
                 found[-1][1] += f" {piece}"
     weighted = [_weight_in_title(text) is not None for _, text in found]
     if any(weighted) and not all(weighted) and weighted[0]:
