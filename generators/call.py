@@ -450,18 +450,30 @@ def _shared_limit(zone: list[Block]) -> int | None:
     return None
 
 
-def global_limit(blocks: list[Block]) -> int | None:
-    """The limit of the whole response (« une note de 2 pages maximum », « mémoire
-    technique de 12 pages maximum »), if the call gives one."""
+_EXCEED = re.compile(r"(?:dépasser|excéder|dépassera|excédera)\s+(?:pas\s+)?"
+                     r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)", re.IGNORECASE)
+
+
+def global_limit(blocks: list[Block], criteria: list[Criterion] | None = None) -> int | None:
+    """The limit of the whole response (« une note de 2 pages maximum », « le mémoire
+    ne devra pas excéder 12 pages », « ne doit pas dépasser 15 000 caractères »), if the
+    call gives one; a length in characters or words only when the sentence is not
+    one of a criterion's (« Réponse limitée à 2 000 caractères »)."""
+    described = " ".join(" ".join(c.text.split()) for c in criteria or [])
     for block in blocks:
-        if block.kind == "table_row" or _SHARED.search(block.text):
+        if block.kind == "table_row":
             continue
-        for part in re.split(r"[;•]", block.text):
-            if re.search(r"\b(?:note|mémoire|dossier technique|réponse|dossier)\b", part,
-                         re.IGNORECASE) and not re.search(r"annexe financi", part, re.I):
-                limit = _limit_of(part)
-                if limit and _PAGES.search(part):
-                    return limit
+        for part in re.split(r"(?<=[.!?])\s+|[;•]", block.text):
+            if _SHARED.search(part) or not re.search(
+                    r"\b(?:note|mémoire|dossier technique|réponse|dossier|ensemble)\b", part,
+                    re.IGNORECASE) or re.search(r"annexe financi", part, re.I):
+                continue
+            exceed = _EXCEED.search(part)
+            limit = (_in_chars(_number(exceed.group(1)), exceed.group(2)) if exceed
+                     else _limit_of(part))
+            if limit and (_PAGES.search(part) or (exceed and " ".join(
+                    part.split())[:60] not in described)):
+                return limit
     return None
 
 
@@ -510,7 +522,7 @@ def read_call(path: Path, limits: Limits) -> Call:
     title = title or parsed.title or next((b.text for b in parsed.blocks if b.text.strip()),
                                           path.stem)
     return Call(title=title[:150], source=path.name, criteria=criteria,
-                max_chars=global_limit(parsed.blocks))
+                max_chars=global_limit(parsed.blocks, criteria))
 
 
 _NEEDS = (("nombre", re.compile(r"\bETP\b|effectif|nombre|chiffr|indicateur|cible|valeurs? de",
