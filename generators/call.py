@@ -162,6 +162,7 @@ _SHARED = re.compile(r"par (?:rubrique|critère|question|réponse|axe)|\bchacun(
 _INLINE_ITEM = re.compile(r"\s+(?=(?:[a-h]|\d{1,2})\)\s)")
 
 
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _SECTION_TITLE = re.compile(r"^\d{1,2}\s*[–—-]\s+[A-ZÀ-Ý][^.;:]{2,100}$")
 
 
@@ -325,23 +326,31 @@ def _listed(zone: list[Block]) -> list[_Item]:
     its lettered sub-criteria (« a. Conventionnement… ; b. … »). When some items carry
     points and the others do not, the others are the sub-criteria of the one above."""
     found: list[list[str]] = []
+    kinds: list[str] = []
     under_heading = False
     for block in zone:
         pieces = [p for piece in _split_outside_parentheses(_INLINE_ITEM, block.text)
                   for p in _INLINE_CRITERION.split(piece) if p.strip()]
         for n, piece in enumerate(pieces):
             starts = n > 0 or block.kind == "list_item" or _NUMBERED.match(piece)
-            if starts and not (under_heading and block.kind == "list_item"):
+            only_limit = len(_WORD.findall(_LIMIT.sub("", piece))) < 2  # « → 20 lignes maximum »
+            if starts and found and only_limit:
+                found[-1][1] += f" {piece}"
+            elif starts and not (under_heading and block.kind == "list_item"):
                 found.append([piece, piece])
+                kinds.append(block.kind if piece[:1].isupper() else "lower")
                 under_heading = block.kind == "heading"
             elif found and (under_heading or (block.kind == "paragraph"
                             and _COMPLETES.match(piece))):
                 found[-1][1] += f" {piece}"
     weighted = [_weight_in_title(text) is not None for _, text in found]
     if any(weighted) and not all(weighted) and weighted[0]:
+        # Sub-criteria are written apart from their axis (list items under numbered
+        # paragraphs, small letters); a criterion « non noté » among the others is not one.
+        parent_kinds = {k for k, w in zip(kinds, weighted, strict=True) if w}
         parents: list[list[str]] = []
-        for (title, text), weight in zip(found, weighted, strict=True):
-            if weight:
+        for (title, text), weight, kind in zip(found, weighted, kinds, strict=True):
+            if weight or kind in parent_kinds:
                 parents.append([title, text])
             else:
                 parents[-1][1] += f" ; {text}"
@@ -358,7 +367,8 @@ def _weight_in_title(text: str) -> int | None:
     l'accompagnement — 30 points Diagnostic, … », « Qualité du projet ..... 45 points »)."""
     head = _LIMIT.sub("", text)
     for match in _POINTS.finditer(head):
-        if (match.group(2) or "").lower() != "%" and len(head[: match.start()].split()) <= 25:
+        percent = (match.group(2) or "") == "%"
+        if (not percent or "(" in match.group(0)) and len(head[: match.start()].split()) <= 25:
             return text.find(match.group(0).strip()) + len(match.group(0).strip())
     leader = _LEADER_POINTS.search(head)
     return text.find(leader.group(0).strip()) + len(leader.group(0).strip()) if leader else None
@@ -510,6 +520,8 @@ def read_call(path: Path, limits: Limits) -> Call:
             encoding="utf-8", errors="replace"):
         text = path.read_text(encoding="utf-8", errors="replace")
         parsed = replace(parsed, blocks=_with_ascii_table(parsed.blocks, text))
+    parsed = replace(parsed, blocks=[replace(b, text=_EMPHASIS.sub("", b.text))
+                                     for b in parsed.blocks])
     criteria = extract_criteria(parsed)
     if not criteria:
         raise CallError(
