@@ -155,6 +155,8 @@ _PREFIX = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–—
 _INLINE_CRITERION = re.compile(rf"\s+(?={_ITEM_WORD}\s*[:.–—-])", re.IGNORECASE)
 _WORD_NUMBERS = {"une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
                  "dix": 10}
+_HALF_PAGES = re.compile(r"(?:(\d+)|(une?|deux|trois))\s+pages?\s+et\s+demie|½\s*page|"
+                         r"demi-page", re.IGNORECASE)
 _PAGES = re.compile(r"(\d+|une|un|deux|trois|quatre|cinq|six|dix)\s+pages?\b", re.IGNORECASE)
 _SHARED = re.compile(r"par (?:rubrique|critère|question|réponse|axe)|\bchacun(?:e)?\b|"
                      r"\bchaque (?:rubrique|critère|question|réponse|axe|partie)\b",
@@ -267,16 +269,43 @@ def ascii_table(lines: list[str]) -> list[tuple[str, ...]]:
     return [tuple(row) for row in rows if any(row)]
 
 
-def _with_ascii_table(blocks: list[Block], text: str) -> list[Block]:
-    """The loader reads a drawn table as one paragraph: put its rows in its place."""
-    rows = ascii_table(text.splitlines())
-    at = next((i for i, b in enumerate(blocks) if "+--" in b.text), None)
-    if len(rows) < 2 or at is None:
+def tab_table(lines: list[str]) -> list[tuple[str, ...]]:
+    """The rows of the first table written with tabs between its cells (three rows at
+    least, the first its header)."""
+    rows: list[tuple[str, ...]] = []
+    for line in lines:
+        if "\t" in line and line.strip():
+            rows.append(tuple(cell.strip() for cell in line.split("\t")))
+        elif len(rows) >= 3:
+            break
+        else:
+            rows = []
+    return rows if len(rows) >= 3 and len(rows[0]) >= 2 else []
+
+
+def _fold_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _with_table(blocks: list[Block], text: str) -> list[Block]:
+    """The loader reads a table drawn with ``+---+`` or written with tabs as paragraphs
+    (or as headings): put its rows in their place."""
+    drawn = ascii_table(text.splitlines())
+    rows = drawn or tab_table(text.splitlines())
+    if len(rows) < 2:
         return blocks
-    before = blocks[at].text.split("+--", 1)[0].strip()
+    first = "+--" if drawn else _fold_space(" ".join(rows[0]))
+    last = _fold_space(rows[-1][0])
+    start = next((i for i, b in enumerate(blocks) if first in _fold_space(b.text)), None)
+    if start is None:
+        return blocks
+    end = next((i for i in range(start, len(blocks))
+                if last and last in _fold_space(blocks[i].text)), start)
+    head = _fold_space(blocks[start].text)
+    before = head.split("+--", 1)[0] if "+--" in head else head.split(first, 1)[0]
     table = [Block(text=" | ".join(row), kind="table_row", cells=row) for row in rows]
-    return [*blocks[:at], *([Block(text=before)] if before else []), *table,
-            *blocks[at + 1:]]
+    return [*blocks[:start], *([Block(text=before.strip())] if before.strip() else []),
+            *table, *blocks[end + 1:]]
 
 
 _Item = tuple[str, str, str | None, str]
@@ -440,6 +469,11 @@ def _in_chars(amount: float, unit: str) -> int:
 
 def _limit_of(text: str) -> int | None:
     """A length limit in ``text``: characters, words or pages (« deux pages »)."""
+    half = _HALF_PAGES.search(text)
+    if half and re.search(r"max|au plus|limit", text, re.IGNORECASE):
+        whole = half.group(1) or half.group(2) or "0"
+        amount = int(whole) if whole.isdigit() else _WORD_NUMBERS[whole.lower()]
+        return int((amount + 0.5) * _PAGE_CHARS)
     found = _limit(text)
     if found is not None:
         return found
@@ -516,10 +550,9 @@ def read_call(path: Path, limits: Limits) -> Call:
         parsed = load_document(path, limits)
     except CanevasError as exc:
         raise CallError(f"Cahier des charges illisible ({path.name}) : {exc}") from exc
-    if path.suffix.lower() in (".txt", ".md") and "+--" in path.read_text(
-            encoding="utf-8", errors="replace"):
+    if path.suffix.lower() in (".txt", ".md"):
         text = path.read_text(encoding="utf-8", errors="replace")
-        parsed = replace(parsed, blocks=_with_ascii_table(parsed.blocks, text))
+        parsed = replace(parsed, blocks=_with_table(parsed.blocks, text))
     parsed = replace(parsed, blocks=[replace(b, text=_EMPHASIS.sub("", b.text))
                                      for b in parsed.blocks])
     criteria = extract_criteria(parsed)
