@@ -147,8 +147,10 @@ _CONDITIONS = re.compile(r"[ée]ligibilit[ée]|recevabilit[ée]|admissibilit[ée
 _WEAK = re.compile(r"attendus|th[ée]matiques|recevabilit[ée]|[ée]ligibilit[ée]|"
                    r"contenu (?:du|de la) (?:dossier|réponse|candidature)|rubriques|questions?",
                    re.IGNORECASE)
-_ITEM_HEADING = re.compile(rf"^\s*(?:{_ITEM_WORD}|\d{{1,2}}\s*\)|[a-h]\s*\))", re.IGNORECASE)
-_PREFIX = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–—-]|[a-h]\s*\)|"
+_ITEM_HEADING = re.compile(rf"^\s*(?:{_ITEM_WORD}|\d{{1,2}}\s*\)|[a-h]\s*\)|(?-i:[A-H])\s*[.)–—-]\s)",
+                           re.IGNORECASE)
+_PREFIX = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\.\d{{1,2}}\.?|\d{{1,2}}\s*[.)–—-]|"
+                     r"[a-h]\s*\)|(?-i:[ivx]{1,4})\)|"
                      r"(?-i:[IVX]{1,4}|[A-H])\s*[.)–—-](?:\s*[–—-])?\s)\s*", re.IGNORECASE)
 # Several criteria run together in one paragraph of a text file (« Critère n°1 – … /20
 # Critère n°2 – … »): cut before each.
@@ -161,7 +163,7 @@ _PAGES = re.compile(r"(\d+|une|un|deux|trois|quatre|cinq|six|dix)\s+pages?\b", r
 _SHARED = re.compile(r"par (?:rubrique|critère|question|réponse|axe)|\bchacun(?:e)?\b|"
                      r"\bchaque (?:rubrique|critère|question|réponse|axe|partie)\b",
                      re.IGNORECASE)
-_INLINE_ITEM = re.compile(r"\s+(?=(?:[a-h]|\d{1,2})\)\s)")
+_INLINE_ITEM = re.compile(r"\s+(?=(?:[a-h]|(?-i:[ivx]{1,4})|\d{1,2})\)\s)")
 
 
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -179,13 +181,27 @@ def _is_heading(block: Block) -> bool:
                                        and any(c.isalpha() for c in block.text))
 
 
+_LETTERED = re.compile(r"^\s*[A-H]\s*[.)–—-]\s")
+
+
+def _same_style(head: str, later: str) -> bool:
+    """A call whose chapters are lettered (« F- Critères ») has no lettered criteria
+    under them: « G- Contenu de la réponse » is the next chapter."""
+    return bool(_LETTERED.match(head) and _LETTERED.match(later))
+
+
 def _zone_at(blocks: list[Block], index: int) -> list[Block]:
     """The blocks under heading ``index``, criteria-like sub-headings included."""
     head = blocks[index]
+    number = re.search(r"\d+", head.text)
+    # « ARTICLE 8 – CRITÈRES » holds « 8.1 Pertinence… », « 8.2 … »
+    own = re.compile(rf"^\s*{number.group(0)}\.\d") if number else None
     zone: list[Block] = []
     for later in blocks[index + 1:]:
         seen_items = any(b.kind == "heading" and _ITEM_HEADING.match(b.text) for b in zone)
-        if _is_heading(later) and not _ITEM_HEADING.match(later.text) and (
+        inside = ((_ITEM_HEADING.match(later.text) and not _same_style(head.text, later.text))
+                  or (own and own.match(later.text)))
+        if _is_heading(later) and not inside and (
                 head.kind != "heading" or later.kind != "heading" or seen_items
                 or later.level <= head.level):
             break
@@ -202,7 +218,8 @@ def _zone(blocks: list[Block]) -> list[Block]:
             if (_is_heading(block) and pattern.search(block.text)
                     and not _NOT_CRITERIA.search(block.text)
                     and not (pattern is _STRONG and _CONDITIONS.search(block.text))
-                    and not _ITEM_HEADING.match(block.text)):
+                    and not (_ITEM_HEADING.match(block.text)
+                             and not _LETTERED.match(block.text))):
                 zone = _zone_at(blocks, index)
                 if _items(zone):
                     return zone
