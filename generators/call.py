@@ -147,8 +147,8 @@ _CONDITIONS = re.compile(r"[ée]ligibilit[ée]|recevabilit[ée]|admissibilit[ée
 _WEAK = re.compile(r"attendus|th[ée]matiques|recevabilit[ée]|[ée]ligibilit[ée]|"
                    r"contenu (?:du|de la) (?:dossier|réponse|candidature)|rubriques|questions?",
                    re.IGNORECASE)
-_ITEM_HEADING = re.compile(rf"^\s*(?:{_ITEM_WORD}|\d{{1,2}}\s*\)|[a-h]\s*\)|(?-i:[A-H])\s*[.)–—-]\s)",
-                           re.IGNORECASE)
+_ITEM_HEADING = re.compile(
+    rf"^\s*(?:{_ITEM_WORD}|\d{{1,2}}\s*\)|[a-h]\s*\)|(?-i:[A-H])\s*[.)–—-]\s)", re.IGNORECASE)
 _PREFIX = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\.\d{{1,2}}\.?|\d{{1,2}}\s*[.)–—-]|"
                      r"[a-h]\s*\)|(?-i:[ivx]{1,4})\)|"
                      r"(?-i:[IVX]{1,4}|[A-H])\s*[.)–—-](?:\s*[–—-])?\s)\s*", re.IGNORECASE)
@@ -489,8 +489,8 @@ def _limit_of(text: str) -> int | None:
     half = _HALF_PAGES.search(text)
     if half and re.search(r"max|au plus|limit", text, re.IGNORECASE):
         whole = half.group(1) or half.group(2) or "0"
-        amount = int(whole) if whole.isdigit() else _WORD_NUMBERS[whole.lower()]
-        return int((amount + 0.5) * _PAGE_CHARS)
+        pages_before = int(whole) if whole.isdigit() else _WORD_NUMBERS[whole.lower()]
+        return int((pages_before + 0.5) * _PAGE_CHARS)
     found = _limit(text)
     if found is not None:
         return found
