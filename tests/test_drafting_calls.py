@@ -62,6 +62,26 @@ def test_any_call_layout_gives_its_criteria_in_order(name: str) -> None:
     assert call.max_chars == whole
 
 
+UNSEEN = CALLS.parent / "calls-unseen"
+
+
+@pytest.mark.parametrize("batch", ["a", "c"])
+def test_calls_written_by_other_hands_give_their_criteria(batch: str) -> None:
+    """Two batches of eight calls a helper wrote without seeing the reader (numbered
+    lists with « (20 points) » then a limit sentence, tables drawn with ``+---+`` or
+    tabs, « Critère n°1 – … /20 » run together, prose with points in parentheses, axes
+    over sub-criteria, « Q1 – … » with « → 20 lignes maximum »…): every criterion, in
+    order, none more, with its points and limit. The other batches are measured by
+    ``python -m evals.calls_set`` (README)."""
+    from evals.calls_set import score_folder
+
+    result = score_folder(UNSEEN / batch)
+    wrong = [r for r in result["per_call"]
+             if not r["found"] == r["expected"] == r["read"] == r["points_ok"]
+             == r["limits_ok"] or not r["in_order"]]
+    assert wrong == []
+
+
 def test_attendus_and_recevabilite_are_not_criteria() -> None:
     call = read_call(CALLS / "06-attendus-avant-criteres.md", Limits())
     titles = " ".join(c.title for c in call.criteria)
