@@ -21,6 +21,7 @@ from knowledge.errors import CanevasError
 from knowledge.french import fold_accents
 from knowledge.limits import Limits
 from knowledge.loaders import load_document
+from knowledge.structure import is_capitals
 
 _ZONE = re.compile(r"crit[èe]res?|questions?|grille|attendus|contenu (?:du|de la) "
                    r"(?:dossier|réponse|candidature)|éléments? (?:de réponse|à fournir)|"
@@ -37,14 +38,17 @@ _LIMIT = re.compile(
     r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)"
     r"(?:\s*\(?espaces\s+(?:non\s+)?compris\)?)?|"
     r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)(?:\s+espaces\s+(?:non\s+)?compris)?"
-    r"\s*(?:maximum|max\.?|au plus))",
+    r"\s*(?:maximum|max\.?|au plus)|"
+    r"(?:dépasser|excéder|dépassera|excédera|dépasse|excède)\s+(?:pas\s+)?"
+    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes))",
     re.IGNORECASE)
-_POINTS = re.compile(r"[—–-]?\s*\(?\s*(?:(\d{1,3})\s*(points?|pts|%)|/\s*(\d{1,3})\b"
+_POINTS = re.compile(r"[—–-]?\s*\(?\s*(?:(\d{1,3})\s*(points?|pts|%)|(?<![\w/])/\s*(\d{1,3})\b"
                      r"|sur\s*(\d{1,3})(?=\s*(?:\)|$|[—–-]))|(?:coefficient|coef\.)\s*(\d{1,2})\b)"
                      r"\s*\)?", re.IGNORECASE)
 _LEADER_POINTS = re.compile(r"\s*\.{3,}\s*/\s*(\d{1,3})\b")  # « Diagnostic ........ /20 »
 _SCALE = re.compile(r"\b(?:barème|notation|note|pondération)\s*:\s*(?:sur\s*)?(\d{1,3})\s*"
-                    r"(points?|pts|%)?", re.IGNORECASE)
+                    r"(points?|pts|%)?(?!\s*(?:pages?|caractères|signes|mots|lignes))",
+                    re.IGNORECASE)
 
 
 def _weight(match: re.Match[str]) -> str:
@@ -106,8 +110,8 @@ def _limit(text: str) -> int | None:
     match = _LIMIT.search(text)
     if not match:
         return None
-    amount = _number(match.group(1) or match.group(3))
-    return _in_chars(amount, match.group(2) or match.group(4))
+    amount = _number(match.group(1) or match.group(3) or match.group(5))
+    return _in_chars(amount, match.group(2) or match.group(4) or match.group(6))
 
 
 def _clean(text: str) -> tuple[str, str | None]:
@@ -140,7 +144,9 @@ def _title(text: str) -> str:
 
 _STRONG = re.compile(r"crit[èe]res?|grille|bar[èe]me|notation|regarder|[ée]valuation des "
                      r"(?:projets|dossiers|candidatures|propositions)|[ée]valuerons|"
-                     r"analyse des (?:projets|dossiers|candidatures)|s[ée]lectionn|choisi|"
+                     r"analyse des (?:projets|dossiers|candidatures)|"
+                     r"(?:projets?|dossiers?|candidatures?)\b[^.?!]{0,20}\b(?:s[ée]lectionn|choisi)|"
+                     r"(?:s[ée]lectionn|choisi)\w*\s+(?:les?|des)\s+(?:projets?|dossiers?|candidat)|"
                      r"questions? (?:à|auxquelles)", re.IGNORECASE)
 # « Critères d'éligibilité » are conditions to apply, not what the answer is graded on.
 _CONDITIONS = re.compile(r"[ée]ligibilit[ée]|recevabilit[ée]|admissibilit[ée]", re.IGNORECASE)
@@ -154,7 +160,8 @@ _PREFIX = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\.\d{{1,2}}\
                      r"(?-i:[IVX]{1,4}|[A-H])\s*[.)–—-](?:\s*[–—-])?\s)\s*", re.IGNORECASE)
 # Several criteria run together in one paragraph of a text file (« Critère n°1 – … /20
 # Critère n°2 – … »): cut before each.
-_INLINE_CRITERION = re.compile(rf"\s+(?={_ITEM_WORD}\s*[:.–—-])", re.IGNORECASE)
+_INLINE_CRITERION = re.compile(rf"\s+(?=(?-i:[A-ZÀ-Ý]))(?={_ITEM_WORD}\s*[:.–—-])",
+                                re.IGNORECASE)  # « Critère 2 – », not « du critère 4 – »
 _WORD_NUMBERS = {"une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
                  "dix": 10}
 _HALF_PAGES = re.compile(r"(?:(\d+)|(une?|deux|trois))\s+pages?\s+et\s+demie|½\s*page|"
@@ -230,12 +237,17 @@ def _cells(row: str) -> list[str]:
     return [c.strip(" *") for c in row.strip().strip("|").split("|")]
 
 
+def _title_column(header: list[str]) -> int | None:
+    """The column naming the criteria (« Critère », « Axe », not « Sous-critères »)."""
+    return next((i for i, c in enumerate(header)
+                 if re.search(r"\baxe|crit|intitul|rubrique|question|theme", c)
+                 and not c.startswith("sous")), None)
+
+
 def _from_table(rows: list[str]) -> list[tuple[str, str, str | None, str]]:
     """(title, text, points, limit text) from a scoring table with a header row."""
     header = [fold_accents(c.lower()) for c in _cells(rows[0])]
-    title_col = next((i for i, c in enumerate(header)
-                      if re.search(r"\baxe|crit|intitul|rubrique|question|theme", c)
-                      and not c.startswith("sous")), None)
+    title_col = _title_column(header)
     if title_col is None:
         return []
     points_col = next((i for i, c in enumerate(header)
@@ -264,11 +276,12 @@ def _from_table(rows: list[str]) -> list[tuple[str, str, str | None, str]]:
 _BORDER = re.compile(r"^\s*\+(?:[-=]+\+){2,}\s*$")
 
 
-def ascii_table(lines: list[str]) -> list[tuple[str, ...]]:
-    """The rows of the first table drawn with ``+---+`` borders and ``|`` in a text file,
-    cut at the border's ``+`` columns; a line whose first cell is empty goes on with the
-    row above (a title wrapped over two lines)."""
-    start = next((i for i, line in enumerate(lines) if _BORDER.match(line)), None)
+def ascii_table(lines: list[str], skip: int = 0) -> list[tuple[str, ...]]:
+    """The rows of the first table drawn with ``+---+`` borders and ``|`` in a text file
+    from line ``skip``, cut at the border's ``+`` columns; a line whose first cell is
+    empty goes on with the row above (a title wrapped over two lines)."""
+    start = next((i for i, line in enumerate(lines) if i >= skip and _BORDER.match(line)),
+                 None)
     if start is None:
         return []
     columns = [i for i, char in enumerate(lines[start]) if char == "+"]
@@ -286,11 +299,11 @@ def ascii_table(lines: list[str]) -> list[tuple[str, ...]]:
     return [tuple(row) for row in rows if any(row)]
 
 
-def tab_table(lines: list[str]) -> list[tuple[str, ...]]:
-    """The rows of the first table written with tabs between its cells (three rows at
-    least, the first its header)."""
+def tab_table(lines: list[str], skip: int = 0) -> list[tuple[str, ...]]:
+    """The rows of the first table written with tabs between its cells from line
+    ``skip`` (three rows at least, the first its header)."""
     rows: list[tuple[str, ...]] = []
-    for line in lines:
+    for line in lines[skip:]:
         if "\t" in line and line.strip():
             rows.append(tuple(cell.strip() for cell in line.split("\t")))
         elif len(rows) >= 3:
@@ -307,19 +320,27 @@ def _fold_space(text: str) -> str:
 def _with_table(blocks: list[Block], text: str) -> list[Block]:
     """The loader reads a table drawn with ``+---+`` or written with tabs as paragraphs
     (or as headings): put its rows in their place."""
-    drawn = ascii_table(text.splitlines())
-    rows = drawn or tab_table(text.splitlines())
-    if len(rows) < 2:
+    lines = text.splitlines()
+    rows: list[tuple[str, ...]] = []
+    for skip in range(len(lines)):  # the first table whose header names the criteria
+        found = ascii_table(lines, skip) or tab_table(lines, skip)
+        if len(found) >= 2 and _title_column([fold_accents(c.lower()) for c in found[0]]) \
+                is not None:
+            rows = found
+            break
+    if not rows:
         return blocks
-    first = "+--" if drawn else _fold_space(" ".join(rows[0]))
+    keys = (_fold_space(" | ".join(rows[0])), _fold_space(" ".join(rows[0])))
     last = _fold_space(rows[-1][0])
-    start = next((i for i, b in enumerate(blocks) if first in _fold_space(b.text)), None)
+    start = next((i for i, b in enumerate(blocks)
+                  if any(k in _fold_space(b.text) for k in keys)), None)
     if start is None:
         return blocks
     end = next((i for i in range(start, len(blocks))
                 if last and last in _fold_space(blocks[i].text)), start)
     head = _fold_space(blocks[start].text)
-    before = head.split("+--", 1)[0] if "+--" in head else head.split(first, 1)[0]
+    key = next(k for k in keys if k in head)
+    before = head.split(key, 1)[0].rstrip(" |+-")
     table = [Block(text=" | ".join(row), kind="table_row", cells=row) for row in rows]
     return [*blocks[:start], *([Block(text=before.strip())] if before.strip() else []),
             *table, *blocks[end + 1:]]
@@ -379,6 +400,8 @@ def _listed(zone: list[Block]) -> list[_Item]:
                   for p in _INLINE_CRITERION.split(piece) if p.strip()]
         for n, piece in enumerate(pieces):
             starts = n > 0 or block.kind == "list_item" or _NUMBERED.match(piece)
+            if block.kind == "heading" and is_capitals(_PREFIX.sub("", piece)):
+                continue  # « II. CRITÈRES DE SÉLECTION » is a chapter, not a criterion
             only_limit = len(_WORD.findall(_LIMIT.sub("", piece))) < 2  # « → 20 lignes maximum »
             if starts and found and only_limit:
                 found[-1][1] += f" {piece}"
@@ -501,17 +524,31 @@ def _limit_of(text: str) -> int | None:
     return None
 
 
-def _shared_limit(zone: list[Block]) -> int | None:
-    """A limit the call gives for every criterion at once (« par rubrique »)."""
-    for block in zone:
-        if _SHARED.search(block.text):
-            limit = _limit_of(block.text)
-            if limit:
-                return limit
+def _sentence_limit(text: str) -> int | None:
+    """The first limit a criterion's own sentences give (« Maximum 4 000 caractères »),
+    not one about its annexes (« Les annexes sont limitées à 20 pages »)."""
+    for sentence in re.split(r"(?<=[.!?])\s+|(?<=\))\s+(?=[A-ZÀ-Ý(])", text):
+        if re.search(r"\bannexes?\b[^.]{0,120}(?:limit|max|dépass|excéd)", sentence,
+                     re.IGNORECASE):
+            continue
+        limit = _limit_of(sentence)
+        if limit:
+            return limit
     return None
 
 
-_EXCEED = re.compile(r"(?:dépasser|excéder|dépassera|excédera)\s+(?:pas\s+)?"
+def _shared_limit(zone: list[Block]) -> int | None:
+    """A limit the call gives for every criterion at once (« par rubrique »)."""
+    for block in zone:
+        for sentence in re.split(r"(?<=[.!?])\s+", block.text):
+            if _SHARED.search(sentence):
+                limit = _limit_of(sentence)
+                if limit:
+                    return limit
+    return None
+
+
+_EXCEED = re.compile(r"(?:dépasser|excéder|dépassera|excédera|dépasse|excède)\s+(?:pas\s+)?"
                      r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)", re.IGNORECASE)
 
 
@@ -532,8 +569,8 @@ def global_limit(blocks: list[Block], criteria: list[Criterion] | None = None) -
             exceed = _EXCEED.search(part)
             limit = (_in_chars(_number(exceed.group(1)), exceed.group(2)) if exceed
                      else _limit_of(part))
-            if limit and (_PAGES.search(part) or (exceed and " ".join(
-                    part.split())[:60] not in described)):
+            own = " ".join(part.split())[:60] in described
+            if limit and not own and (_PAGES.search(part) or exceed):
                 return limit
     return None
 
@@ -548,7 +585,7 @@ def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
         text = _PREFIX.sub("", raw, count=1)
         head = _PREFIX.sub("", title, count=1)
         limit = (_limit_of(limit_text) or _bare_limit(limit_text)) if limit_text else None
-        limit = limit or _limit_of(head) or _limit_of(text) or shared
+        limit = limit or _limit_of(head) or _sentence_limit(text) or shared
         cleaned, found_points = _clean(head)
         scale = _SCALE.search(text)
         points = (points or found_points or _clean(text.split(". ")[0])[1]

@@ -82,6 +82,27 @@ def test_calls_written_by_other_hands_give_their_criteria(batch: str) -> None:
     assert wrong == []
 
 
+REVIEWED = {  # calls a blind review of the reader wrote to break it (round s34)
+    "p14_territoires_selectionnes.md": ([30, 40, 30], [None] * 3),  # « Territoires sélectionnés »
+    "p15_deux_ascii.txt": ([40, 40, 20], [None] * 3),  # a drawn calendar before the grid
+    "p8_deux_tableaux_tab.txt": ([40, 30, 30], [3000, 2000, 2000]),  # two tab tables
+    "p7_titres_md_limites.md": ([30, 40, 30], [3000, 4000, None]),  # « Les annexes … 20 pages »
+    "p5_global_dans_critere.txt": ([20, 40, 20], [2000, 4000, None]),  # « ne doit pas dépasser »
+    "p13_liste.docx": ([30, 40, 30], [None] * 3),  # « un hôte 7j/7 (30 points) »
+}
+
+
+@pytest.mark.parametrize("name", sorted(REVIEWED))
+def test_calls_written_to_break_the_reader(name: str) -> None:
+    points, limits = REVIEWED[name]
+    call = read_call(CALLS.parent / "calls-review" / name, Limits())
+    assert [int(c.points.split()[0]) if c.points else None for c in call.criteria] == points
+    assert [c.max_chars for c in call.criteria] == limits
+    assert all("/" not in (c.points or "") for c in call.criteria)
+    if name == "p13_liste.docx":
+        assert "7j/7" in call.criteria[0].title
+
+
 def test_attendus_and_recevabilite_are_not_criteria() -> None:
     call = read_call(CALLS / "06-attendus-avant-criteres.md", Limits())
     titles = " ".join(c.title for c in call.criteria)
