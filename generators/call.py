@@ -29,12 +29,12 @@ _ZONE = re.compile(r"crit[èe]res?|questions?|grille|attendus|contenu (?:du|de l
 _NOT_CRITERIA = re.compile(r"pièces?|annexes?|calendrier|contacts?|modalités de dépôt|"
                            r"date limite", re.IGNORECASE)
 _ITEM_WORD = (r"(?:crit[èe]re|axe|question|rubrique|th[èe]me|Q)\s*(?:n\s*°\s*)?"
-              r"(?:\d+|[IVX]{1,4}\b)")
+              r"(?:\d+|[IVX]{1,4}\b|(?-i:[A-H])\b)")
 _NUMBERED = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–-]|"
                        r"[a-h]\s*\)|(?-i:[IVX]{1,4}|[A-H])\s*[.)–—-]\s|[•▪●◦\-–*])\s*",
                        re.IGNORECASE)
 _LIMIT = re.compile(
-    r"(?:(?:maximum|max\.?|au plus|limité(?:e)? à|dans la limite de)\s*(?:de\s*)?"
+    r"(?:(?:maximum|max\.?|au plus|limité(?:e)? à|dans la limite de|limite\s*:)\s*(?:de\s*)?"
     r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)"
     r"(?:\s*\(?espaces\s+(?:non\s+)?compris\)?)?|"
     r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)(?:\s+espaces\s+(?:non\s+)?compris)?"
@@ -151,7 +151,8 @@ _STRONG = re.compile(r"crit[èe]res?|grille|bar[èe]me|notation|regarder|[ée]va
 # « Critères d'éligibilité » are conditions to apply, not what the answer is graded on.
 _CONDITIONS = re.compile(r"[ée]ligibilit[ée]|recevabilit[ée]|admissibilit[ée]", re.IGNORECASE)
 _WEAK = re.compile(r"attendus|th[ée]matiques|recevabilit[ée]|[ée]ligibilit[ée]|"
-                   r"contenu (?:du|de la) (?:dossier|réponse|candidature)|rubriques|questions?",
+                   r"contenu (?:du|de la) (?:dossier|réponse|candidature)|rubriques|questions?|"
+                   r"dossier de candidature",
                    re.IGNORECASE)
 _ITEM_HEADING = re.compile(
     rf"^\s*(?:{_ITEM_WORD}|\d{{1,2}}\s*\)|[a-h]\s*\)|(?-i:[A-H])\s*[.)–—-]\s)", re.IGNORECASE)
@@ -404,14 +405,16 @@ def _listed(zone: list[Block]) -> list[_Item]:
                 continue  # « II. CRITÈRES DE SÉLECTION » is a chapter, not a criterion
             only_limit = len(_WORD.findall(_LIMIT.sub("", piece))) < 2  # « → 20 lignes maximum »
             if starts and found and only_limit:
-                found[-1][1] += f" {piece}"
+                found[-1][1] = _joined(found[-1][1], piece)
             elif starts and not (under_heading and block.kind == "list_item"):
                 found.append([piece, piece])
                 kinds.append(block.kind if piece[:1].isupper() else "lower")
-                under_heading = block.kind == "heading"
+                # « Rubrique 1 – … » heads the paragraphs that follow, as a heading does
+                under_heading = block.kind == "heading" or (block.kind == "paragraph" and bool(
+                    re.match(rf"\s*{_ITEM_WORD}\s*[:.–—-]", piece, re.IGNORECASE)))
             elif found and (under_heading or (block.kind == "paragraph"
                             and _COMPLETES.match(piece))):
-                found[-1][1] += f" {piece}"
+                found[-1][1] = _joined(found[-1][1], piece)
     weighted = [_weight_in_title(text) is not None for _, text in found]
     if any(weighted) and not all(weighted) and weighted[0]:
         # Sub-criteria are written apart from their axis (list items under numbered
@@ -435,12 +438,22 @@ def _weight_in_title(text: str) -> int | None:
     """Where the criterion's points end, when its first words carry them (« Contenu de
     l'accompagnement — 30 points Diagnostic, … », « Qualité du projet ..... 45 points »)."""
     head = _LIMIT.sub("", text)
+    dotted = re.search(r"\.{3,}\s*\d{1,3}\s*(?:%|points?|pts)", head)  # « ..... 20 % »
+    if dotted and len(head[: dotted.start()].split()) <= 25:
+        return text.find(dotted.group(0)) + len(dotted.group(0))
     for match in _POINTS.finditer(head):
         percent = (match.group(2) or "") == "%"
         if (not percent or "(" in match.group(0)) and len(head[: match.start()].split()) <= 25:
             return text.find(match.group(0).strip()) + len(match.group(0).strip())
     leader = _LEADER_POINTS.search(head)
     return text.find(leader.group(0).strip()) + len(leader.group(0).strip()) if leader else None
+
+
+def _joined(text: str, more: str) -> str:
+    """A line that completes an item, kept a sentence of its own (« … ? » then « 15
+    lignes maximum », then the next paragraph)."""
+    end = "" if text.rstrip().endswith((".", "!", "?", ";", ":", ")")) else "."
+    return f"{text.rstrip()}{end} {more}"
 
 
 def _split_outside_parentheses(pattern: re.Pattern[str], text: str) -> list[str]:
@@ -575,13 +588,34 @@ def global_limit(blocks: list[Block], criteria: list[Criterion] | None = None) -
     return None
 
 
+_SCALE_ENTRY = re.compile(rf"({_ITEM_WORD})\s*:\s*(\d{{1,3}})\s*(points?|pts|%)", re.IGNORECASE)
+
+
+def _label(item: str) -> str:
+    """« Rubrique 1 », « critère n°1 » → « 1 »: how a barème names a criterion."""
+    return re.sub(r"^\D*?(?=[\dIVXA-H]+$)", "", " ".join(item.split())).upper()
+
+
+def _barème(blocks: list[Block]) -> dict[str, str]:
+    """Points a separate barème gives by number (« rubrique 1 : 15 points ; rubrique 2 :
+    20 points »)."""
+    found: dict[str, str] = {}
+    for block in blocks:
+        for match in _SCALE_ENTRY.finditer(block.text):
+            found.setdefault(_label(match.group(1)), f"{match.group(2)} {match.group(3)}")
+    return found
+
+
 def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
     """The call's criteria in order, with their limits and points."""
     blocks = [replace(b, text=_RULE.sub("", b.text)) for b in parsed.blocks]
     zone = _zone([b for b in blocks if b.text.strip()])
     shared = _shared_limit(zone)
+    scale_by_label = _barème(blocks)
     criteria: list[Criterion] = []
     for title, raw, points, limit_text in _items(zone):
+        label = re.match(rf"\s*{_ITEM_WORD}", title, re.IGNORECASE)
+        points = points or (scale_by_label.get(_label(label.group(0))) if label else None)
         text = _PREFIX.sub("", raw, count=1)
         head = _PREFIX.sub("", title, count=1)
         limit = (_limit_of(limit_text) or _bare_limit(limit_text)) if limit_text else None
