@@ -29,7 +29,7 @@ _ZONE = re.compile(r"crit[èe]res?|questions?|grille|attendus|contenu (?:du|de l
 _NOT_CRITERIA = re.compile(r"pièces?|annexes?|calendrier|contacts?|modalités de dépôt|"
                            r"date limite", re.IGNORECASE)
 _ITEM_WORD = (r"(?:crit[èe]re|axe|question|rubrique|th[èe]me|Q)\s*(?:n\s*°\s*)?"
-              r"(?:\d+|[IVX]{1,4}\b|(?-i:[A-H])\b)")
+              r"(?:\d+|[IVX]{1,4}\b|(?-i:[A-H])(?![\w'’]))")
 _NUMBERED = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–-]|"
                        r"[a-h]\s*\)|(?-i:[IVX]{1,4}|[A-H])\s*[.)–—-]\s|[•▪●◦\-–*])\s*",
                        re.IGNORECASE)
@@ -151,8 +151,7 @@ _STRONG = re.compile(r"crit[èe]res?|grille|bar[èe]me|notation|regarder|[ée]va
 # « Critères d'éligibilité » are conditions to apply, not what the answer is graded on.
 _CONDITIONS = re.compile(r"[ée]ligibilit[ée]|recevabilit[ée]|admissibilit[ée]", re.IGNORECASE)
 _WEAK = re.compile(r"attendus|th[ée]matiques|recevabilit[ée]|[ée]ligibilit[ée]|"
-                   r"contenu (?:du|de la) (?:dossier|réponse|candidature)|rubriques|questions?|"
-                   r"dossier de candidature",
+                   r"contenu (?:du|de la) (?:dossier|réponse|candidature)|rubriques|questions?",
                    re.IGNORECASE)
 _ITEM_HEADING = re.compile(
     rf"^\s*(?:{_ITEM_WORD}|\d{{1,2}}\s*\)|[a-h]\s*\)|(?-i:[A-H])\s*[.)–—-]\s)", re.IGNORECASE)
@@ -189,6 +188,7 @@ def _is_heading(block: Block) -> bool:
                                        and any(c.isalpha() for c in block.text))
 
 
+_LAST = re.compile(r"dossier de candidature", re.IGNORECASE)  # may list documents to supply
 _LETTERED = re.compile(r"^\s*[A-H]\s*[.)–—-]\s")
 
 
@@ -221,7 +221,7 @@ def _zone(blocks: list[Block]) -> list[Block]:
     """The blocks under the criteria heading (« Critères de sélection », « grille »…);
     « attendus », « thématiques », « recevabilité » only when no such heading exists;
     the whole call if it has neither."""
-    for pattern in (_STRONG, _WEAK):
+    for pattern in (_STRONG, _WEAK, _LAST):
         for index, block in enumerate(blocks):
             if (_is_heading(block) and pattern.search(block.text)
                     and not _NOT_CRITERIA.search(block.text)
@@ -412,6 +412,8 @@ def _listed(zone: list[Block]) -> list[_Item]:
                 # « Rubrique 1 – … » heads the paragraphs that follow, as a heading does
                 under_heading = block.kind == "heading" or (block.kind == "paragraph" and bool(
                     re.match(rf"\s*{_ITEM_WORD}\s*[:.–—-]", piece, re.IGNORECASE)))
+            elif under_heading and _ABOUT_ALL.search(piece):
+                under_heading = False  # « L'ensemble de la réponse… », « Notation sur 100 »
             elif found and (under_heading or (block.kind == "paragraph"
                             and _COMPLETES.match(piece))):
                 found[-1][1] = _joined(found[-1][1], piece)
@@ -438,7 +440,7 @@ def _weight_in_title(text: str) -> int | None:
     """Where the criterion's points end, when its first words carry them (« Contenu de
     l'accompagnement — 30 points Diagnostic, … », « Qualité du projet ..... 45 points »)."""
     head = _LIMIT.sub("", text)
-    dotted = re.search(r"\.{3,}\s*\d{1,3}\s*(?:%|points?|pts)", head)  # « ..... 20 % »
+    dotted = re.search(r"\.{4,}\s*\d{1,3}\s*(?:%|points?|pts)", head)  # « ..... 20 % »
     if dotted and len(head[: dotted.start()].split()) <= 25:
         return text.find(dotted.group(0)) + len(dotted.group(0))
     for match in _POINTS.finditer(head):
@@ -468,6 +470,8 @@ def _split_outside_parentheses(pattern: re.Pattern[str], text: str) -> list[str]
     return [*parts, text[start:]]
 
 
+_ABOUT_ALL = re.compile(r"\b(?:l['’]ensemble|total|sur 100|réponse complète|dossier complet)\b",
+                        re.IGNORECASE)
 _COMPLETES = re.compile(r"^\s*(?:\(|[a-h]\s*[.)]\s)")
 
 
@@ -588,12 +592,14 @@ def global_limit(blocks: list[Block], criteria: list[Criterion] | None = None) -
     return None
 
 
-_SCALE_ENTRY = re.compile(rf"({_ITEM_WORD})\s*:\s*(\d{{1,3}})\s*(points?|pts|%)", re.IGNORECASE)
+_SCALE_ENTRY = re.compile(rf"(?<![\w-])({_ITEM_WORD})\s*:\s*(\d{{1,3}})\s*(points?|pts|%)",
+                          re.IGNORECASE)
 
 
 def _label(item: str) -> str:
-    """« Rubrique 1 », « critère n°1 » → « 1 »: how a barème names a criterion."""
-    return re.sub(r"^\D*?(?=[\dIVXA-H]+$)", "", " ".join(item.split())).upper()
+    """« Rubrique 1 », « rubrique n°1 » → « RUBRIQUE 1 »: how a barème names a criterion."""
+    folded = fold_accents(" ".join(item.split())).upper()
+    return re.sub(r"\s*N\s*°\s*", " ", folded)
 
 
 def _barème(blocks: list[Block]) -> dict[str, str]:
@@ -601,8 +607,11 @@ def _barème(blocks: list[Block]) -> dict[str, str]:
     20 points »)."""
     found: dict[str, str] = {}
     for block in blocks:
-        for match in _SCALE_ENTRY.finditer(block.text):
-            found.setdefault(_label(match.group(1)), f"{match.group(2)} {match.group(3)}")
+        for sentence in re.split(r"(?<=[.!?])\s+", block.text):
+            if _CONDITIONS.search(sentence):
+                continue
+            for match in _SCALE_ENTRY.finditer(sentence):
+                found.setdefault(_label(match.group(1)), f"{match.group(2)} {match.group(3)}")
     return found
 
 
@@ -615,7 +624,6 @@ def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
     criteria: list[Criterion] = []
     for title, raw, points, limit_text in _items(zone):
         label = re.match(rf"\s*{_ITEM_WORD}", title, re.IGNORECASE)
-        points = points or (scale_by_label.get(_label(label.group(0))) if label else None)
         text = _PREFIX.sub("", raw, count=1)
         head = _PREFIX.sub("", title, count=1)
         limit = (_limit_of(limit_text) or _bare_limit(limit_text)) if limit_text else None
@@ -623,7 +631,9 @@ def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
         cleaned, found_points = _clean(head)
         scale = _SCALE.search(text)
         points = (points or found_points or _clean(text.split(". ")[0])[1]
-                  or (f"{scale.group(1)} {scale.group(2) or 'points'}" if scale else None))
+                  or (scale_by_label.get(_label(label.group(0))) if label else None)
+                  or (f"{scale.group(1)} {scale.group(2) or 'points'}"
+                      if scale and int(scale.group(1)) < 100 else None))  # 100: the total
         description, _ = _clean(text)
         if len(cleaned.split()) < 2 and len(cleaned) < 5:
             continue

@@ -82,13 +82,20 @@ def test_calls_written_by_other_hands_give_their_criteria(batch: str) -> None:
     assert wrong == []
 
 
-REVIEWED = {  # calls a blind review of the reader wrote to break it (round s34)
+REVIEWED = {  # calls two blind reviews of the reader wrote to break it (round s34)
     "p14_territoires_selectionnes.md": ([30, 40, 30], [None] * 3),  # « Territoires sélectionnés »
     "p15_deux_ascii.txt": ([40, 40, 20], [None] * 3),  # a drawn calendar before the grid
     "p8_deux_tableaux_tab.txt": ([40, 30, 30], [3000, 2000, 2000]),  # two tab tables
     "p7_titres_md_limites.md": ([30, 40, 30], [3000, 4000, None]),  # « Les annexes … 20 pages »
     "p5_global_dans_critere.txt": ([20, 40, 20], [2000, 4000, None]),  # « ne doit pas dépasser »
     "p13_liste.docx": ([30, 40, 30], [None] * 3),  # « un hôte 7j/7 (30 points) »
+    # a second review, of the rules added after the first
+    "p1_seuil.txt": ([40, 35, 25], [3000, 2000, 2000]),  # thresholds « critère 1 : 20 points »
+    "p2_souscrit.txt": ([60, 25, 15], [None] * 3),  # « sous-critère 1 : 20 points »
+    "p3_eligib.txt": ([None] * 3, [2000] * 3),  # eligibility « critère n°1 : 30 % »
+    "p7_dossier.txt": ([None] * 3, [2000, 2000, 1500]),  # the documents to supply come first
+    "p8b_lettres.md": ([40, 35, 25], [3000, 2000, 2000]),  # « CRITÈRE D'ÉLIGIBILITÉ »
+    "p6_rub_tail.txt": ([None] * 3, [2000, 3000, None]),  # « L'ensemble de la réponse… »
 }
 
 
