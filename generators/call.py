@@ -323,7 +323,9 @@ def _with_table(blocks: list[Block], text: str) -> list[Block]:
     (or as headings): put its rows in their place."""
     lines = text.splitlines()
     rows: list[tuple[str, ...]] = []
-    for skip in range(len(lines)):  # the first table whose header names the criteria
+    starts = [i for i, line in enumerate(lines) if _BORDER.match(line)
+              or ("\t" in line and (i == 0 or "\t" not in lines[i - 1]))]
+    for skip in starts:  # the first table whose header names the criteria
         found = ascii_table(lines, skip) or tab_table(lines, skip)
         if len(found) >= 2 and _title_column([fold_accents(c.lower()) for c in found[0]]) \
                 is not None:
