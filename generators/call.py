@@ -188,6 +188,7 @@ def _is_heading(block: Block) -> bool:
                                        and any(c.isalpha() for c in block.text))
 
 
+_BARE_LABEL = re.compile(r"^\s*(?:[A-H]|\d{1,2}|[IVX]{1,4})\s*$")
 _LAST = re.compile(r"dossier de candidature", re.IGNORECASE)  # may list documents to supply
 _LETTERED = re.compile(r"^\s*[A-H]\s*[.)–—-]\s")
 
@@ -360,8 +361,8 @@ def _items(zone: list[Block]) -> list[_Item]:
             if b.kind == "table_row"]
     if len(rows) >= 2:
         table = _from_table(rows)
-        if table:
-            return table
+        if table and not all(_BARE_LABEL.match(t) for t, *_ in table):
+            return table  # a table of bare « A », « B » rows is a barème (_barème)
     headed = [i for i, b in enumerate(zone) if _is_heading(b) or (
         b.kind == "heading" and _ITEM_HEADING.match(b.text))]
     if headed and all(_ITEM_HEADING.match(zone[i].text) for i in headed):
@@ -399,6 +400,8 @@ def _listed(zone: list[Block]) -> list[_Item]:
     kinds: list[str] = []
     under_heading = False
     for block in zone:
+        if block.kind == "table_row":
+            continue  # a barème's rows (« A — Note maximale : 15 »)
         pieces = [p for piece in _split_outside_parentheses(_INLINE_ITEM, block.text)
                   for p in _INLINE_CRITERION.split(piece) if p.strip()]
         for n, piece in enumerate(pieces):
@@ -609,6 +612,11 @@ def _barème(blocks: list[Block]) -> dict[str, str]:
     20 points »)."""
     found: dict[str, str] = {}
     for block in blocks:
+        numbers = [re.search(r"\d{1,3}", c) for c in block.cells[1:]]
+        if block.cells and _BARE_LABEL.match(block.cells[0]) and any(numbers):
+            value = next(n for n in numbers if n).group(0)
+            found.setdefault(block.cells[0].strip().upper(), f"{value} points")
+            continue
         for sentence in re.split(r"(?<=[.!?])\s+", block.text):
             if _CONDITIONS.search(sentence):
                 continue
@@ -625,7 +633,8 @@ def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
     scale_by_label = _barème(blocks)
     criteria: list[Criterion] = []
     for title, raw, points, limit_text in _items(zone):
-        label = re.match(rf"\s*{_ITEM_WORD}", title, re.IGNORECASE)
+        label = (re.match(rf"\s*{_ITEM_WORD}", title, re.IGNORECASE)
+                 or re.match(r"\s*(?:[A-H]|\d{1,2})(?=\s*[.)–—-]\s)", title))
         text = _PREFIX.sub("", raw, count=1)
         head = _PREFIX.sub("", title, count=1)
         limit = (_limit_of(limit_text) or _bare_limit(limit_text)) if limit_text else None
