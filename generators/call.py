@@ -23,9 +23,6 @@ from knowledge.limits import Limits
 from knowledge.loaders import load_document
 from knowledge.structure import is_capitals
 
-_ZONE = re.compile(r"crit[èe]res?|questions?|grille|attendus|contenu (?:du|de la) "
-                   r"(?:dossier|réponse|candidature)|éléments? (?:de réponse|à fournir)|"
-                   r"rubriques", re.IGNORECASE)
 _NOT_CRITERIA = re.compile(r"pièces?|annexes?|calendrier|contacts?|modalités de dépôt|"
                            r"date limite", re.IGNORECASE)
 _ITEM_WORD = (r"(?:crit[èe]re|axe|question|rubrique|th[èe]me|Q)\s*(?:n\s*°\s*)?"
@@ -33,14 +30,15 @@ _ITEM_WORD = (r"(?:crit[èe]re|axe|question|rubrique|th[èe]me|Q)\s*(?:n\s*°\s*
 _NUMBERED = re.compile(rf"^\s*(?:{_ITEM_WORD}\s*[:.–—-]?|\d{{1,2}}\s*[.)–-]|"
                        r"[a-h]\s*\)|(?-i:[IVX]{1,4}|[A-H])\s*[.)–—-]\s|[•▪●◦\-–*])\s*",
                        re.IGNORECASE)
+# A length: its amount and its unit (the two groups every limit pattern reads).
+_LENGTH = r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)"
+# « maximum 2 000 caractères », « 2 000 caractères maximum », « ne doit pas dépasser
+# 2 000 caractères » (groups 5 and 6: the whole response's limit is written that way).
 _LIMIT = re.compile(
     r"(?:(?:maximum|max\.?|au plus|limité(?:e)? à|dans la limite de|limite\s*:)\s*(?:de\s*)?"
-    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)"
-    r"(?:\s*\(?espaces\s+(?:non\s+)?compris\)?)?|"
-    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)(?:\s+espaces\s+(?:non\s+)?compris)?"
-    r"\s*(?:maximum|max\.?|au plus)|"
-    r"(?:dépasser|excéder|dépassera|excédera|dépasse|excède)\s+(?:pas\s+)?"
-    r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes))",
+    rf"{_LENGTH}(?:\s*\(?espaces\s+(?:non\s+)?compris\)?)?|"
+    rf"{_LENGTH}(?:\s+espaces\s+(?:non\s+)?compris)?\s*(?:maximum|max\.?|au plus)|"
+    rf"(?:dépasser|excéder|dépassera|excédera|dépasse|excède)\s+(?:pas\s+)?{_LENGTH})",
     re.IGNORECASE)
 _POINTS = re.compile(r"[—–-]?\s*\(?\s*(?:(\d{1,3})\s*(points?|pts|%)|(?<![\w/])/\s*(\d{1,3})\b"
                      r"|sur\s*(\d{1,3})(?=\s*(?:\)|$|[—–-]))|(?:coefficient|coef\.)\s*(\d{1,2})\b)"
@@ -51,6 +49,14 @@ _SCALE = re.compile(r"\b(?:barème|notation|note|pondération)\s*:\s*(?:sur\s*)?
                     re.IGNORECASE)
 
 
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
+_RULE = re.compile(r"^[-=_*~]{3,}\s*|\s*[-=_*~]{3,}$")  # a text file's underlines
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_PAGE_CHARS = tuned("drafting.page_chars")
+_WORD_CHARS = tuned("drafting.word_chars")
+_LINE_CHARS = tuned("drafting.line_chars")
+
+
 def _weight(match: re.Match[str]) -> str:
     """« 20 points », « 15 % », « / 20 » → « 20 points », « coefficient 3 »."""
     if match.group(1):
@@ -58,11 +64,6 @@ def _weight(match: re.Match[str]) -> str:
     if match.group(3) or match.group(4):
         return f"{match.group(3) or match.group(4)} points"
     return f"coefficient {match.group(5)}"
-_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
-_RULE = re.compile(r"^[-=_*~]{3,}\s*|\s*[-=_*~]{3,}$")  # a text file's underlines
-_PAGE_CHARS = tuned("drafting.page_chars")
-_WORD_CHARS = tuned("drafting.word_chars")
-_LINE_CHARS = tuned("drafting.line_chars")
 
 
 class CallError(CanevasError):
@@ -278,7 +279,7 @@ def _from_table(rows: list[str]) -> list[tuple[str, str, str | None, str]]:
 _BORDER = re.compile(r"^\s*\+(?:[-=]+\+){2,}\s*$")
 
 
-def ascii_table(lines: list[str], skip: int = 0) -> list[tuple[str, ...]]:
+def _ascii_table(lines: list[str], skip: int = 0) -> list[tuple[str, ...]]:
     """The rows of the first table drawn with ``+---+`` borders and ``|`` in a text file
     from line ``skip``, cut at the border's ``+`` columns; a line whose first cell is
     empty goes on with the row above (a title wrapped over two lines)."""
@@ -301,7 +302,7 @@ def ascii_table(lines: list[str], skip: int = 0) -> list[tuple[str, ...]]:
     return [tuple(row) for row in rows if any(row)]
 
 
-def tab_table(lines: list[str], skip: int = 0) -> list[tuple[str, ...]]:
+def _tab_table(lines: list[str], skip: int = 0) -> list[tuple[str, ...]]:
     """The rows of the first table written with tabs between its cells from line
     ``skip`` (three rows at least, the first its header)."""
     rows: list[tuple[str, ...]] = []
@@ -327,7 +328,7 @@ def _with_table(blocks: list[Block], text: str) -> list[Block]:
     starts = [i for i, line in enumerate(lines) if _BORDER.match(line)
               or ("\t" in line and (i == 0 or "\t" not in lines[i - 1]))]
     for skip in starts:  # the first table whose header names the criteria
-        found = ascii_table(lines, skip) or tab_table(lines, skip)
+        found = _ascii_table(lines, skip) or _tab_table(lines, skip)
         if len(found) >= 2 and _title_column([fold_accents(c.lower()) for c in found[0]]) \
                 is not None:
             rows = found
@@ -362,7 +363,7 @@ def _items(zone: list[Block]) -> list[_Item]:
     if len(rows) >= 2:
         table = _from_table(rows)
         if table and not all(_BARE_LABEL.match(t) for t, *_ in table):
-            return table  # a table of bare « A », « B » rows is a barème (_barème)
+            return table  # a table of bare « A », « B » rows is a barème (_separate_scale)
     headed = [i for i, b in enumerate(zone) if _is_heading(b) or (
         b.kind == "heading" and _ITEM_HEADING.match(b.text))]
     if headed and all(_ITEM_HEADING.match(zone[i].text) for i in headed):
@@ -513,8 +514,7 @@ _DETERMINER = re.compile(r"(?:^|\s)(?:la|le|les|leur|leurs|sa|son|ses)\s+|(?:^|\
 
 def _bare_limit(text: str) -> int | None:
     """A length alone, as in a table's « Longueur » column (« 400 mots »)."""
-    match = re.search(r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)", text,
-                      re.IGNORECASE)
+    match = re.search(_LENGTH, text, re.IGNORECASE)
     return _in_chars(_number(match.group(1)), match.group(2)) if match else None
 
 
@@ -562,16 +562,12 @@ def _sentence_limit(text: str) -> int | None:
 def _shared_limit(zone: list[Block]) -> int | None:
     """A limit the call gives for every criterion at once (« par rubrique »)."""
     for block in zone:
-        for sentence in re.split(r"(?<=[.!?])\s+", block.text):
+        for sentence in _SENTENCE_END.split(block.text):
             if _SHARED.search(sentence):
                 limit = _limit_of(sentence)
                 if limit:
                     return limit
     return None
-
-
-_EXCEED = re.compile(r"(?:dépasser|excéder|dépassera|excédera|dépasse|excède)\s+(?:pas\s+)?"
-                     r"(\d[\d  .]*)\s*(caractères|signes|mots|pages?|lignes)", re.IGNORECASE)
 
 
 def global_limit(blocks: list[Block], criteria: list[Criterion] | None = None) -> int | None:
@@ -588,8 +584,8 @@ def global_limit(blocks: list[Block], criteria: list[Criterion] | None = None) -
                     r"\b(?:note|mémoire|dossier technique|réponse|dossier|ensemble)\b", part,
                     re.IGNORECASE) or re.search(r"annexe financi", part, re.I):
                 continue
-            exceed = _EXCEED.search(part)
-            limit = (_in_chars(_number(exceed.group(1)), exceed.group(2)) if exceed
+            exceed = next((m for m in _LIMIT.finditer(part) if m.group(5)), None)
+            limit = (_in_chars(_number(exceed.group(5)), exceed.group(6)) if exceed
                      else _limit_of(part))
             own = " ".join(part.split())[:60] in described
             if limit and not own and (_PAGES.search(part) or exceed):
@@ -607,7 +603,7 @@ def _label(item: str) -> str:
     return re.sub(r"\s*N\s*°\s*", " ", folded)
 
 
-def _barème(blocks: list[Block]) -> dict[str, str]:
+def _separate_scale(blocks: list[Block]) -> dict[str, str]:
     """Points a separate barème gives by number (« rubrique 1 : 15 points ; rubrique 2 :
     20 points »)."""
     found: dict[str, str] = {}
@@ -617,7 +613,7 @@ def _barème(blocks: list[Block]) -> dict[str, str]:
             value = next(n for n in numbers if n).group(0)
             found.setdefault(block.cells[0].strip().upper(), f"{value} points")
             continue
-        for sentence in re.split(r"(?<=[.!?])\s+", block.text):
+        for sentence in _SENTENCE_END.split(block.text):
             if _CONDITIONS.search(sentence):
                 continue
             for match in _SCALE_ENTRY.finditer(sentence):
@@ -630,7 +626,7 @@ def extract_criteria(parsed: ParsedDocument) -> list[Criterion]:
     blocks = [replace(b, text=_RULE.sub("", b.text)) for b in parsed.blocks]
     zone = _zone([b for b in blocks if b.text.strip()])
     shared = _shared_limit(zone)
-    scale_by_label = _barème(blocks)
+    scale_by_label = _separate_scale(blocks)
     criteria: list[Criterion] = []
     for title, raw, points, limit_text in _items(zone):
         label = (re.match(rf"\s*{_ITEM_WORD}", title, re.IGNORECASE)
