@@ -11,12 +11,15 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from generators.frame import article, by, capitalise, of, the, to
+from generators.frame import agree, by, capitalise, gender, of, the, to
 from generators.template import Fact
 
 # Template key → keys people use for it.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "montant": ("montant_demande", "montant_sollicite", "subvention", "somme"),
+    # The Cerfa n°12156 names the project « action » (« Intitulé de l'action »).
+    "projet": ("action", "intitule", "intitule_action", "intitule_projet", "titre_projet",
+               "nom_projet"),
     "dates": ("duree", "periode", "calendrier", "date", "annee"),
     "residence": ("structure", "pension", "foyer", "residence_sociale"),
     "etablissement": ("structure", "service", "centre"),
@@ -70,8 +73,8 @@ def frame_slots(facts: Mapping[str, str]) -> dict[str, str]:
     if name:
         slots.update(la_structure=the(name), La_structure=capitalise(the(name)),
                      a_la_structure=to(name), de_la_structure=of(name),
-                     gere="gérée" if article(name) in ("la ", "l'") and not
-                     name.lower().startswith(("établissement", "etablissement")) else "géré")
+                     gere=agree("géré", name), situee=agree("situé", name),
+                     est="sont" if gender(name).endswith("p") else "est")
     if facts.get("association"):
         association = facts["association"]
         slots.update(l_association=the(association),

@@ -34,13 +34,39 @@ def _is_acronym(word: str) -> bool:
     return len(letters) >= 2 and letters.isupper()
 
 
+def _singular(word: str) -> str | None:
+    """The singular of a plural kind of name (« residences » → « residence »), else None:
+    « Résidences sociales La Pinède et Cabro d'Or » names two residences."""
+    if word[-1:] in ("s", "x") and word[:-1] in _FEMININE | _MASCULINE:
+        return word[:-1]
+    return None
+
+
+def gender(name: str) -> str:
+    """« f », « m », « fp » or « mp » (plural) for the head noun of ``name`` typed without
+    its article; « m » when it cannot be told (a bare proper name)."""
+    word = _first_word(name)
+    singular = _singular(word)
+    if singular is not None:
+        return "fp" if singular in _FEMININE else "mp"
+    return "f" if word in _FEMININE else "m"
+
+
+def agree(past_participle: str, name: str) -> str:
+    """« gérée », « gérés »… : ``past_participle`` (masculine singular, « géré ») agreed
+    with ``name``."""
+    return past_participle + {"f": "e", "m": "", "fp": "es", "mp": "s"}[gender(name)]
+
+
 def article(name: str) -> str:
-    """« le », « la », « l' » or « » for ``name`` as a person typed it."""
+    """« le », « la », « les », « l' » or « » for ``name`` as a person typed it."""
     name = name.strip()
     if not name or _ARTICLES.match(name):
         return ""
     first = name.split()[0]
     word = _first_word(name)
+    if _singular(word) is not None and not _is_acronym(first):
+        return "les "
     if _is_acronym(first):
         return "l'" if _VOWEL.match(first) and word not in _MASCULINE | _FEMININE else (
             "la " if word in _FEMININE else "le " if word in _MASCULINE else "")
@@ -60,7 +86,8 @@ def _lower_common(name: str) -> str:
     « pension de famille X »); institutions (« Département », « Ville ») keep their
     capital, as do acronyms and proper names."""
     first = name.split()[0]
-    if _first_word(name) in _COMMON and not _is_acronym(first):
+    word = _first_word(name)
+    if (word in _COMMON or _singular(word) in _COMMON) and not _is_acronym(first):
         return first.lower() + name[len(first):]
     return name
 

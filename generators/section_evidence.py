@@ -174,11 +174,13 @@ def with_antecedent(text: str, sentence: Sentence, passage_text: str) -> str:
 
 # A structure's contact block as reports print it, one item a line (« CADA / 29, Bd
 # Maréchal Juin / 13004 Marseille / Tél. 04 91 21 64 84 / mail »): a street address
-# with its postcode and town, then a telephone number and maybe an e-mail address.
+# with its postcode and town (a number before the street when it has one: « Route de
+# Saint Pierre 13500 Martigues » has none), then a telephone number and maybe an e-mail
+# address.
 _STREET = (r"(?:bd|boulevard|rue|avenue|av\.|chemin|place|allée|impasse|cours|route|quai|"
            r"traverse|montée)")
 CONTACT = re.compile(
-    rf"\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+{_STREET}\s[^.;:@]{{2,60}}?\s\d{{5}}\s+"
+    rf"(?:\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+)?\b{_STREET}\s[^.;:@]{{2,60}}?\s\d{{5}}\s+"
     r"[A-ZÉÈ][\w'’-]+(?:\s+\d{1,2}(?:e|ème))?\s+T[ée]l\.?\s*:?\s*0\d(?:[\s.]?\d\d){4}"
     r"(?:\s+[\w.-]+@[\w.-]+\.[a-z]{2,})?", re.IGNORECASE)
 # What ends the name before a contact block: the previous block's number or address.

@@ -23,7 +23,7 @@ Requirement = Literal["obligatoire", "recommandé", "à confirmer"]
 _SLOT = re.compile(r"\{([A-Za-z_]+)\}")
 _KEY = r"^[a-z][a-z0-9_]*$"
 # Phrases built from the facts that a lead may use (generators/facts.py builds them).
-_DERIVED = frozenset("""la_structure La_structure a_la_structure de_la_structure gere
+_DERIVED = frozenset("""la_structure La_structure a_la_structure de_la_structure gere situee est
     l_association L_association par_l_association de_l_association le_financeur
     au_financeur montant_affiche""".split())
 

@@ -36,7 +36,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 _NOUNS = (r"r[ée]sidences?(?:\s+sociales?|\s+accueil|\s+jeunes\s+actifs\s+de)?|"
           r"pensions?\s+de\s+famille|foyers?|site|cit[ée]|aire\s+d'accueil\s+(?:du|de|d')?|"
-          r"quartier(?:\s+de)?|villas?\s+de")
+          r"quartier(?:\s+de)?|villas?\s+de|aires?")
 # The kind noun in any case; the name itself capitalised (« résidence Viala », never the
 # « pour » of « résidence pour les seniors »).
 NAMED = re.compile(rf"\b(?i:{_NOUNS})\s+(?i:de\s+|du\s+|d['’]\s*)?[«\"“]?\s*"
@@ -92,11 +92,13 @@ def mine_structures(texts: Iterable[str], association: str = "") -> set[str]:
 
 def _common_word(name: str, folded: str) -> bool:
     """``name`` is an ordinary word the base writes in lower case more often than
-    capitalised (« site Internet », « Quartier Prioritaire »), not a structure's name."""
+    capitalised (« site Internet », « Quartier Prioritaire »), not a structure's name. A
+    name printed in capitals (« Aire RIVES HAUTES » in a list of addresses) is capitalised."""
     if " " in name:
         return False
     lower = len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", folded))
-    capital = len(re.findall(rf"(?<!\w){re.escape(name.capitalize())}(?!\w)", folded))
+    capital = sum(len(re.findall(rf"(?<!\w){re.escape(form)}(?!\w)", folded))
+                  for form in (name.capitalize(), name.upper()))
     return lower >= capital
 
 

@@ -137,6 +137,10 @@ def test_french_frames_take_articles_and_contractions() -> None:
     assert slots["gere"] == "gérée" and slots["par_l_association"] == "par l'ALPA"
     assert slots["le_financeur"] == "la Caf des Bouches-du-Rhône"
     assert slots["montant_affiche"] == "38\u00a0000\u00a0€"
+    two = frame_slots({"residence": "Résidences sociales La Pinède et Cabro d'Or"})
+    assert two["a_la_structure"] == "aux résidences sociales La Pinède et Cabro d'Or"
+    assert (two["gere"], two["situee"], two["est"]) == ("gérées", "situées", "sont")
+    assert frame_slots({"residence": "Foyer Les Oliviers"})["situee"] == "situé"
     assert money("180 000,50") == "180\u00a0000,50\u00a0€"
     assert money("38 k€ sur 3 ans") == "38 k€ sur 3 ans"
 
@@ -147,6 +151,7 @@ def test_any_fact_key_is_kept_and_synonyms_are_mapped() -> None:
     facts = with_template_keys({"association": "A", "montant_demande": "35 000 €",
                                 "duree": "12 mois", "partenaire": "Compagnons"}, known)
     assert facts["montant"] == "35 000 €" and facts["dates"] == "12 mois"
+    assert with_template_keys({"action": "Antenne logement"}, known)["projet"] == "Antenne logement"
     assert "Partenaire : Compagnons" in other_facts(facts, {f.key: f for f in template.facts})
 
 

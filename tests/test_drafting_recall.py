@@ -58,6 +58,10 @@ def test_the_structures_contact_block_answers_its_address() -> None:
         "Centre LES TILLEULS 12, Rue des Lilas 25000 Besançon Tél. 03 81 00 00 00 "
         "lilas@horizon.example"]
     assert satisfies(contacts(text)[0], [], "adresse")
+    # A street with no number (« Route de … ») is an address too (round s35).
+    assert contacts("lilas@horizon.example\nRésidences LES PINS/LES CHÊNES \nRoute du Moulin\n"
+                    "25000 Besançon\nTél. 03 81 22 22 22\n") == [
+        "Résidences LES PINS/LES CHÊNES Route du Moulin 25000 Besançon Tél. 03 81 22 22 22"]
     assert not satisfies("La résidence est située rue des Lilas, près du tramway.", [],
                          "adresse")
 

@@ -13,6 +13,9 @@ def test_names_are_mined_and_read_in_a_question() -> None:
     assert known == {"viala", "st eloi"}
     assert named_in("Et à la pension de famille Saint-Éloi ?", known) == {"st eloi"}
     assert named_in("qu'est-ce qui se passe a viala ?", known) == {"viala"}
+    # An aire d'accueil in a list of addresses, its name in capitals (round s35).
+    assert mine_structures(["Aire RIVES BASSES Route du Moulin 26000 Valence"]) == {
+        "rives"}
 
 
 def test_a_passage_about_another_structure_only() -> None:
