@@ -40,7 +40,7 @@ from generators.facts import (
 )
 from generators.placement import claimed_elsewhere
 from generators.scope import Scope
-from generators.section_evidence import gather, mentions, merge, scoped
+from generators.section_evidence import favour, gather, mentions, merge, scoped
 from generators.store import DraftStore, Event, now
 from generators.template import Question, SectionSpec, Template, get_template, load_templates
 from knowledge.calibration import tuned
@@ -396,6 +396,7 @@ class Drafter:
                            SearchFilters(documents=self._documents(organisation, partners)),
                            support=support, retrieval=retrieval, broad=broad,
                            vocabulary=vocabulary, addresses=addresses)
+            found = favour(found, partners, tuned("drafting.own_structure_bonus"))
             section.evidence = scoped(found, scope, unscoped).as_list()
             return
         newer = tuple(d for d in self._documents(organisation, partners) if d != previous)

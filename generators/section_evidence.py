@@ -343,6 +343,21 @@ def scoped(evidence: SectionEvidence, scope: Scope,
     return SectionEvidence(evidence.passages, kept)
 
 
+def favour(evidence: SectionEvidence, organisations: tuple[str, ...],
+           bonus: float) -> SectionEvidence:
+    """``bonus`` added to the quotes of ``organisations``' documents, best first again: a
+    partner the person names (« partenaire : Compagnons Bâtisseurs Provence ») runs the
+    project with the association, and its documents describe the shared action, where
+    the association's speak of everything else it does."""
+    if not organisations:
+        return evidence
+    quotes = [replace(q, score=q.score + bonus)
+              if evidence.passages[q.passage].organisation in organisations else q
+              for q in evidence.quotes]
+    return SectionEvidence(evidence.passages, sorted(quotes, key=lambda q: q.score,
+                                                     reverse=True))
+
+
 def merge(first: SectionEvidence, second: SectionEvidence) -> SectionEvidence:
     """Both evidence sets as one (passage numbers of ``second`` shifted)."""
     offset = len(first.passages)

@@ -98,3 +98,25 @@ def test_a_scheme_named_above_a_sentence_speaks_for_it() -> None:
     assert scope.verdict("Une prolongation du contrat peut être envisagée.", before) == "other"
     assert scope.verdict("Une prolongation du contrat peut être envisagée.",
                          "La pension de famille Les Pléiades a ouvert en 2014.") == "own"
+
+
+def test_a_named_partners_documents_come_first() -> None:
+    """The dev Caf request names its partner (« partenaire : Compagnons Bâtisseurs
+    Provence »), whose slides describe the shared workshop; the association's long
+    projet associatif filled every criterion first and the partner's « La famille
+    continue seule le chantier avec le soutien des Compagnons Bâtisseurs » was never
+    quoted (round s35). The partner's quotes get the structure's bonus."""
+    from assistant.qa.passages import Passage
+    from generators.section_evidence import Quote, SectionEvidence, favour
+
+    def passage(org: str) -> Passage:
+        return Passage(chunk_id=f"{org}-0", text="…", source=org, title=org, section="",
+                       page=None, score=1.0, doc_id=org, organisation=org, doc_type="",
+                       year=None)
+
+    evidence = SectionEvidence([passage("ALPA"), passage("Bâtisseurs")],
+                               [Quote("L'ALPA accompagne.", 0, 1.0, 0, 0),
+                                Quote("Les Compagnons aident la famille.", 1, 0.95, 0, 0)])
+    assert [q.text for q in favour(evidence, ("Bâtisseurs",), 0.1).quotes] == [
+        "Les Compagnons aident la famille.", "L'ALPA accompagne."]
+    assert favour(evidence, (), 0.1) is evidence
