@@ -47,7 +47,8 @@ class ExportError(CanevasError):
 
 
 def french_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """« 1er décembre 2026 », « 2 décembre 2026 »: the first of the month is ordinal."""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _open(template: Path | None, limits: Limits) -> DocxDocument:

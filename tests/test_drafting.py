@@ -12,7 +12,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import RGBColor
 
 from generators.call import CallError, read_call
-from generators.docx_export import DRAFT_MARK, ExportError, export_docx
+from generators.docx_export import DRAFT_MARK, ExportError, export_docx, french_date
 from generators.draft import Draft, Section, SourceRef
 from generators.review import ExportRefused, Reviewer, ReviewError, check_exportable
 from generators.store import DraftNotFound, DraftStore, now
@@ -345,3 +345,11 @@ def test_a_rule_the_law_settles_for_a_kind_is_not_searched_in_the_base() -> None
     assert not any("durée" in q for q in asked) and asked
     kept = [q.text for q in contrat.for_structure("residence_sociale")[0].questions]
     assert any("durée" in q for q in kept)
+
+
+def test_the_first_of_the_month_is_written_as_french_writes_it() -> None:
+    """A board member reading a livret's cover saw « 1 décembre 2026 » (round s35)."""
+    from datetime import date
+
+    assert french_date(date(2026, 12, 1)) == "1er décembre 2026"
+    assert french_date(date(2026, 12, 2)) == "2 décembre 2026"
