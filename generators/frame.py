@@ -21,6 +21,7 @@ _FEMININE = frozenset("""association ville metropole fondation region caf caisse
 _MASCULINE = frozenset("""departement conseil fonds centre foyer service etablissement
     ministere etat chrs cada fjt ccas cias siao bailleur office groupe secretariat pole
     programme site ensemble dispositif reseau collectif syndicat plan""".split())
+_GENDERED = _FEMININE | _MASCULINE
 _ARTICLES = re.compile(r"^(?:le|la|les|l'|l’|un|une|des|du|au|aux)\s*", re.IGNORECASE)
 _VOWEL = re.compile(r"^[aeiouyhàâäéèêëîïôöùûü]", re.IGNORECASE)
 
@@ -37,7 +38,7 @@ def _is_acronym(word: str) -> bool:
 def _singular(word: str) -> str | None:
     """The singular of a plural kind of name (« residences » → « residence »), else None:
     « Résidences sociales La Pinède et Cabro d'Or » names two residences."""
-    if word[-1:] in ("s", "x") and word[:-1] in _FEMININE | _MASCULINE:
+    if word[-1:] in ("s", "x") and word[:-1] in _GENDERED:
         return word[:-1]
     return None
 
@@ -68,7 +69,7 @@ def article(name: str) -> str:
     if _singular(word) is not None and not _is_acronym(first):
         return "les "
     if _is_acronym(first):
-        return "l'" if _VOWEL.match(first) and word not in _MASCULINE | _FEMININE else (
+        return "l'" if _VOWEL.match(first) and word not in _GENDERED else (
             "la " if word in _FEMININE else "le " if word in _MASCULINE else "")
     if word in _FEMININE:
         return "l'" if _VOWEL.match(word) else "la "
