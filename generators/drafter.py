@@ -353,7 +353,8 @@ class Drafter:
             self._mined[key] = mine_structures(texts.values(), draft.organisation)
         described = " ".join(v for k, v in draft.facts.items() if k != "association")
         scope = Scope.of(name, kind or kind_of(" ".join(draft.facts.values())),
-                         self._mined[key], draft.organisation, described)
+                         self._mined[key], draft.organisation, described,
+                         draft.facts.get("projet", ""))
         if key not in self._titles:  # every document's, read once per base state
             self._titles[key] = {r.doc_id: r.title for r in self.kb.ready_documents()}
         return scope.with_documents(self._texts[key]).with_titles(self._titles[key])

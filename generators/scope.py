@@ -37,6 +37,17 @@ _LABEL = re.compile(r"(?:^|(?<=[.!?»])\s+|•\s*)(?:[^\s.!?:•]+\s){0,5}[^\s.!
                     r"(?=[«A-ZÀ-Ý•])")
 
 
+def project_names(title: str) -> set[str]:
+    """How the base may name a project titled ``title``: its name, the words before the
+    title's first « : », « , » or « ( » when they are two or more (« Forum emploi à 360°,
+    2e édition : … » → « forum emploi a 360° »), and its acronyms (« ASTHA (lot 1) et
+    ASPL (lot 2) » → « astha », « aspl »). A one-word lead (« Repérage, visites… ») names
+    no project."""
+    lead = key(re.split(r"[:,(]", title, maxsplit=1)[0])
+    names = {lead} if len(lead.split()) >= 2 else set()
+    return names | {a.casefold() for a in re.findall(r"\b[A-Z]{3,}\b", title)}
+
+
 @dataclass
 class Scope:
     """The structure drafted (its name heads and kind) and the others of the base."""
@@ -49,17 +60,21 @@ class Scope:
     own_documents: set[str] = field(default_factory=set)
     # Those documents' text, whitespace collapsed: what a sentence follows in its document.
     document_texts: dict[str, str] = field(default_factory=dict)
+    # The project drafted, as the base may name it (« forum emploi a 360° », « astha »): a
+    # sentence naming it is about the project, even when it names the association only.
+    project: set[str] = field(default_factory=set)
     # Documents whose title names another structure or scheme (« Projet de service ASLL »):
     # a sentence there that names none is about it (« la mesure dure six mois »).
     other_documents: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, structure_name: str, kind: str | None, mined: set[str],
-           association: str = "", described: str = "") -> Scope:
+           association: str = "", described: str = "", project: str = "") -> Scope:
         """The scope of ``structure_name``. ``described``: what the person wrote about
         the structure and the project (« Ruisseau Mirabeau (112 villas, quartier
         Consolat-Mirabeau) »): a place it names is where the structure is, not another
-        structure of the association."""
+        structure of the association. ``project``: the project's title, whose name (see
+        ``project_names``) marks the sentences about it."""
         own_key = key(re.sub(r"\([^)]*\)", " ", structure_name))
         words = [w for w in own_key.split() if w not in NOT_NAMES and w not in NOT_HEADS]
         own = {h for h in mined if any(w in h.split() for w in words)}
@@ -69,7 +84,7 @@ class Scope:
         own |= {a.casefold() for a in acronyms}
         around = {h for h in mined if mentions(key(described), h)}
         return cls(own, kind or kind_of(structure_name), mined - own - around,
-                   key(association))
+                   key(association), project=project_names(project))
 
     @property
     def active(self) -> bool:
@@ -125,6 +140,8 @@ class Scope:
         if not self.active:
             return "neutral"
         if self.names_own(sentence):
+            return "own"
+        if any(mentions(key(sentence), p) for p in self.project):
             return "own"
         if self.names_other(sentence):
             return "other"

@@ -120,3 +120,21 @@ def test_a_named_partners_documents_come_first() -> None:
     assert [q.text for q in favour(evidence, ("Bâtisseurs",), 0.1).quotes] == [
         "Les Compagnons aident la famille.", "L'ALPA accompagne."]
     assert favour(evidence, (), 0.1) is evidence
+
+
+def test_a_sentence_naming_the_project_is_about_it() -> None:
+    """Held-out s36: a call for a project run in every résidence sociale (« Forum emploi à
+    360°, 2e édition ») dropped « Le Toit Partagé a piloté un forum emploi à 360° » as
+    about the association as a whole; the project's name makes it the project's."""
+    from generators.scope import project_names
+
+    assert project_names("Forum emploi à 360°, 2e édition : préparation") == {
+        "forum emploi a 360°"}
+    assert project_names("ASTHA (lot 1) et ASPL (lot 2) pour 2026") == {"astha", "aspl"}
+    assert project_names("Repérage, visites à domicile") == set()
+    scope = Scope.of("", "residence_sociale", {"lavande"}, "Le Toit Partagé",
+                     project="Forum emploi à 360°, 2e édition : préparation")
+    named = "Un forum emploi à 360° : Le Toit Partagé a piloté un forum d'un genre nouveau."
+    assert scope.verdict(named, "") == "own"
+    assert scope.verdict("Le Toit Partagé a piloté un atelier cuisine.", "") == "neutral"
+    assert scope.verdict("La résidence Lavande a accueilli un forum santé.", "") == "other"
