@@ -392,13 +392,15 @@ class Drafter:
         vocabulary = [[] if q.get("asked_words") else question_terms(q, draft.facts)
                       for q in questions] or None
         addresses = frozenset(i for i, q in enumerate(questions) if q.get("needs") == "adresse")
+        # A partner the person names runs the project: its documents first, new or old.
+        bonus = tuned("drafting.own_structure_bonus")
         if not previous:
             found = gather(self.reader, queries,
                            SearchFilters(documents=self._documents(organisation, partners)),
                            support=support, retrieval=retrieval, broad=broad,
                            vocabulary=vocabulary, addresses=addresses)
-            found = favour(found, partners, tuned("drafting.own_structure_bonus"))
-            section.evidence = scoped(found, scope, unscoped).as_list()
+            section.evidence = scoped(favour(found, partners, bonus), scope,
+                                      unscoped).as_list()
             return
         newer = tuple(d for d in self._documents(organisation, partners) if d != previous)
         recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
@@ -407,7 +409,8 @@ class Drafter:
         earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
                          support=support, retrieval=retrieval, broad=broad,
                          vocabulary=vocabulary, addresses=addresses)
-        section.evidence = scoped(merge(recent, earlier), scope, unscoped).as_list()
+        section.evidence = scoped(favour(merge(recent, earlier), partners, bonus), scope,
+                                  unscoped).as_list()
         section.previous_evidence = earlier.as_list()
 
     def _compose(self, draft: Draft, section: Section) -> None:
