@@ -95,6 +95,13 @@ class Scope:
         return any(mentions(folded, h) for h in self.own) or (
             self.kind is not None and kind_of(text) == self.kind and not self.own)
 
+    def names_project(self, text: str) -> bool:
+        """``text`` names the project drafted (its text folded once, not per name)."""
+        if not self.project:
+            return False
+        folded = key(text)
+        return any(mentions(folded, p) for p in self.project)
+
     def names_other(self, text: str) -> bool:
         """``text`` names another structure of the association (by name, or by a kind
         unrelated to the one drafted)."""
@@ -141,7 +148,7 @@ class Scope:
             return "neutral"
         if self.names_own(sentence):
             return "own"
-        if any(mentions(key(sentence), p) for p in self.project):
+        if self.names_project(sentence):
             return "own"
         if self.names_other(sentence):
             return "other"
