@@ -40,7 +40,14 @@ from generators.facts import (
 )
 from generators.placement import claimed_elsewhere
 from generators.scope import Scope
-from generators.section_evidence import favour, gather, mentions, merge, scoped
+from generators.section_evidence import (
+    SectionEvidence,
+    favour,
+    gather,
+    mentions,
+    merge,
+    scoped,
+)
 from generators.store import DraftStore, Event, now
 from generators.template import Question, SectionSpec, Template, get_template, load_templates
 from knowledge.calibration import tuned
@@ -105,6 +112,9 @@ class Drafter:
         self._mined: dict[tuple[str, int], set[str]] = {}
         self._texts: dict[tuple[str, int], dict[str, str]] = {}
         self._titles: dict[tuple[str, int], dict[str, str]] = {}
+        # Called with each section's title, its evidence as found and as kept by the
+        # scope: how ``python -m evals.drafting_misses`` tells where a span is lost.
+        self.trace: Callable[[str, SectionEvidence, SectionEvidence], None] | None = None
 
     @staticmethod
     def types() -> list[Template]:
@@ -399,8 +409,7 @@ class Drafter:
                            SearchFilters(documents=self._documents(organisation, partners)),
                            support=support, retrieval=retrieval, broad=broad,
                            vocabulary=vocabulary, addresses=addresses)
-            section.evidence = scoped(favour(found, partners, bonus), scope,
-                                      unscoped).as_list()
+            self._keep(section, favour(found, partners, bonus), scope, unscoped)
             return
         newer = tuple(d for d in self._documents(organisation, partners) if d != previous)
         recent = gather(self.reader, queries, SearchFilters(documents=newer), _NEWER_BONUS,
@@ -409,9 +418,15 @@ class Drafter:
         earlier = gather(self.reader, queries, SearchFilters(documents=(previous,)),
                          support=support, retrieval=retrieval, broad=broad,
                          vocabulary=vocabulary, addresses=addresses)
-        section.evidence = scoped(favour(merge(recent, earlier), partners, bonus), scope,
-                                  unscoped).as_list()
+        self._keep(section, favour(merge(recent, earlier), partners, bonus), scope, unscoped)
         section.previous_evidence = earlier.as_list()
+
+    def _keep(self, section: Section, found: SectionEvidence, scope: Scope,
+              unscoped: frozenset[int]) -> None:
+        kept = scoped(found, scope, unscoped)
+        if self.trace is not None:
+            self.trace(section.title, found, kept)
+        section.evidence = kept.as_list()
 
     def _compose(self, draft: Draft, section: Section) -> None:
         template = get_template(draft.type_id)
