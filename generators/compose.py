@@ -16,7 +16,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.qa.citations import check_citations
+from assistant.qa.citations import check_citations, cited_sentences, unsourced_details
 from assistant.qa.injection import neutralise
 from assistant.qa.llm import explain_failure
 from assistant.qa.llm_settings import LLMSettings
@@ -175,4 +175,21 @@ def generative(section: Section, lead: str, facts: list[str], model: BaseChatMod
             and p not in lead]
     paragraphs = [p for p in (lead, section.note, body, *gaps) if p]
     return Composed(fit("\n\n".join(paragraphs), section.spec.get("max_chars")), citations,
-                    "génératif", checked.unsupported, fallback.flags)
+                    "génératif", checked.unsupported,
+                    fallback.flags + _unsourced(checked.text, passages, [lead, *facts], renumber))
+
+
+def _unsourced(text: str, passages: list[dict[str, Any]], given: list[str],
+               renumber: dict[int, int]) -> list[Flag]:
+    """A flag on each cited sentence holding a number or a name that neither its cited
+    passages nor the facts given hold: the mark alone does not make it sourced."""
+    shown = {p["n"]: p["text"] for p in passages}
+    flags = []
+    for sentence, numbers in cited_sentences(text):
+        details = unsourced_details(sentence, [shown[n] for n in numbers if n in shown] + given)
+        if details:
+            anchored = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), 0)}]",
+                              sentence)
+            flags.append(Flag(anchored, "Absent des sources citées : " + ", ".join(details)
+                              + " — à vérifier", kind="modèle"))
+    return flags

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.qa.citations import check_citations
+from assistant.qa.citations import check_citations, cited_sentences, unsourced_details
 from assistant.qa.injection import looks_like_instruction, neutralise
 from assistant.qa.prompts import PromptError, render, variables
 from assistant.qa.question_types import expected_answer, has_answer_form
@@ -104,3 +104,18 @@ def test_prompts_have_strict_variables() -> None:
         {"n": 1, "title": "Projet", "section": "Financeurs", "page": 4, "text": "Le FSL."}])
     assert '<extrait numero="1" document="Projet" section="Financeurs" page="4">' in rendered
     assert rendered.endswith("Question : Qui finance ?")
+
+
+def test_a_cited_sentence_is_checked_for_numbers_and_names_its_sources_lack() -> None:
+    sources = ["Le forum santé de la résidence a accueilli 25 résidents et traité 5 dossiers "
+               "APA, avec le CSAPA. Adresse : 40, Bd Viala 13015 Marseille."]
+    assert unsourced_details("Le forum a accueilli 25 résidents et traité 5 dossiers APA [1].",
+                             sources) == []
+    assert unsourced_details("Des résidents atteints de la maladie de Parkinson [1].",
+                             sources) == ["Parkinson"]
+    assert unsourced_details("Le forum a reçu 1 200 résidents en 2031 [1].",
+                             sources) == ["1 200", "2031"]
+    # the sentence's first word is capitalised by grammar, not a name; case and accents fold
+    assert unsourced_details("Depuis, le Csapa reçoit au 40, bd Viala [1].", sources) == []
+    assert cited_sentences("Une phrase [1]. Une autre sans marque. La dernière [1][2].") == [
+        ("Une phrase [1].", [1]), ("La dernière [1][2].", [1, 2])]

@@ -262,6 +262,7 @@ def test_inputs_are_checked_in_french(service: DraftingService) -> None:
 def test_model_rewrite_is_checked_and_falls_back(kb: KnowledgeBase, tmp_path: Path) -> None:
     cited = GenericFakeChatModel(messages=iter([AIMessage(
         "Les résidents se retrouvent dans un comité de résidents [1]. "
+        "Le comité réunit 9 876 résidents avec la Fondation Zorglub [1]. "
         "Une phrase inventée sans aucune source.")] * 20))
     service = service_for(kb, tmp_path / "a", cited)
     draft = service.new("livret_accueil_logement_foyer", {"association": "Alotra"})
@@ -270,6 +271,12 @@ def test_model_rewrite_is_checked_and_falls_back(kb: KnowledgeBase, tmp_path: Pa
     for section in written:
         assert "[1]" in section.text and len(section.citations) == 1
         assert any("sans source" in f.reason for f in section.flags)
+        # a mark does not make a sentence sourced: its invented count and name are flagged
+        invented = [f for f in section.flags if f.reason.startswith("Absent des sources")]
+        assert [f.text for f in invented] == [
+            "Le comité réunit 9 876 résidents avec la Fondation Zorglub [1]."], section.flags
+        assert "9 876" in invented[0].reason and "Zorglub" in invented[0].reason
+        assert invented[0].text in section.text
     uncited = GenericFakeChatModel(messages=iter([AIMessage("Aucune citation ici.")] * 20))
     service = service_for(kb, tmp_path / "b", uncited)
     draft = service.new("livret_accueil_logement_foyer", {"association": "Alotra"})

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from knowledge.french import fold_accents
+
 _MARK = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?!\[)|(?<=[.!?…]\s\[\d\])\s+|(?<=[.!?…]\[\d\])\s+")
 _ANY_BRACKET_NUMBER = re.compile(r"\[\s*[^\]\[]{0,12}\d[^\]\[]{0,12}\]")
@@ -49,3 +51,45 @@ def check_citations(text: str, count: int) -> CheckedAnswer:
                  for s in _SENTENCE_END.split(line) if s.strip()]
     unsupported = [s for s in sentences if not _MARK.search(s) and len(s.split()) >= 2]
     return CheckedAnswer(cleaned, cited, unsupported, removed)
+
+
+_NUMBER = re.compile(r"\d+(?:[  .,]\d{3})*(?:,\d+)?")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒæÆ][\w'’-]*")
+
+
+def _folded_words(text: str) -> set[str]:
+    return {fold_accents(w).lower().strip("'’-") for w in _WORD.findall(text)}
+
+
+def _digits(text: str) -> set[str]:
+    return {re.sub(r"\D", "", n) for n in _NUMBER.findall(text)}
+
+
+def cited_sentences(text: str) -> list[tuple[str, list[int]]]:
+    """Each sentence of a checked text that carries citation marks, with their numbers."""
+    sentences = [s.strip() for line in text.splitlines()
+                 for s in _SENTENCE_END.split(line) if s.strip()]
+    return [(s, [int(n) for mark in _MARK.findall(s) for n in re.findall(r"\d+", mark)])
+            for s in sentences if _MARK.search(s)]
+
+
+def unsourced_details(sentence: str, sources: list[str]) -> list[str]:
+    """The numbers and names of ``sentence`` that none of ``sources`` holds.
+
+    A citation mark only says where a sentence claims to come from; the details a reader
+    acts on — an amount, a date, a count, a partner's name — are what a small model
+    invents (« victimes de la maladie du Parkinson » cited on a passage about a health
+    forum). A name is a capitalised word that does not open the sentence.
+    """
+    text = _MARK.sub(" ", sentence)
+    source = " ".join(sources)
+    digits, words = _digits(source), _folded_words(source)
+    missing = [n.strip() for n in _NUMBER.findall(text) if re.sub(r"\D", "", n) not in digits]
+    opening = _WORD.search(text)
+    for match in _WORD.finditer(text):
+        word = match.group(0).strip("'’-")
+        if (opening is not None and match.start() == opening.start()) or not word[:1].isupper():
+            continue
+        if fold_accents(word).lower() not in words:
+            missing.append(word)
+    return list(dict.fromkeys(missing))
