@@ -14,6 +14,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from assistant.app.web.ask_page import answer_messages
 from assistant.qa.answers import REFUSAL, AnswerService, is_follow_up
 from assistant.qa.conversations import ConversationNotFound, ConversationStore
 from assistant.qa.evidence import EvidenceReader
@@ -151,7 +152,7 @@ def test_injected_instruction_never_reaches_the_prompt(demo_kb: KnowledgeBase,
 def test_generated_citations_are_checked(demo_kb: KnowledgeBase, tmp_path: Path) -> None:
     reply = ("La commission FSL valide la mesure pour six mois [1]. Elle est renouvelable "
              "une fois [1, 42]. Le référent est toujours très gentil avec tout le monde. "
-             "Un bilan est adressé au FSL [3].")
+             "Un bilan est adressé au FSL [3]. Elle coûte 9 876 euros, payés par Zorglub [3].")
     model = GenericFakeChatModel(messages=iter([AIMessage(content=reply)]))
     service = service_for(demo_kb, tmp_path, model)
     tokens: list[str] = []
@@ -162,6 +163,12 @@ def test_generated_citations_are_checked(demo_kb: KnowledgeBase, tmp_path: Path)
     assert_citations_hold(answer, demo_kb)
     assert [c.n for c in answer.citations] == [1, 2]
     assert answer.mode == "génératif"
+    # the mark is not enough: the invented amount and name are shown to be checked
+    assert answer.unsourced == ["« Elle coûte 9 876 euros, payés par Zorglub [2]. » — absent "
+                                "des sources citées : 9 876, Zorglub"], answer.unsourced
+    shown = answer_messages(answer)[0]["content"]
+    assert "À vérifier dans les sources" in shown and "Zorglub" in shown
+    assert "Le référent est toujours très gentil" in shown
 
 
 def test_model_refusal_is_reported_as_refusal(demo_kb: KnowledgeBase, tmp_path: Path) -> None:

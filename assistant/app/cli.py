@@ -285,6 +285,8 @@ def _print_answer(answer: Answer, streamed: bool) -> None:
         click.echo()
     for sentence in answer.unsupported:
         click.echo(f"  ⚠ Phrase sans source vérifiable : « {sentence} »")
+    for check in answer.unsourced:
+        click.echo(f"  ⚠ {check}")
     if answer.citations:
         click.echo("\nSources :")
     for c in answer.citations:

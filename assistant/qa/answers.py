@@ -16,7 +16,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.qa.citations import check_citations
+from assistant.qa.citations import check_citations, cited_sentences, unsourced_details
 from assistant.qa.conversations import ConversationStore, Turn
 from assistant.qa.evidence import Evidence, EvidenceReader, ScoredSentence
 from assistant.qa.injection import neutralise
@@ -67,6 +67,8 @@ class Answer:
     reason: str = ""
     closest: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    # « sentence » — the numbers and names its cited passages do not hold (model answers).
+    unsourced: list[str] = field(default_factory=list)
     support: float = 0.0
     retrieval_query: str = ""
     conversation_id: str | None = None
@@ -309,5 +311,14 @@ class AnswerService:
         renumber = {old.n: new for new, old in enumerate(citations, start=1)}
         text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", checked.text)
         citations = [Citation(**{**asdict(c), "n": renumber[c.n]}) for c in citations]
+        unsourced = []
+        for sentence, numbers in cited_sentences(checked.text):
+            details = unsourced_details(sentence, [passages[n - 1].text for n in numbers]
+                                        + [question])
+            if details:
+                shown = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]",
+                               sentence)
+                unsourced.append(f"« {shown} » — absent des sources citées : "
+                                 + ", ".join(details))
         return Answer(question, text, False, citations, self.mode,
-                      unsupported=checked.unsupported)
+                      unsupported=checked.unsupported, unsourced=unsourced)

@@ -51,6 +51,10 @@ def answer_messages(answer: Answer | dict[str, Any],
     text = inert(data["text"])
     if data.get("refused") or data.get("uncertain"):
         text = f"⚠️ {text}"
+    checks = ([f"« {inert(s)} » — sans source" for s in data.get("unsupported") or []]
+              + [inert(s) for s in data.get("unsourced") or []])
+    if checks:
+        text += "\n\n⚠️ À vérifier dans les sources :\n" + "\n".join(f"- {c}" for c in checks)
     messages: list[Message] = [{"role": "assistant", "content": text}]
     for citation in data.get("citations", []):
         content = _passage(citation)
