@@ -23,9 +23,9 @@ from typing import Any
 
 import click
 
+from assistant.qa.citations import cited_sentences
 from generators.service import DraftingService
 from generators.sources import number_sources
-from knowledge.chunking import split_sentences
 
 
 def _draft(service: DraftingService, row: dict[str, Any], calls: Path
@@ -40,7 +40,7 @@ def _draft(service: DraftingService, row: dict[str, Any], calls: Path
                                                 for s in draft.sections]}
         for s in draft.sections:
             sections.append({"title": s.title, "mode": s.mode, "text": numbering.text(s),
-                             "sentences": len(split_sentences(s.text)),
+                             "cited": len(cited_sentences(s.text)),
                              "uncited": sum(f.reason.startswith("Phrase sans source")
                                             for f in s.flags),
                              "unsourced": [f.reason for f in s.flags
@@ -94,7 +94,7 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
         "model": {k: mean("model", k) for k in keys},
         "sections": len(sections),
         "sections_in_model_prose": len(written),
-        "model_sentences": sum(s["sentences"] for s in written),
+        "model_sentences_cited": sum(s["cited"] for s in written),
         "model_sentences_without_citation": sum(s["uncited"] for s in written),
         "model_cited_sentences_with_unsourced_details": sum(len(s["unsourced"])
                                                             for s in written),

@@ -16,7 +16,12 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.qa.citations import check_citations, cited_sentences, unsourced_details
+from assistant.qa.citations import (
+    check_citations,
+    cited_sentences,
+    unsourced_details,
+    without_repeats,
+)
 from assistant.qa.injection import neutralise
 from assistant.qa.llm import explain_failure
 from assistant.qa.llm_settings import LLMSettings
@@ -162,7 +167,7 @@ def generative(section: Section, lead: str, facts: list[str], model: BaseChatMod
         raw = str(model.invoke(messages).content).strip()
     except Exception as exc:
         raise explain_failure(exc, settings) from exc
-    checked = check_citations(raw, len(passages))
+    checked = check_citations(without_repeats(raw), len(passages))
     if not checked.cited:
         fallback.mode = "extractif (le modèle n'a cité aucune source)"
         return fallback

@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.qa.citations import check_citations, cited_sentences, unsourced_details
+from assistant.qa.citations import (
+    check_citations,
+    cited_sentences,
+    unsourced_details,
+    without_repeats,
+)
 from assistant.qa.injection import looks_like_instruction, neutralise
 from assistant.qa.prompts import PromptError, render, variables
 from assistant.qa.question_types import expected_answer, has_answer_form
@@ -119,3 +124,14 @@ def test_a_cited_sentence_is_checked_for_numbers_and_names_its_sources_lack() ->
     assert unsourced_details("Depuis, le Csapa reçoit au 40, bd Viala [1].", sources) == []
     assert cited_sentences("Une phrase [1]. Une autre sans marque. La dernière [1][2].") == [
         ("Une phrase [1].", [1]), ("La dernière [1][2].", [1, 2])]
+
+
+def test_a_paragraph_the_model_writes_again_is_dropped_and_its_marks_kept() -> None:
+    looped = ("[1] L'association agit pour le logement. Elle accompagne les ménages.\n\n"
+              " L'association agit pour le logement. Elle accompagne les ménages [2].\n\n"
+              "Les visites ont lieu à domicile. Les visites ont lieu à domicile [1].")
+    assert without_repeats(looped) == (
+        "[1] L'association agit pour le logement. Elle accompagne les ménages [2].\n\n"
+        "Les visites ont lieu à domicile [1].")
+    assert without_repeats("Un texte [1].\n\nSans répétition [2].") == (
+        "Un texte [1].\n\nSans répétition [2].")

@@ -65,6 +65,38 @@ def _digits(text: str) -> set[str]:
     return {re.sub(r"\D", "", n) for n in _NUMBER.findall(text)}
 
 
+def without_repeats(text: str) -> str:
+    """``text`` with every sentence the model already wrote dropped (marks and spacing
+    aside; the repeat's citation marks go to the sentence kept): a small model loops,
+    writing the same paragraph three times."""
+    first: dict[str, tuple[int, int]] = {}
+    lines: list[list[str]] = []
+    for line in text.splitlines():
+        kept: list[str] = []
+        lines.append(kept)
+        for sentence in _SENTENCE_END.split(line):
+            key = re.sub(r"[\s.!?…;:,]+", " ", _MARK.sub(" ", sentence)).strip().casefold()
+            if key in first:
+                at, index = first[key]
+                marks = [m for m in _MARK.findall(sentence)
+                         if f"[{m}]" not in lines[at][index]]
+                if marks:
+                    lines[at][index] = _with_marks(lines[at][index], marks)
+                continue
+            if key:
+                first[key] = (len(lines) - 1, len(kept))
+            kept.append(sentence)
+    joined = "\n".join(" ".join(k).rstrip() for k in lines)
+    return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", joined).strip()
+
+
+def _with_marks(sentence: str, marks: list[str]) -> str:
+    added = "".join(f"[{m}]" for m in marks)
+    end = re.search(r"[.!?…]\s*$", sentence)
+    return (f"{sentence[:end.start()].rstrip()} {added}{sentence[end.start():]}" if end
+            else f"{sentence} {added}")
+
+
 def cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     """Each sentence of a checked text that carries citation marks, with their numbers."""
     sentences = [s.strip() for line in text.splitlines()
