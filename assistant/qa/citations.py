@@ -53,56 +53,86 @@ def check_citations(text: str, count: int) -> CheckedAnswer:
     return CheckedAnswer(cleaned, cited, unsupported, removed)
 
 
-_NUMBER = re.compile(r"\d+(?:[  .,]\d{3})*(?:,\d+)?")
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒæÆ][\w'’-]*")
+# A number as written in French: « 1 200 », « 412 000 € » (ordinary, no-break or narrow
+# spaces, or dots, between groups of three), « 12,90 »; or a plain run of digits.
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.]\d{3}(?!\d))+(?:,\d+)?|\d+(?:,\d+)?")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒæÆ][\w-]*")
+# « d'Emmaüs », « l'APREMIS »: the elided article is not part of the name.
+_ELISION = re.compile(r"(?<!\w)([dDlLjJnNsScCmMtT]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)['’]")
+# A sentence ends at its final stop and the citation marks that may follow it.
+_BOUNDARY = re.compile(r"([.!?…](?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*)\s+(?=[^\s\[])")
+_ENDS_SENTENCE = re.compile(r"[.!?…](?:\s*\[[^\]]*\])*\s*$")
+
+
+def _plain(text: str) -> str:
+    return _ELISION.sub(r"\1' ", text.replace("’", "'"))
 
 
 def _folded_words(text: str) -> set[str]:
-    return {fold_accents(w).lower().strip("'’-") for w in _WORD.findall(text)}
+    return {fold_accents(w).lower().strip("-") for w in _WORD.findall(_plain(text))}
 
 
 def _digits(text: str) -> set[str]:
-    return {re.sub(r"\D", "", n) for n in _NUMBER.findall(text)}
+    """Every number of ``text`` as its digits, and each run of digits apart (a table row
+    « 120 135 150 » holds 135)."""
+    return ({re.sub(r"\D", "", n) for n in _NUMBER.findall(text)}
+            | set(re.findall(r"\d+", text)))
+
+
+def _sentences(line: str) -> list[str]:
+    parts = _BOUNDARY.split(line)
+    glued = [parts[i] + (parts[i + 1] if i + 1 < len(parts) else "")
+             for i in range(0, len(parts), 2)]
+    return [p.strip() for p in glued if p.strip()]
+
+
+def _numbers(sentence: str) -> list[int]:
+    return [int(n) for mark in _MARK.findall(sentence) for n in re.findall(r"\d+", mark)]
 
 
 def without_repeats(text: str) -> str:
     """``text`` with every sentence the model already wrote dropped (marks and spacing
     aside; the repeat's citation marks go to the sentence kept): a small model loops,
-    writing the same paragraph three times."""
+    writing the same paragraph three times. Only sentences are compared, not a heading
+    or a label line without a final stop."""
     first: dict[str, tuple[int, int]] = {}
-    lines: list[list[str]] = []
+    lines: list[list[str] | None] = []
     for line in text.splitlines():
         kept: list[str] = []
-        lines.append(kept)
-        for sentence in _SENTENCE_END.split(line):
+        for sentence in _sentences(line):
             key = re.sub(r"[\s.!?…;:,]+", " ", _MARK.sub(" ", sentence)).strip().casefold()
             if key in first:
                 at, index = first[key]
-                marks = [m for m in _MARK.findall(sentence)
-                         if f"[{m}]" not in lines[at][index]]
-                if marks:
-                    lines[at][index] = _with_marks(lines[at][index], marks)
+                target = lines[at] if at < len(lines) else kept
+                assert target is not None
+                new = [n for n in _numbers(sentence) if n not in _numbers(target[index])]
+                if new:
+                    target[index] = _with_marks(target[index], new)
                 continue
-            if key:
-                first[key] = (len(lines) - 1, len(kept))
+            if key and _ENDS_SENTENCE.search(sentence):
+                first[key] = (len(lines), len(kept))
             kept.append(sentence)
-    joined = "\n".join(" ".join(k).rstrip() for k in lines)
+        # a line whose every sentence was a repeat goes, not leaving a blank line behind
+        lines.append(kept if kept or not line.strip() else None)
+    joined = "\n".join(" ".join(k) for k in lines if k is not None)
     return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", joined).strip()
 
 
-def _with_marks(sentence: str, marks: list[str]) -> str:
-    added = "".join(f"[{m}]" for m in marks)
-    end = re.search(r"[.!?…]\s*$", sentence)
-    return (f"{sentence[:end.start()].rstrip()} {added}{sentence[end.start():]}" if end
-            else f"{sentence} {added}")
+def _with_marks(sentence: str, numbers: list[int]) -> str:
+    """``sentence`` with the marks ``numbers`` added beside its own (before its stop)."""
+    added = "".join(f"[{n}]" for n in numbers)
+    end = re.search(r"[.!?…](?:\s*\[[^\]]*\])*\s*$", sentence)
+    if end is None:
+        return f"{sentence} {added}"
+    body, tail = sentence[:end.start()].rstrip(), sentence[end.start():]
+    stop, marks = tail[0], "".join(_MARK.findall(tail) and re.findall(r"\[[^\]]*\]", tail))
+    return f"{body} {marks}{added}{stop}"
 
 
 def cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     """Each sentence of a checked text that carries citation marks, with their numbers."""
-    sentences = [s.strip() for line in text.splitlines()
-                 for s in _SENTENCE_END.split(line) if s.strip()]
-    return [(s, [int(n) for mark in _MARK.findall(s) for n in re.findall(r"\d+", mark)])
-            for s in sentences if _MARK.search(s)]
+    sentences = [s for line in text.splitlines() for s in _sentences(line)]
+    return [(s, _numbers(s)) for s in sentences if _MARK.search(s)]
 
 
 def unsourced_details(sentence: str, sources: list[str]) -> list[str]:
@@ -113,13 +143,13 @@ def unsourced_details(sentence: str, sources: list[str]) -> list[str]:
     invents (« victimes de la maladie du Parkinson » cited on a passage about a health
     forum). A name is a capitalised word that does not open the sentence.
     """
-    text = _MARK.sub(" ", sentence)
+    text = _plain(_MARK.sub(" ", sentence))
     source = " ".join(sources)
     digits, words = _digits(source), _folded_words(source)
     missing = [n.strip() for n in _NUMBER.findall(text) if re.sub(r"\D", "", n) not in digits]
     opening = _WORD.search(text)
     for match in _WORD.finditer(text):
-        word = match.group(0).strip("'’-")
+        word = match.group(0).strip("-")
         if (opening is not None and match.start() == opening.start()) or not word[:1].isupper():
             continue
         if fold_accents(word).lower() not in words:
