@@ -25,29 +25,20 @@ import click
 
 from assistant.qa.citations import cited_sentences
 from generators.service import DraftingService
-from generators.sources import number_sources
 
 
 def _draft(service: DraftingService, row: dict[str, Any], calls: Path
            ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The draft as the scorer reads it, and what each section's composition did."""
-    call = calls / row["call"] if row.get("call") else None
-    sections = []
-    draft = service.new(row["type"], dict(row["facts"]), call, owner="")
-    try:
-        numbering = number_sources(draft)
-        scored = {"id": row["id"], "sections": [{"title": s.title, "text": numbering.text(s)}
-                                                for s in draft.sections]}
-        for s in draft.sections:
-            sections.append({"title": s.title, "mode": s.mode, "text": numbering.text(s),
-                             "cited": len(cited_sentences(s.text)),
-                             "uncited": sum(f.reason.startswith("Phrase sans source")
-                                            for f in s.flags),
-                             "unsourced": [f.reason for f in s.flags
-                                           if f.reason.startswith("Absent des sources")]})
-    finally:
-        service.delete(draft.id)
-    return scored, sections
+    from evals.drafting_set import draft_request
+
+    drafted = draft_request(service, row, calls)
+    return drafted, [{"title": s["title"], "mode": s["mode"], "text": s["text"],
+                      "cited": len(cited_sentences(s["text"])),
+                      "uncited": sum(f.startswith("Phrase sans source") for f in s["flags"]),
+                      "unsourced": [f for f in s["flags"]
+                                    if f.startswith("Absent des sources")]}
+                     for s in drafted["sections"]]
 
 
 def compare(service: DraftingService, set_path: Path, only: tuple[str, ...],

@@ -57,7 +57,7 @@ def classify(scorer: ModuleType, span: str, sections: list[str],
 def misses(service: DraftingService, set_path: Path, scorer: ModuleType,
            calls: Path | None = None, only: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Every span of every request, with the step where it is lost."""
-    from evals.drafting_set import read_set
+    from evals.drafting_set import draft_request, read_set
 
     reads: list[dict[str, list[str]]] = []
 
@@ -74,10 +74,8 @@ def misses(service: DraftingService, set_path: Path, scorer: ModuleType,
             if only and row["id"] not in only:
                 continue
             reads.clear()
-            call = calls / row["call"] if row.get("call") else None
-            draft = service.new(row["type"], dict(row["facts"]), call, owner="")
-            sections = [f"{s.title} {s.text}" for s in draft.sections]
-            service.delete(draft.id)
+            sections = [f"{s['title']} {s['text']}"
+                        for s in draft_request(service, row, calls)["sections"]]
             for entry in row["must_use"]:
                 rows.append({"id": row["id"], "section": entry.get("section", ""),
                              "span": entry["span"],

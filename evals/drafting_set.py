@@ -41,7 +41,8 @@ def read_set(path: Path) -> list[dict[str, Any]]:
 def draft_request(service: DraftingService, row: dict[str, Any], calls: Path,
                   export: Path | None = None) -> dict[str, Any]:
     """Draft one request and return it as the scorer reads it (titles and texts with the
-    document-wide citation numbers, as a reviewer sees them); with ``export``, also
+    document-wide citation numbers, as a reviewer sees them; each section's mode and
+    flags beside them); with ``export``, also
     write its review (.docx « brouillon ») and final (validated, gaps kept) Word files."""
     call = calls / row["call"] if row.get("call") else None
     draft = service.new(row["type"], dict(row["facts"]), call, owner="")
@@ -55,7 +56,8 @@ def draft_request(service: DraftingService, row: dict[str, Any], calls: Path,
                            by="Évaluation Canevas", accept_gaps=True)
         numbering = number_sources(draft)
         return {"id": row["id"], "draft_id": draft.id,
-                "sections": [{"title": s.title, "text": numbering.text(s)}
+                "sections": [{"title": s.title, "text": numbering.text(s), "mode": s.mode,
+                              "flags": [f.reason for f in s.flags]}
                              for s in draft.sections]}
     finally:
         service.delete(draft.id)

@@ -176,25 +176,23 @@ def generative(section: Section, lead: str, facts: list[str], model: BaseChatMod
     body = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", checked.text)
     citations = [SourceRef(**{**by_number[old].__dict__, "n": new})
                  for old, new in renumber.items()]
+    shown = {renumber[p["n"]]: p["text"] for p in passages if p["n"] in renumber}
     gaps = [p for p in fallback.text.split("\n\n") if PLACEHOLDER.search(p)
             and p not in lead]
     paragraphs = [p for p in (lead, section.note, body, *gaps) if p]
     return Composed(fit("\n\n".join(paragraphs), section.spec.get("max_chars")), citations,
                     "génératif", checked.unsupported,
-                    fallback.flags + _unsourced(checked.text, passages, [lead, *facts], renumber))
+                    fallback.flags + _unsourced(body, shown, [lead, *facts]))
 
 
-def _unsourced(text: str, passages: list[dict[str, Any]], given: list[str],
-               renumber: dict[int, int]) -> list[Flag]:
-    """A flag on each cited sentence holding a number or a name that neither its cited
-    passages nor the facts given hold: the mark alone does not make it sourced."""
-    shown = {p["n"]: p["text"] for p in passages}
+def _unsourced(body: str, shown: dict[int, str], given: list[str]) -> list[Flag]:
+    """A flag on each cited sentence of ``body`` holding a number or a name that neither
+    its cited passages (``shown``, by their number in ``body``) nor the facts given hold:
+    the mark alone does not make it sourced."""
     flags = []
-    for sentence, numbers in cited_sentences(text):
+    for sentence, numbers in cited_sentences(body):
         details = unsourced_details(sentence, [shown[n] for n in numbers if n in shown] + given)
         if details:
-            anchored = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), 0)}]",
-                              sentence)
-            flags.append(Flag(anchored, "Absent des sources citées : " + ", ".join(details)
+            flags.append(Flag(sentence, "Absent des sources citées : " + ", ".join(details)
                               + " — à vérifier", kind="modèle"))
     return flags

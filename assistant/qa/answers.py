@@ -312,13 +312,11 @@ class AnswerService:
         text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", checked.text)
         citations = [Citation(**{**asdict(c), "n": renumber[c.n]}) for c in citations]
         unsourced = []
-        for sentence, numbers in cited_sentences(checked.text):
-            details = unsourced_details(sentence, [passages[n - 1].text for n in numbers]
+        for sentence, numbers in cited_sentences(text):
+            details = unsourced_details(sentence, [citations[n - 1].text for n in numbers]
                                         + [question])
             if details:
-                shown = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]",
-                               sentence)
-                unsourced.append(f"« {shown} » — absent des sources citées : "
+                unsourced.append(f"« {sentence} » — absent des sources citées : "
                                  + ", ".join(details))
         return Answer(question, text, False, citations, self.mode,
                       unsupported=checked.unsupported, unsourced=unsourced)

@@ -96,37 +96,37 @@ def without_repeats(text: str) -> str:
     writing the same paragraph three times. Only sentences are compared, not a heading
     or a label line without a final stop."""
     first: dict[str, tuple[int, int]] = {}
-    lines: list[list[str] | None] = []
+    lines: list[list[str]] = []
+    emptied: set[int] = set()
     for line in text.splitlines():
         kept: list[str] = []
+        lines.append(kept)
         for sentence in _sentences(line):
             key = re.sub(r"[\s.!?…;:,]+", " ", _MARK.sub(" ", sentence)).strip().casefold()
             if key in first:
                 at, index = first[key]
-                target = lines[at] if at < len(lines) else kept
-                assert target is not None
-                new = [n for n in _numbers(sentence) if n not in _numbers(target[index])]
+                new = [n for n in _numbers(sentence) if n not in _numbers(lines[at][index])]
                 if new:
-                    target[index] = _with_marks(target[index], new)
+                    lines[at][index] = _with_marks(lines[at][index], new)
                 continue
             if key and _ENDS_SENTENCE.search(sentence):
-                first[key] = (len(lines), len(kept))
+                first[key] = (len(lines) - 1, len(kept))
             kept.append(sentence)
-        # a line whose every sentence was a repeat goes, not leaving a blank line behind
-        lines.append(kept if kept or not line.strip() else None)
-    joined = "\n".join(" ".join(k) for k in lines if k is not None)
+        if line.strip() and not kept:  # every sentence a repeat: no blank line left behind
+            emptied.add(len(lines) - 1)
+    joined = "\n".join(" ".join(k) for i, k in enumerate(lines) if i not in emptied)
     return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", joined).strip()
 
 
 def _with_marks(sentence: str, numbers: list[int]) -> str:
     """``sentence`` with the marks ``numbers`` added beside its own (before its stop)."""
     added = "".join(f"[{n}]" for n in numbers)
-    end = re.search(r"[.!?…](?:\s*\[[^\]]*\])*\s*$", sentence)
+    end = _ENDS_SENTENCE.search(sentence)
     if end is None:
         return f"{sentence} {added}"
     body, tail = sentence[:end.start()].rstrip(), sentence[end.start():]
-    stop, marks = tail[0], "".join(_MARK.findall(tail) and re.findall(r"\[[^\]]*\]", tail))
-    return f"{body} {marks}{added}{stop}"
+    marks = "".join(re.findall(r"\[[^\]]*\]", tail))
+    return f"{body} {marks}{added}{tail[0]}"
 
 
 def cited_sentences(text: str) -> list[tuple[str, list[int]]]:
