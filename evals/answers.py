@@ -6,6 +6,10 @@
   user the base may not hold it); ``unsure_rate_*`` count « pas sûr » alone;
 - evidence coverage: share of evidence spans found (same shingle matching as
   ../shared/evals/score.py) in the answer text or one of its cited passages;
+- what the answer text itself quotes, on the answerable questions it answers: the
+  evidence spans it holds (``evidence_in_answer``), the share of its quoted lines that
+  are evidence (``answer_precision``: a line with nothing of a span is padding), and
+  how many lines (``quoted_lines``);
 - citation validity: share of ``[n]`` in answers that resolve to a listed citation whose
   chunk is in the base, and share of answers with every sentence cited;
 - latency p50/p95 (the first, model-loading question excluded).
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.qa.answers import FALLBACK_NOTE, Answer, AnswerService
-from evals.metrics import found, shingles, strip
+from evals.metrics import answer_quality, found, quoted_lines, shingles, strip
 from evals.retrieval import latency, load_jsonl
 from knowledge.sentences import split_sentences
 
@@ -70,6 +74,8 @@ def run_answer_eval(service: AnswerService, set_path: Path,
         texts = [strip(answer.text)] + [strip(c.text) for c in answer.citations]
         spans = [shingles(e) for e in row["evidence"]]
         coverage.append(sum(found(s, texts) for s in spans) / len(spans) if spans else 0.0)
+    answered = [(r, a) for r, a in answerable if not a.refused and not a.uncertain]
+    quality = [answer_quality(a.text, r["evidence"]) for r, a in answered]
     marks = bad = 0
     fully_cited = 0
     for _, answer in answers:
@@ -100,12 +106,21 @@ def run_answer_eval(service: AnswerService, set_path: Path,
             [c for c, (_, a) in zip(coverage, answerable, strict=True)
              if not a.refused and not a.uncertain]
             or [0.0]), 3),
+        # What the answer text itself quotes, on the questions it answers: the evidence
+        # it holds, the share of its lines that are evidence, and how many lines.
+        "evidence_in_answer": _mean([q[0] for q in quality]),
+        "answer_precision": _mean([q[1] for q in quality]),
+        "quoted_lines": _mean([float(len(quoted_lines(a.text))) for _, a in answered]),
         "citations_resolving": _ratio(marks - bad, marks) if marks else None,
         "answers_fully_cited": _ratio(fully_cited, given),
         "answers_without_fallback": _ratio(
             sum(1 for _, a in answers if not a.refused and not a.fallback), given),
         **latency("latency_ms", latencies),
     }
+
+
+def _mean(values: list[float]) -> float:
+    return round(statistics.fmean(values), 3) if values else 0.0
 
 
 def _ratio(part: int, whole: int) -> float:

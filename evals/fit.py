@@ -1,6 +1,7 @@
 """Fit tuned numbers from the labelled dev sets: ``python -m evals.fit ranking …``
 (also ``refusal``, ``evals/fit_refusal.py``, ``refusal-model``,
-``evals/fit_refusal_model.py``, and ``passages``, ``evals/fit_passages.py``).
+``evals/fit_refusal_model.py``, ``passages``, ``evals/fit_passages.py``, and
+``answers``, ``evals/fit_answers.py``).
 
 ``ranking`` fits the search's ranking model (``assistant.qa.ranking``): every question's
 candidates are gathered once with their features; a candidate chunk is relevant when it
@@ -27,6 +28,7 @@ import click
 from assistant.qa.ranking import FEATURES, Pool, Ranker
 from assistant.qa.retrieval import HybridSearcher
 from evals.calibration_file import write_entry
+from evals.fit_answers import answers
 from evals.fit_passages import passages
 from evals.fit_refusal import refusal
 from evals.fit_refusal_model import refusal_model
@@ -295,6 +297,7 @@ def _write(figures: dict[str, Any], items: list[dict[str, Any]], ranker: Ranker,
 main.add_command(refusal)
 main.add_command(refusal_model)
 main.add_command(passages)
+main.add_command(answers)
 
 if __name__ == "__main__":
     main()

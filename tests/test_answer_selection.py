@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.qa.answers import extractive_answer
+from assistant.qa.answers import Selection, extractive_answer
 from assistant.qa.evidence import Evidence, ScoredSentence
 from assistant.qa.passages import Passage
 from knowledge.sentences import Sentence
@@ -30,3 +30,22 @@ def test_the_number_asked_comes_first() -> None:
     text, citations = extractive_answer(evidence)
     assert text.splitlines()[0] == f"{texts[1]} [1]", text
     assert citations[0].quote == texts[1]
+
+
+def test_how_much_is_quoted_is_a_parameter() -> None:
+    """``python -m evals.fit answers`` tries other limits on the same evidence: a
+    smaller margin quotes only the sentences that score near the best."""
+    texts = ["L'ALPA a été créée en 1989.",
+             "C'est avec émotion que je passe le témoin en 2017.",
+             "L'association gère 130 logements."]
+    evidence = Evidence("En quelle année l'ALPA a-t-elle été créée ?",
+                        [_passage(n, t) for n, t in enumerate(texts)],
+                        [_sentence(0, texts[0], 0.90), _sentence(1, texts[1], 0.86),
+                         _sentence(2, texts[2], 0.80)], None)
+    wide = Selection(selection_margin=0.15, same_passage_margin=0.0, max_sentences=6,
+                     max_cited=5)
+    narrow = Selection(selection_margin=0.02, same_passage_margin=0.0, max_sentences=6,
+                       max_cited=5)
+    assert len(extractive_answer(evidence, wide)[0].splitlines()) == 3
+    assert extractive_answer(evidence, narrow)[0] == f"{texts[0]} [1]"
+    assert extractive_answer(evidence)[0] == extractive_answer(evidence, Selection.tuned())[0]

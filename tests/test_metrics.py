@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from evals.metrics import score
+from evals.metrics import answer_quality, score
 from tests.conftest import DEV_SET, SHARED
 
 
@@ -34,3 +34,13 @@ def test_metric_agrees_with_shared_score_script() -> None:
     theirs = shared.score(rows, results)
     assert ours == theirs
     assert 0 < ours["span_recall@5"] < 1
+
+
+def test_answer_quality_counts_padding() -> None:
+    """A line that is no evidence lowers the answer's precision, not its recall."""
+    evidence = ["De cette initiative est née en 1989, l'ALPA."]
+    answer = ("De cette initiative est née en 1989, l'ALPA. [1]\n"
+              "C'est avec une grande émotion que je passe le témoin en 2017. [2]")
+    assert answer_quality(answer, evidence) == (1.0, 0.5)
+    assert answer_quality(answer.splitlines()[0], evidence) == (1.0, 1.0)
+    assert answer_quality(answer.splitlines()[1], evidence) == (0.0, 0.0)

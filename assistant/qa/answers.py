@@ -90,7 +90,27 @@ def _clean_quote(text: str) -> str:
     return re.sub(r"^[•\-–*·]\s*", "", text.strip())
 
 
-def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
+@dataclass(frozen=True)
+class Selection:
+    """How much an extractive answer quotes: the four numbers of ``answers.*`` in the
+    calibration file, gathered so that ``python -m evals.fit answers`` can try others on
+    the same evidence."""
+
+    selection_margin: float
+    same_passage_margin: float
+    max_sentences: int
+    max_cited: int
+
+    @classmethod
+    def tuned(cls) -> Selection:
+        """The numbers of the calibration file in force."""
+        return cls(*(tuned(f"answers.{name}") for name in
+                     ("selection_margin", "same_passage_margin", "max_sentences",
+                      "max_cited")))
+
+
+def select_sentences(evidence: Evidence,
+                     selection: Selection | None = None) -> list[ScoredSentence]:
     """The best sentence of each passage that comes close to the best one overall.
 
     Quoting one sentence from each strong passage (not several from the first)
@@ -99,6 +119,7 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
     procedure). The result is in passage order, then reading order, except that the
     sentences holding the amount, date or number asked come first.
     """
+    limits = selection or Selection.tuned()
     pool = [s for s in evidence.sentences if s.in_scope] or evidence.sentences
     if not pool:
         return []
@@ -107,16 +128,16 @@ def select_sentences(evidence: Evidence) -> list[ScoredSentence]:
         if sentence.passage not in best_by_passage:
             best_by_passage[sentence.passage] = sentence
     best = max(s.score for s in best_by_passage.values())
-    max_cited = tuned("answers.max_cited")
+    max_cited = limits.max_cited
     chosen = [s for _, s in sorted(best_by_passage.items())
-              if s.score >= best - tuned("answers.selection_margin")][:max_cited]
+              if s.score >= best - limits.selection_margin][:max_cited]
     eligible = evidence.eligible()
     if eligible and not any(s.has_form for s in chosen):
         chosen = [*chosen[: max_cited - 1], eligible[0]]
     cited = {s.passage for s in chosen}
     extra = [s for s in pool if s.passage in cited and s not in chosen
-             and s.score >= best - tuned("answers.same_passage_margin")
-             ][: tuned("answers.max_sentences") - len(chosen)]
+             and s.score >= best - limits.same_passage_margin
+             ][: limits.max_sentences - len(chosen)]
     ordered = sorted([*chosen, *extra], key=lambda s: (s.passage, s.sentence.position))
     if evidence.form is None:
         return ordered
@@ -149,15 +170,16 @@ def _quote(sentence: ScoredSentence, passage: Passage) -> list[str]:
     return [*head, *items]
 
 
-def extractive_answer(evidence: Evidence) -> tuple[str, list[Citation]]:
+def extractive_answer(evidence: Evidence, selection: Selection | None = None
+                       ) -> tuple[str, list[Citation]]:
     """Quoted sentences in passage order, each followed by its citation number; a
     sentence already quoted (the same text in another passage, an item of a list given
-    whole) is not written again."""
+    whole) is not written again. ``selection``: how much to quote (default: calibrated)."""
     numbers: dict[int, int] = {}
     parts: list[str] = []
     quoted: list[str] = []
     citations: list[Citation] = []
-    for sentence in select_sentences(evidence):
+    for sentence in select_sentences(evidence, selection):
         if any(_clean_quote(sentence.sentence.text) in q for q in quoted):
             continue
         passage = evidence.passages[sentence.passage]
