@@ -6,7 +6,9 @@ padded the sentence that answers with others that do not (« C'est avec une gran
 émotion… je passe le témoin » under « En quelle année l'ALPA a-t-elle été créée ? »).
 Each answerable question the service answers (neither refused nor « pas sûr »: those
 decisions come before quoting and do not change here) is read once; every point of the
-grid quotes from the same evidence. A question's figure is the F1 of two shares: the
+grid (the two margins; the two caps stay: fitted too, the points chosen on four fifths
+of the questions differed from fold to fold) quotes from the same evidence. A question's
+figure is the F1 of two shares: the
 evidence spans its answer text holds, and its quoted lines that are evidence
 (``evals.metrics.answer_quality``) — what the reader gets, and what they read for
 nothing. A point is admissible when no set's mean F1 nor its evidence in the answer is
@@ -118,8 +120,6 @@ def answers(sets: tuple[Path, ...], corpus: Path, data: Path | None, k: int,
     container = _container(corpus, data)
     items = gather(container, sets or SETS)
     current = Selection.tuned()
-    # The two margins only: with the caps too, the points chosen on four fifths of the
-    # questions differed from fold to fold and lost evidence on the fifth held out.
     grid = sorted({current, *(Selection(margin, same, current.max_sentences, current.max_cited)
                               for margin, same in itertools.product(MARGINS, SAME_PASSAGE))},
                   key=lambda s: tuple(vars(s).values()))
