@@ -7,9 +7,9 @@
 - evidence coverage: share of evidence spans found (same shingle matching as
   ../shared/evals/score.py) in the answer text or one of its cited passages;
 - what the answer text itself quotes, on the answerable questions it answers: the
-  evidence spans it holds (``evidence_in_answer``), the share of its quoted lines that
-  are evidence (``answer_precision``: a line with nothing of a span is padding), and
-  how many lines (``quoted_lines``);
+  evidence spans it holds (``evidence_in_answer``), the share of its quoted text that
+  is evidence (``answer_precision``, by shingles: a sentence with nothing of a span is
+  padding), and how many lines (``quoted_lines``); a model's prose is read the same way;
 - citation validity: share of ``[n]`` in answers that resolve to a listed citation whose
   chunk is in the base, and share of answers with every sentence cited;
 - latency p50/p95 (the first, model-loading question excluded).
@@ -75,7 +75,9 @@ def run_answer_eval(service: AnswerService, set_path: Path,
         spans = [shingles(e) for e in row["evidence"]]
         coverage.append(sum(found(s, texts) for s in spans) / len(spans) if spans else 0.0)
     answered = [(r, a) for r, a in answerable if not a.refused and not a.uncertain]
-    quality = [answer_quality(a.text, r["evidence"]) for r, a in answered]
+    # The note above a fallback (« Le modèle n'a cité aucun passage… ») is no quote.
+    quoted = [(r, a.text.replace(FALLBACK_NOTE, "")) for r, a in answered]
+    quality = [answer_quality(text, r["evidence"]) for r, text in quoted]
     marks = bad = 0
     fully_cited = 0
     for _, answer in answers:
@@ -107,10 +109,11 @@ def run_answer_eval(service: AnswerService, set_path: Path,
              if not a.refused and not a.uncertain]
             or [0.0]), 3),
         # What the answer text itself quotes, on the questions it answers: the evidence
-        # it holds, the share of its lines that are evidence, and how many lines.
+        # it holds, the share of its text that is evidence, and how many lines (None
+        # when it answers none).
         "evidence_in_answer": _mean([q[0] for q in quality]),
         "answer_precision": _mean([q[1] for q in quality]),
-        "quoted_lines": _mean([float(len(quoted_lines(a.text))) for _, a in answered]),
+        "quoted_lines": _mean([float(len(quoted_lines(text))) for _, text in quoted]),
         "citations_resolving": _ratio(marks - bad, marks) if marks else None,
         "answers_fully_cited": _ratio(fully_cited, given),
         "answers_without_fallback": _ratio(
@@ -119,8 +122,8 @@ def run_answer_eval(service: AnswerService, set_path: Path,
     }
 
 
-def _mean(values: list[float]) -> float:
-    return round(statistics.fmean(values), 3) if values else 0.0
+def _mean(values: list[float]) -> float | None:
+    return round(statistics.fmean(values), 3) if values else None
 
 
 def _ratio(part: int, whole: int) -> float:

@@ -33,32 +33,27 @@ def found(span: set[str], passages: Sequence[str]) -> bool:
     return any(sum(1 for g in span if g in p) >= 0.5 * len(span) for p in passages)
 
 
-def on_evidence(line: str, evidence: Sequence[str]) -> bool:
-    """A quoted line says what a labelled evidence span says: half of the line's
-    shingles are in one span (a list item, a sentence of a longer span), or half of a
-    span's are in the line (the scorer's rule, a span shorter than the line)."""
-    mine = shingles(line)
-    text = strip(line)
-    return any(sum(1 for g in mine if g in strip(e)) >= 0.5 * len(mine)
-               or found(shingles(e), [text]) for e in evidence)
-
-
 def quoted_lines(answer: str) -> list[str]:
-    """The quoted lines of an extractive answer, without their citation marks."""
-    lines = (re.sub(r"\s*\[\d+\]\s*$", "", line).strip() for line in answer.splitlines())
-    return [line for line in lines if line]
+    """The lines of an answer without their citation marks (every « [n] », wherever it
+    stands), those left with no letter or digit dropped."""
+    lines = (re.sub(r"\s*\[\d+\]", "", line).strip() for line in answer.splitlines())
+    return [line for line in lines if strip(line)]
 
 
 def answer_quality(answer: str, evidence: Sequence[str]) -> tuple[float, float]:
     """(evidence in the answer, precision): the share of the evidence spans the answer
-    text itself holds (not its cited passages), and the share of its quoted lines that
-    are evidence — what a reader gets, and what they read for nothing."""
-    spans = [shingles(e) for e in evidence]
-    text = strip(answer)
-    recall = sum(found(s, [text]) for s in spans) / len(spans) if spans else 0.0
+    text itself holds (not its cited passages; its marks left out), the scorer's rule;
+    and the share of the answer's quoted text (its lines' shingles) found in an evidence
+    span — what a reader gets, and how much of what they read is it. Weighed by text,
+    not by line, so that a long line holding a span and much else is not all evidence."""
     lines = quoted_lines(answer)
-    precision = sum(on_evidence(line, evidence) for line in lines) / len(lines) if lines else 0.0
-    return recall, precision
+    spans = [shingles(e) for e in evidence]
+    text = strip(" ".join(lines))
+    recall = sum(found(s, [text]) for s in spans) / len(spans) if spans else 0.0
+    mine = [g for line in lines for g in shingles(line)]
+    stripped = [strip(e) for e in evidence]
+    hits = sum(1 for g in mine if any(g in e for e in stripped))
+    return recall, hits / len(mine) if mine else 0.0
 
 
 def score(

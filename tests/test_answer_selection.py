@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.qa.answers import Selection, extractive_answer
 from assistant.qa.evidence import Evidence, ScoredSentence
 from assistant.qa.passages import Passage
+from knowledge.calibration import tuned
 from knowledge.sentences import Sentence
 
 
@@ -48,4 +51,28 @@ def test_how_much_is_quoted_is_a_parameter() -> None:
                        max_cited=5)
     assert len(extractive_answer(evidence, wide)[0].splitlines()) == 3
     assert extractive_answer(evidence, narrow)[0] == f"{texts[0]} [1]"
-    assert extractive_answer(evidence)[0] == extractive_answer(evidence, Selection.tuned())[0]
+    # one passage at most
+    assert extractive_answer(evidence, replace(wide, max_cited=1))[0] == f"{texts[0]} [1]"
+    # by default, the calibration file's numbers, each under its own name
+    assert Selection.tuned() == Selection(
+        selection_margin=tuned("answers.selection_margin"),
+        same_passage_margin=tuned("answers.same_passage_margin"),
+        max_sentences=tuned("answers.max_sentences"), max_cited=tuned("answers.max_cited"))
+
+
+def test_a_passage_s_other_sentence_joins_within_its_margin() -> None:
+    texts = ["Première étape : déposer la demande au guichet.",
+             "Deuxième étape : la commission se réunit chaque mois."]
+    passage = _passage(0, " ".join(texts))
+    second = ScoredSentence(passage=0, sentence=Sentence(texts[1], 1, False), dense=0.84,
+                            coverage=0.5, has_form=False, in_scope=True)
+    evidence = Evidence("Comment se passe l'admission ?", [passage],
+                        [_sentence(0, texts[0], 0.86), second], None)
+    base = Selection(selection_margin=0.1, same_passage_margin=0.0, max_sentences=6,
+                     max_cited=5)
+    assert extractive_answer(evidence, base)[0] == f"{texts[0]} [1]"
+    assert extractive_answer(evidence, replace(base, same_passage_margin=0.05))[0] == (
+        f"{texts[0]} [1]\n{texts[1]} [1]")
+    # the cap on sentences holds the passage's other sentences back
+    assert extractive_answer(evidence, replace(base, same_passage_margin=0.05,
+                                               max_sentences=1))[0] == f"{texts[0]} [1]"

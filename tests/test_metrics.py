@@ -37,10 +37,18 @@ def test_metric_agrees_with_shared_score_script() -> None:
 
 
 def test_answer_quality_counts_padding() -> None:
-    """A line that is no evidence lowers the answer's precision, not its recall."""
+    """Text that is no evidence lowers the answer's precision, not its recall; marks,
+    wherever they stand, are not text; a long line holding a span and much else is not
+    all evidence."""
     evidence = ["De cette initiative est née en 1989, l'ALPA."]
     answer = ("De cette initiative est née en 1989, l'ALPA. [1]\n"
               "C'est avec une grande émotion que je passe le témoin en 2017. [2]")
-    assert answer_quality(answer, evidence) == (1.0, 0.5)
+    recall, precision = answer_quality(answer, evidence)
+    assert recall == 1.0 and 0.35 < precision < 0.6
     assert answer_quality(answer.splitlines()[0], evidence) == (1.0, 1.0)
     assert answer_quality(answer.splitlines()[1], evidence) == (0.0, 0.0)
+    assert answer_quality("[1] [2]\n• [3]", evidence) == (0.0, 0.0)
+    assert answer_quality("De cette initiative [1] est née en 1989, l'ALPA. [2]",
+                          evidence) == (1.0, 1.0)
+    copied = evidence[0] + " " + answer.splitlines()[1].removesuffix(" [2]") * 2
+    assert answer_quality(copied, evidence)[1] < 0.5

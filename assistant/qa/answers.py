@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -92,7 +92,7 @@ def _clean_quote(text: str) -> str:
 
 @dataclass(frozen=True)
 class Selection:
-    """How much an extractive answer quotes: the four numbers of ``answers.*`` in the
+    """How much an extractive answer quotes: four of the numbers of ``answers.*`` in the
     calibration file, gathered so that ``python -m evals.fit answers`` can try others on
     the same evidence."""
 
@@ -104,9 +104,7 @@ class Selection:
     @classmethod
     def tuned(cls) -> Selection:
         """The numbers of the calibration file in force."""
-        return cls(*(tuned(f"answers.{name}") for name in
-                     ("selection_margin", "same_passage_margin", "max_sentences",
-                      "max_cited")))
+        return cls(**{f.name: tuned(f"answers.{f.name}") for f in fields(cls)})
 
 
 def select_sentences(evidence: Evidence,
@@ -119,7 +117,8 @@ def select_sentences(evidence: Evidence,
     procedure). The result is in passage order, then reading order, except that the
     sentences holding the amount, date or number asked come first.
     """
-    limits = selection or Selection.tuned()
+    if selection is None:
+        selection = Selection.tuned()
     pool = [s for s in evidence.sentences if s.in_scope] or evidence.sentences
     if not pool:
         return []
@@ -128,16 +127,16 @@ def select_sentences(evidence: Evidence,
         if sentence.passage not in best_by_passage:
             best_by_passage[sentence.passage] = sentence
     best = max(s.score for s in best_by_passage.values())
-    max_cited = limits.max_cited
+    max_cited = selection.max_cited
     chosen = [s for _, s in sorted(best_by_passage.items())
-              if s.score >= best - limits.selection_margin][:max_cited]
+              if s.score >= best - selection.selection_margin][:max_cited]
     eligible = evidence.eligible()
     if eligible and not any(s.has_form for s in chosen):
         chosen = [*chosen[: max_cited - 1], eligible[0]]
     cited = {s.passage for s in chosen}
     extra = [s for s in pool if s.passage in cited and s not in chosen
-             and s.score >= best - limits.same_passage_margin
-             ][: limits.max_sentences - len(chosen)]
+             and s.score >= best - selection.same_passage_margin
+             ][: selection.max_sentences - len(chosen)]
     ordered = sorted([*chosen, *extra], key=lambda s: (s.passage, s.sentence.position))
     if evidence.form is None:
         return ordered
