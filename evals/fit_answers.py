@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import json
 import statistics
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import asdict, astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,20 +41,14 @@ from evals.calibration_file import write_entry
 from evals.measure import SETS, _container, base_options
 from evals.metrics import answer_quality
 from evals.retrieval import load_jsonl
+from knowledge.calibration import entries
 
 MARGINS = (0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15)
 SAME_PASSAGE = (0.0, 0.01, 0.02, 0.03, 0.05)
 # No set may lose F1, nor evidence from its answers' text: padding goes, answers stay.
 GUARDED = ("f1", "evidence_in_answer")
-NAMES = ("selection_margin", "same_passage_margin", "max_sentences", "max_cited")
-DOES = {
-    "selection_margin": "A passage's best sentence is quoted when it scores within this of "
-                        "the best sentence overall.",
-    "same_passage_margin": "Another sentence of a quoted passage joins when it scores "
-                           "within this of the best one.",
-    "max_sentences": "Most sentences an extractive answer quotes.",
-    "max_cited": "Most passages an extractive answer quotes.",
-}
+# What ``--write`` sets: the margins of the grid (their « does » kept from the file).
+FITTED = ("selection_margin", "same_passage_margin")
 
 
 def f1(recall: float, precision: float) -> float:
@@ -171,7 +165,7 @@ def answers(sets: tuple[Path, ...], corpus: Path, data: Path | None, k: int,
     container = _container(corpus, data)
     items = gather(container, sets or SETS)
     current = Selection.tuned()
-    grid = sorted({current, *(Selection(margin, same, current.max_sentences, current.max_cited)
+    grid = sorted({current, *(replace(current, selection_margin=margin, same_passage_margin=same)
                               for margin, same in itertools.product(MARGINS, SAME_PASSAGE))},
                   key=astuple)
     results = {point: quality(items, point) for point in grid}
@@ -199,12 +193,13 @@ def answers(sets: tuple[Path, ...], corpus: Path, data: Path | None, k: int,
             f"{after[s]['answer_precision']}, F1 {before[s]['f1']} → {after[s]['f1']}"
             for s in before)
         names = " ".join(f"--set {p}" for p in sets) if sets else "(both dev sets)"
-        margins = [current.selection_margin, current.same_passage_margin]
+        margins = [getattr(current, name) for name in FITTED]
         source = (f"python -m evals.fit answers --folds {k} --write {names}: best mean F1 of "
                   f"the margins' grid with no set's F1 or evidence in the answer lower than "
                   f"{margins}; held out "
                   f"({k}-fold by question, points "
-                  f"{[[p.selection_margin, p.same_passage_margin] for p in fit.picks]}): {held}")
-        for name in NAMES[:2]:
-            write_entry("answers", name, getattr(final, name), DOES[name], source)
+                  f"{[[getattr(p, name) for name in FITTED] for p in fit.picks]}): {held}")
+        for name in FITTED:
+            write_entry("answers", name, getattr(final, name),
+                        entries()[f"answers.{name}"]["does"], source)
     container.close()
