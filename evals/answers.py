@@ -74,7 +74,9 @@ def run_answer_eval(service: AnswerService, set_path: Path,
         texts = [strip(answer.text)] + [strip(c.text) for c in answer.citations]
         spans = [shingles(e) for e in row["evidence"]]
         coverage.append(sum(found(s, texts) for s in spans) / len(spans) if spans else 0.0)
-    answered = [(r, a) for r, a in answerable if not a.refused and not a.uncertain]
+    # The answerable questions given an answer (neither refused nor « pas sûr »).
+    answered_at = [i for i, (_, a) in enumerate(answerable) if not a.refused and not a.uncertain]
+    answered = [answerable[i] for i in answered_at]
     # The note above a fallback (« Le modèle n'a cité aucun passage… ») is no quote.
     quoted = [(r, a.text.replace(FALLBACK_NOTE, "")) for r, a in answered]
     quality = [answer_quality(text, r["evidence"]) for r, text in quoted]
@@ -105,9 +107,7 @@ def run_answer_eval(service: AnswerService, set_path: Path,
                                          len(answerable)),
         "evidence_coverage": round(statistics.fmean(coverage), 3) if coverage else 0.0,
         "evidence_coverage_answered": round(statistics.fmean(
-            [c for c, (_, a) in zip(coverage, answerable, strict=True)
-             if not a.refused and not a.uncertain]
-            or [0.0]), 3),
+            [coverage[i] for i in answered_at] or [0.0]), 3),
         # What the answer text itself quotes, on the questions it answers: the evidence
         # it holds, the share of its text that is evidence, and how many lines (None
         # when it answers none).
